@@ -1,0 +1,109 @@
+/* src/model/model.h: the mail model, as the UI sees it. */
+#ifndef POSTERN_MODEL_MODEL_H
+#define POSTERN_MODEL_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "core/chan.h"
+#include "core/error.h"
+
+enum summary_flags {
+	SUMMARY_SEEN = (1 << 0),
+	SUMMARY_ANSWERED = (1 << 1),
+	SUMMARY_FLAGGED = (1 << 2),
+	SUMMARY_DELETED = (1 << 3),
+	SUMMARY_DRAFT = (1 << 4),
+	SUMMARY_ATTACHMENT = (1 << 5),	/* multipart/mixed or a named part */
+	SUMMARY_RECENT = (1 << 6),
+};
+
+/* One message in the index. Strings are decoded UTF-8, not sanitized. */
+struct summary {
+	uint32_t	 uid;
+	uint32_t	 flags;		/* enum summary_flags */
+	uint32_t	 size;		/* RFC822.SIZE */
+	time_t		 date;		/* Date: header, else INTERNALDATE */
+	char		*from;		/* display name, else address */
+	char		*subject;
+};
+
+#define FOLDER_COUNT_UNKNOWN	UINT32_MAX
+
+/* One folder in the folder pane. */
+struct folder_info {
+	char		*name;		/* for display: UTF-8 */
+	char		*wire_name;	/* as the server names it */
+	char		 delimiter;	/* hierarchy separator, 0 if none */
+	int		 selectable;
+	uint32_t	 total;		/* FOLDER_COUNT_UNKNOWN if not known */
+	uint32_t	 unseen;
+};
+
+void	 summary_clear(struct summary *);
+void	 folder_info_clear(struct folder_info *);
+
+enum event_kind {
+	EVENT_STATUS,		/* text: progress or state for the status line */
+	EVENT_ERROR,		/* err: an operation failed */
+	EVENT_CONNECTED,	/* text: server description */
+	EVENT_FOLDERS,		/* folders, nfolders */
+	EVENT_FOLDER_OPENED,	/* text: wire name, total: messages in it */
+	EVENT_SUMMARIES,	/* summaries, nsummaries; done of total so far */
+	EVENT_FOLDER_LOADED,	/* every summary of the folder was sent */
+	EVENT_BODY,		/* uid, body, body_len: the raw message */
+};
+
+/*
+ * An event travels from a worker to the UI through the events channel;
+ * once popped, the UI owns it and frees it with event_free.
+ */
+struct event {
+	enum event_kind		 kind;
+	unsigned		 account;	/* index in the config */
+	uint64_t		 serial;	/* of the request it answers */
+	struct error		 err;
+	char			*text;
+	struct folder_info	*folders;
+	size_t			 nfolders;
+	struct summary		*summaries;
+	size_t			 nsummaries;
+	uint32_t		 done;
+	uint32_t		 total;
+	uint32_t		 uid;
+	char			*body;
+	size_t			 body_len;
+};
+
+void	 event_free(struct event *);
+/* As event_free, for chan_free. */
+void	 event_free_cb(void *);
+
+/*
+ * A worker owns one account's connection on its own thread; every call
+ * below only queues a request and returns at once. Answers arrive as
+ * events on the channel given to worker_start (borrowed; it must outlive
+ * the worker).
+ */
+struct worker;
+
+struct worker	*worker_start(const struct account *, unsigned account_index,
+		    struct chan *events, struct error *);
+/* Asks for the folder list (EVENT_FOLDERS). */
+void		 worker_list_folders(struct worker *, uint64_t serial);
+/*
+ * Opens a folder by wire name: EVENT_FOLDER_OPENED, then summaries
+ * newest first in chunks (EVENT_SUMMARIES), then EVENT_FOLDER_LOADED.
+ * A later request cancels a load still running.
+ */
+void		 worker_open_folder(struct worker *, const char *wire_name,
+		    uint64_t serial);
+/* Fetches one raw message of the open folder (EVENT_BODY). */
+void		 worker_fetch_body(struct worker *, uint32_t uid,
+		    uint64_t serial);
+/* Stops the thread (cancelling what runs), joins it and frees w. */
+void		 worker_stop(struct worker *);
+
+#endif
