@@ -1,0 +1,497 @@
+/* src/config/config.c: the configuration file and its accounts. */
+#include <config.h>	/* autoconf's, not this folder's */
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "core/fs.h"
+#include "core/i18n.h"
+#include "core/sbuf.h"
+#include "core/xmalloc.h"
+
+/* Where a value goes, by key; the table drives the parser. */
+enum config_type {
+	CONFIG_STRING,
+	CONFIG_PORT,
+	CONFIG_SECURITY,
+	CONFIG_BACKEND,
+	CONFIG_SECONDS,
+};
+
+struct config_key {
+	const char		*name;
+	enum config_type	 type;
+	size_t			 offset;	/* into struct account */
+};
+
+#define ACCT(f)	offsetof(struct account, f)
+static const struct config_key config_account_keys[] = {
+	{ "name", CONFIG_STRING, ACCT(name) },
+	{ "email", CONFIG_STRING, ACCT(email) },
+	{ "backend", CONFIG_BACKEND, ACCT(backend) },
+	{ "username", CONFIG_STRING, ACCT(username) },
+	{ "password-command", CONFIG_STRING, ACCT(password_command) },
+	{ "tls.ca-file", CONFIG_STRING, ACCT(ca_file) },
+	{ "timeout", CONFIG_SECONDS, ACCT(timeout) },
+	{ "imap.host", CONFIG_STRING, ACCT(imap.host) },
+	{ "imap.port", CONFIG_PORT, ACCT(imap.port) },
+	{ "imap.security", CONFIG_SECURITY, ACCT(imap.security) },
+	{ "pop3.host", CONFIG_STRING, ACCT(pop3.host) },
+	{ "pop3.port", CONFIG_PORT, ACCT(pop3.port) },
+	{ "pop3.security", CONFIG_SECURITY, ACCT(pop3.security) },
+	{ "smtp.host", CONFIG_STRING, ACCT(smtp.host) },
+	{ "smtp.port", CONFIG_PORT, ACCT(smtp.port) },
+	{ "smtp.security", CONFIG_SECURITY, ACCT(smtp.security) },
+};
+#undef ACCT
+
+#define CONFIG_MAX_TIMEOUT	3600
+
+/* The parser's state: which section the lines belong to. */
+enum config_section {
+	SECTION_NONE,
+	SECTION_ACCOUNT,
+	SECTION_UI,
+};
+
+struct config_parser {
+	struct config		*config;
+	const char		*name;
+	int			 line;
+	enum config_section	 section;
+	struct account		*account;
+	struct error		*err;
+};
+
+static int
+config_error(struct config_parser *p, const char *what)
+{
+	return error_set(p->err, ERROR_INPUT, "%s:%d: %s", p->name, p->line,
+	    what);
+}
+
+char *
+config_default_path(void)
+{
+	return fs_xdg_path("XDG_CONFIG_HOME", ".config", "postern/config");
+}
+
+int
+config_parse_port(const char *s, uint16_t *portp, struct error *err)
+{
+	unsigned long	 n;
+	char		*end;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (*s == '\0' || !isdigit((unsigned char)*s) || *end != '\0' ||
+	    errno != 0 || n == 0 || n > 65535)
+		return error_set(err, ERROR_INPUT, _("bad port '%s'"), s);
+	*portp = (uint16_t)n;
+	return 0;
+}
+
+const char *
+config_security_name(enum security sec)
+{
+	return sec == SECURITY_STARTTLS ? "starttls" : "tls";
+}
+
+static char *
+config_trim(char *s)
+{
+	char	*end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+/*
+ * Unquotes a value in place: "..." with \" \\ \t \n escapes, or a bare
+ * value that ends at a '#' or ';' following white space.
+ */
+static int
+config_unquote(struct config_parser *p, char *s, char **valuep)
+{
+	char	*in, *out;
+
+	s = config_trim(s);
+	if (*s != '"') {
+		for (in = s; *in != '\0'; in++) {
+			if ((*in == '#' || *in == ';') && in > s &&
+			    (in[-1] == ' ' || in[-1] == '\t')) {
+				*in = '\0';
+				break;
+			}
+		}
+		*valuep = config_trim(s);
+		return 0;
+	}
+	for (in = out = s + 1; *in != '"'; in++) {
+		if (*in == '\0')
+			return config_error(p, _("unterminated quoted value"));
+		if (*in == '\\') {
+			in++;
+			switch (*in) {
+			case '"': case '\\': *out++ = *in; break;
+			case 't': *out++ = '\t'; break;
+			case 'n': *out++ = '\n'; break;
+			default:
+				return config_error(p,
+				    _("bad escape in quoted value"));
+			}
+		} else
+			*out++ = *in;
+	}
+	in = config_trim(in + 1);
+	if (*in != '\0' && *in != '#' && *in != ';')
+		return config_error(p, _("text after the closing quote"));
+	*out = '\0';
+	*valuep = s + 1;
+	return 0;
+}
+
+static int
+config_set_account_key(struct config_parser *p, const char *key,
+    const char *value)
+{
+	const struct config_key	*k = NULL;
+	struct error		 e;
+	char			*where, msg[ERROR_MSG_MAX];
+	size_t			 i;
+	unsigned long		 n;
+	char			*end;
+
+	for (i = 0; i < sizeof config_account_keys /
+	    sizeof config_account_keys[0]; i++) {
+		if (strcmp(config_account_keys[i].name, key) == 0)
+			k = &config_account_keys[i];
+	}
+	if (k == NULL) {
+		snprintf(msg, sizeof msg, _("unknown key '%s'"), key);
+		return config_error(p, msg);
+	}
+	where = (char *)p->account + k->offset;
+	switch (k->type) {
+	case CONFIG_STRING:
+		if (*value == '\0') {
+			snprintf(msg, sizeof msg, _("empty value for '%s'"),
+			    key);
+			return config_error(p, msg);
+		}
+		free(*(char **)where);
+		*(char **)where = xstrdup(value);
+		return 0;
+	case CONFIG_PORT:
+		if (config_parse_port(value, (uint16_t *)where, &e) == -1)
+			return config_error(p, e.msg);
+		return 0;
+	case CONFIG_SECURITY:
+		if (strcmp(value, "tls") == 0)
+			*(enum security *)where = SECURITY_TLS;
+		else if (strcmp(value, "starttls") == 0)
+			*(enum security *)where = SECURITY_STARTTLS;
+		else {
+			snprintf(msg, sizeof msg,
+			    _("bad security '%s' (tls or starttls)"), value);
+			return config_error(p, msg);
+		}
+		return 0;
+	case CONFIG_BACKEND:
+		if (strcmp(value, "imap") == 0)
+			*(enum backend_kind *)where = BACKEND_IMAP;
+		else if (strcmp(value, "pop3") == 0)
+			*(enum backend_kind *)where = BACKEND_POP3;
+		else {
+			snprintf(msg, sizeof msg,
+			    _("bad backend '%s' (imap or pop3)"), value);
+			return config_error(p, msg);
+		}
+		return 0;
+	case CONFIG_SECONDS:
+		errno = 0;
+		n = strtoul(value, &end, 10);
+		if (!isdigit((unsigned char)*value) || *end != '\0' ||
+		    errno != 0 || n == 0 || n > CONFIG_MAX_TIMEOUT) {
+			snprintf(msg, sizeof msg,
+			    _("bad number of seconds '%s' (1 to %d)"), value,
+			    CONFIG_MAX_TIMEOUT);
+			return config_error(p, msg);
+		}
+		*(int *)where = (int)n;
+		return 0;
+	}
+	return config_error(p, "bad key type");
+}
+
+static int
+config_set_ui_key(struct config_parser *p, const char *key,
+    const char *value)
+{
+	char	 msg[ERROR_MSG_MAX];
+	char	**slot;
+
+	if (strcmp(key, "theme") == 0)
+		slot = &p->config->theme;
+	else if (strcmp(key, "sort") == 0)
+		slot = &p->config->sort;
+	else {
+		snprintf(msg, sizeof msg, _("unknown key '%s'"), key);
+		return config_error(p, msg);
+	}
+	free(*slot);
+	*slot = xstrdup(value);
+	return 0;
+}
+
+static int
+config_valid_id(const char *id)
+{
+	if (*id == '\0')
+		return 0;
+	for (; *id != '\0'; id++) {
+		if (!isalnum((unsigned char)*id) && strchr("-_.@+", *id) ==
+		    NULL)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+config_start_account(struct config_parser *p, const char *id)
+{
+	struct config	*c = p->config;
+	struct account	*a;
+	char		 msg[ERROR_MSG_MAX];
+	size_t		 i;
+
+	if (!config_valid_id(id))
+		return config_error(p, _("bad account name (use letters, "
+		    "digits and - _ . @ +)"));
+	for (i = 0; i < c->naccounts; i++) {
+		if (strcmp(c->accounts[i].id, id) == 0) {
+			snprintf(msg, sizeof msg,
+			    _("account '%s' is defined twice"), id);
+			return config_error(p, msg);
+		}
+	}
+	if (c->naccounts == CONFIG_MAX_ACCOUNTS)
+		return config_error(p, _("too many accounts"));
+	c->accounts = xreallocarray(c->accounts, c->naccounts + 1,
+	    sizeof *c->accounts);
+	a = &c->accounts[c->naccounts++];
+	memset(a, 0, sizeof *a);
+	a->id = xstrdup(id);
+	a->file = c->path;
+	a->line = p->line;
+	a->imap.port = a->pop3.port = a->smtp.port = 0;
+	p->account = a;
+	p->section = SECTION_ACCOUNT;
+	return 0;
+}
+
+/* Parses "[account "id"]" or "[ui]". */
+static int
+config_parse_section(struct config_parser *p, char *s)
+{
+	char	*end, *q, *id;
+
+	if ((end = strchr(s, ']')) == NULL || *config_trim(end + 1) != '\0')
+		return config_error(p, _("bad section header"));
+	*end = '\0';
+	s = config_trim(s + 1);
+	if (strcmp(s, "ui") == 0) {
+		p->section = SECTION_UI;
+		p->account = NULL;
+		return 0;
+	}
+	if (strncmp(s, "account", 7) != 0 || (s[7] != ' ' && s[7] != '\t'))
+		return config_error(p, _("unknown section (expected "
+		    "[account \"NAME\"] or [ui])"));
+	q = config_trim(s + 7);
+	if (*q != '"' || (end = strrchr(q + 1, '"')) == NULL || end[1] != '\0')
+		return config_error(p, _("the account name must be quoted"));
+	*end = '\0';
+	id = q + 1;
+	return config_start_account(p, id);
+}
+
+static int
+config_parse_line(struct config_parser *p, char *line)
+{
+	char	*s, *eq, *key, *value = NULL;
+
+	s = config_trim(line);
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[')
+		return config_parse_section(p, s);
+	if ((eq = strchr(s, '=')) == NULL)
+		return config_error(p, _("expected 'key = value'"));
+	*eq = '\0';
+	key = config_trim(s);
+	if (config_unquote(p, eq + 1, &value) == -1)
+		return -1;
+	if (*key == '\0')
+		return config_error(p, _("missing key before '='"));
+	if (strlen(value) > CONFIG_MAX_VALUE)
+		return config_error(p, _("value too long"));
+	switch (p->section) {
+	case SECTION_ACCOUNT:
+		return config_set_account_key(p, key, value);
+	case SECTION_UI:
+		return config_set_ui_key(p, key, value);
+	case SECTION_NONE:
+		break;
+	}
+	return config_error(p, _("key outside a section"));
+}
+
+static void
+config_default_port(struct endpoint *ep, uint16_t tls, uint16_t starttls)
+{
+	if (ep->port == 0)
+		ep->port = ep->security == SECURITY_TLS ? tls : starttls;
+}
+
+/* Fills defaults and checks that the account can work. */
+static int
+config_check_account(struct config_parser *p, struct account *a)
+{
+	const char	*missing = NULL;
+	char		 msg[ERROR_MSG_MAX];
+
+	p->line = a->line;
+	if (a->email == NULL)
+		missing = "email";
+	else if (a->password_command == NULL)
+		missing = "password-command";
+	else if (a->backend == BACKEND_IMAP && a->imap.host == NULL)
+		missing = "imap.host";
+	else if (a->backend == BACKEND_POP3 && a->pop3.host == NULL)
+		missing = "pop3.host";
+	if (missing != NULL) {
+		snprintf(msg, sizeof msg, _("account '%s' has no '%s'"), a->id,
+		    missing);
+		return config_error(p, msg);
+	}
+	if (a->username == NULL)
+		a->username = xstrdup(a->email);
+	if (a->timeout == 0)
+		a->timeout = 30;
+	config_default_port(&a->imap, 993, 143);
+	config_default_port(&a->pop3, 995, 110);
+	config_default_port(&a->smtp, 465, 587);
+	return 0;
+}
+
+struct config *
+config_parse(const char *name, const char *text, size_t len,
+    struct error *err)
+{
+	struct config_parser	 p;
+	struct config		*c;
+	char			*copy, *line, *next;
+	size_t			 i;
+
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(name);
+	memset(&p, 0, sizeof p);
+	p.config = c;
+	p.name = c->path;
+	p.err = err;
+	if (memchr(text, '\0', len) != NULL) {
+		error_set(err, ERROR_INPUT, _("%s: holds a NUL byte"), name);
+		config_free(c);
+		return NULL;
+	}
+	copy = xstrndup(text, len);
+	for (line = copy; line != NULL; line = next) {
+		p.line++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (config_parse_line(&p, line) == -1)
+			goto fail;
+	}
+	for (i = 0; i < c->naccounts; i++) {
+		if (config_check_account(&p, &c->accounts[i]) == -1)
+			goto fail;
+	}
+	free(copy);
+	return c;
+fail:
+	free(copy);
+	config_free(c);
+	return NULL;
+}
+
+struct config *
+config_load(const char *path, struct error *err)
+{
+	struct sbuf	 text;
+	struct config	*c;
+
+	sbuf_init(&text);
+	if (fs_read_file(path, CONFIG_MAX_SIZE, &text, err) == -1) {
+		sbuf_release(&text);
+		return NULL;
+	}
+	c = config_parse(path, text.buf, text.len, err);
+	sbuf_release(&text);
+	return c;
+}
+
+static void
+config_account_clear(struct account *a)
+{
+	free(a->id);
+	free(a->name);
+	free(a->email);
+	free(a->username);
+	free(a->password_command);
+	free(a->ca_file);
+	free(a->imap.host);
+	free(a->pop3.host);
+	free(a->smtp.host);
+}
+
+void
+config_free(struct config *c)
+{
+	size_t	 i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->naccounts; i++)
+		config_account_clear(&c->accounts[i]);
+	free(c->accounts);
+	free(c->theme);
+	free(c->sort);
+	free(c->path);
+	free(c);
+}
+
+const struct account *
+config_find_account(const struct config *c, const char *id)
+{
+	size_t	 i;
+
+	if (c->naccounts == 0)
+		return NULL;
+	if (id == NULL)
+		return &c->accounts[0];
+	for (i = 0; i < c->naccounts; i++) {
+		if (strcmp(c->accounts[i].id, id) == 0)
+			return &c->accounts[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,157 @@
+/* src/config/password.c: passwords from the user's password command. */
+#include <config.h>	/* autoconf's, not this folder's */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/sbuf.h"
+#include "core/xmalloc.h"
+
+#define PASSWORD_MAX		4096	/* bytes read from the command */
+#define PASSWORD_TIMEOUT	120	/* seconds: pinentry may ask the user */
+
+/* Wipes and frees what the buffer held. */
+static void
+password_wipe(struct sbuf *b)
+{
+	if (b->alloc != 0)
+		explicit_bzero(b->buf, b->alloc);
+	sbuf_release(b);
+}
+
+void
+config_password_free(char *pass)
+{
+	if (pass == NULL)
+		return;
+	explicit_bzero(pass, strlen(pass));
+	free(pass);
+}
+
+static pid_t
+password_spawn(const char *command, int *fdp, struct error *err)
+{
+	int	 fds[2], devnull;
+	pid_t	 pid;
+
+	if (pipe(fds) == -1)
+		return error_set_errno(err, ERROR_SYS, "pipe");
+	switch (pid = fork()) {
+	case -1:
+		close(fds[0]);
+		close(fds[1]);
+		return error_set_errno(err, ERROR_SYS, "fork");
+	case 0:
+		/* Only async-signal-safe calls between fork and exec. */
+		devnull = open("/dev/null", O_RDONLY);
+		if (devnull != -1)
+			dup2(devnull, STDIN_FILENO);
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	*fdp = fds[0];
+	return pid;
+}
+
+/* Reads the command's output until EOF, the size limit or the deadline. */
+static int
+password_read(int fd, struct sbuf *out, struct error *err)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
+	char		 buf[512];
+	time_t		 deadline = time(NULL) + PASSWORD_TIMEOUT;
+	ssize_t		 n;
+	int		 ret = 0;
+
+	for (;;) {
+		if (time(NULL) >= deadline) {
+			ret = error_set(err, ERROR_AUTH,
+			    _("the password command did not finish in %d "
+			    "seconds"), PASSWORD_TIMEOUT);
+			break;
+		}
+		if (poll(&pfd, 1, 1000) == -1 && errno != EINTR) {
+			ret = error_set_errno(err, ERROR_SYS, "poll");
+			break;
+		}
+		if ((pfd.revents & (POLLIN | POLLHUP)) == 0)
+			continue;
+		n = read(fd, buf, sizeof buf);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out->len + (size_t)n > PASSWORD_MAX) {
+			ret = error_set(err, ERROR_AUTH,
+			    _("the password command printed too much"));
+			break;
+		}
+		sbuf_add(out, buf, (size_t)n);
+	}
+	explicit_bzero(buf, sizeof buf);
+	return ret;
+}
+
+int
+config_password(const struct account *a, char **passp, struct error *err)
+{
+	struct sbuf	 out;
+	char		*nl;
+	pid_t		 pid;
+	int		 fd = -1, status, ret;
+
+	*passp = NULL;
+	if (a->password_command == NULL)
+		return error_set(err, ERROR_AUTH,
+		    _("account '%s' has no password-command"), a->id);
+	sbuf_init(&out);
+	if ((pid = password_spawn(a->password_command, &fd, err)) == -1)
+		return -1;
+	ret = password_read(fd, &out, err);
+	close(fd);
+	if (ret == -1)
+		kill(pid, SIGTERM);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (ret == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		ret = error_set(err, ERROR_AUTH,
+		    _("the password command of account '%s' failed (status "
+		    "%d)"), a->id, WIFEXITED(status) ? WEXITSTATUS(status) :
+		    -1);
+	if (ret == 0) {
+		/* The first line is the password (as pass prints it). */
+		if ((nl = memchr(out.buf, '\n', out.len)) != NULL)
+			sbuf_setlen(&out, (size_t)(nl - out.buf));
+		if (out.len > 0 && out.buf[out.len - 1] == '\r')
+			sbuf_setlen(&out, out.len - 1);
+		if (out.len == 0)
+			ret = error_set(err, ERROR_AUTH,
+			    _("the password command of account '%s' printed "
+			    "nothing"), a->id);
+		else if (memchr(out.buf, '\0', out.len) != NULL ||
+		    strchr(out.buf, '\r') != NULL)
+			ret = error_set(err, ERROR_AUTH,
+			    _("the password of account '%s' holds a control "
+			    "character"), a->id);
+	}
+	if (ret == 0)
+		*passp = xstrdup(out.buf);
+	log_debug("password command of '%s': %s", a->id, ret == 0 ? "ok" :
+	    "failed");
+	password_wipe(&out);
+	return ret;
+}

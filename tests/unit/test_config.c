@@ -1,0 +1,241 @@
+/* tests/unit/test_config.c: the configuration parser. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#include "config/config.h"
+
+static const char good[] =
+    "# a comment\n"
+    "[account \"home\"]\n"
+    "name = Jane Doe\n"
+    "email = jane@charter.net\n"
+    "backend = imap\n"
+    "username = jane@charter.net\n"
+    "password-command = pass show mail/charter   # trailing comment\n"
+    "imap.host = mobile.charter.net\n"
+    "imap.port = 993\n"
+    "imap.security = tls\n"
+    "smtp.host = mobile.charter.net\n"
+    "smtp.port = 587\n"
+    "smtp.security = tls\n"
+    "tls.ca-file = /path/to/extra-ca.pem\n"
+    "\n"
+    "[account \"work\"]\n"
+    "email = j@example.org\n"
+    "backend = pop3\n"
+    "password-command = \"printf '%s' \\\"x#y\\\"\"\n"
+    "pop3.host = pop.example.org\n"
+    "pop3.security = starttls\n"
+    "[ui]\n"
+    "theme = mono\n";
+
+static struct config *
+parse(const char *text, struct error *err)
+{
+	return config_parse("test.conf", text, strlen(text), err);
+}
+
+static void
+test_config_parse_good(void **state)
+{
+	struct error		 err = { 0 };
+	struct config		*c;
+	const struct account	*a;
+
+	(void)state;
+	c = parse(good, &err);
+	assert_non_null(c);
+	assert_int_equal(c->naccounts, 2);
+	a = config_find_account(c, "home");
+	assert_non_null(a);
+	assert_string_equal(a->name, "Jane Doe");
+	assert_string_equal(a->password_command, "pass show mail/charter");
+	assert_string_equal(a->imap.host, "mobile.charter.net");
+	assert_int_equal(a->imap.port, 993);
+	assert_int_equal(a->smtp.security, SECURITY_TLS);
+	assert_int_equal(a->smtp.port, 587);
+	assert_string_equal(a->ca_file, "/path/to/extra-ca.pem");
+	assert_int_equal(a->timeout, 30);
+	assert_int_equal(a->line, 2);
+	a = config_find_account(c, "work");
+	assert_non_null(a);
+	assert_int_equal(a->backend, BACKEND_POP3);
+	assert_string_equal(a->username, "j@example.org");
+	assert_int_equal(a->pop3.port, 110);	/* starttls default */
+	assert_int_equal(a->smtp.port, 465);
+	assert_string_equal(a->password_command, "printf '%s' \"x#y\"");
+	assert_string_equal(c->theme, "mono");
+	assert_ptr_equal(config_find_account(c, NULL),
+	    config_find_account(c, "home"));
+	assert_null(config_find_account(c, "nope"));
+	config_free(c);
+}
+
+static void
+expect_error(const char *text, const char *needle)
+{
+	struct error	 err = { 0 };
+	struct config	*c;
+
+	c = parse(text, &err);
+	if (c != NULL)
+		fail_msg("parsed: %s", text);
+	assert_int_equal(err.kind, ERROR_INPUT);
+	if (strstr(err.msg, needle) == NULL)
+		fail_msg("'%s' not in '%s'", needle, err.msg);
+}
+
+static void
+test_config_parse_errors_name_file_and_line(void **state)
+{
+	(void)state;
+	expect_error("[account \"a\"]\nimap.port = 99999\n",
+	    "test.conf:2: bad port '99999'");
+	expect_error("[account \"a\"]\nimap.security = none\n",
+	    "test.conf:2: bad security 'none'");
+	expect_error("[account \"a\"]\nfoo = bar\n",
+	    "test.conf:2: unknown key 'foo'");
+	expect_error("email = x\n", "test.conf:1: key outside a section");
+	expect_error("[account a]\n", "test.conf:1: the account name");
+	expect_error("[acount \"a\"]\n", "test.conf:1: unknown section");
+	expect_error("[account \"a\"\n", "test.conf:1: bad section");
+	expect_error("[account \"a\"]\njust words\n",
+	    "test.conf:2: expected 'key = value'");
+	expect_error("[account \"a\"]\nname = \"open\n",
+	    "test.conf:2: unterminated");
+	expect_error("[account \"a\"]\n[account \"a\"]\n",
+	    "test.conf:2: account 'a' is defined twice");
+	expect_error("\n[account \"a\"]\nemail = a@b\nimap.host = h\n",
+	    "test.conf:2: account 'a' has no 'password-command'");
+	expect_error("[account \"a\"]\nemail = a@b\npassword-command = x\n",
+	    "has no 'imap.host'");
+	expect_error("[account \"a\"]\nbackend = smtp\n", "bad backend");
+	expect_error("[account \"a\"]\ntimeout = 0\n", "bad number");
+	expect_error("[account \"a b\"]\n", "bad account name");
+	expect_error("[account \"a\"]\nname =\n", "empty value");
+}
+
+static void
+test_config_parse_rejects_nul(void **state)
+{
+	struct error	 err = { 0 };
+
+	(void)state;
+	assert_null(config_parse("x", "[ui]\0theme = a\n", 15, &err));
+	assert_non_null(strstr(err.msg, "NUL"));
+}
+
+static void
+test_config_parse_port_bounds(void **state)
+{
+	struct error	 err = { 0 };
+	uint16_t	 port = 7;
+
+	(void)state;
+	assert_int_equal(config_parse_port("0", &port, &err), -1);
+	assert_int_equal(config_parse_port("-1", &port, &err), -1);
+	assert_int_equal(config_parse_port("65536", &port, &err), -1);
+	assert_int_equal(config_parse_port("", &port, &err), -1);
+	assert_int_equal(config_parse_port("12a", &port, &err), -1);
+	assert_int_equal(port, 7);
+	assert_int_equal(config_parse_port("65535", &port, &err), 0);
+	assert_int_equal(port, 65535);
+}
+
+static void
+test_config_load_missing_file(void **state)
+{
+	struct error	 err = { 0 };
+
+	(void)state;
+	assert_null(config_load("/nonexistent/postern.conf", &err));
+	assert_int_equal(err.kind, ERROR_SYS);
+	assert_non_null(strstr(err.msg, "/nonexistent/postern.conf"));
+}
+
+static void
+test_config_default_path_xdg(void **state)
+{
+	char	*p;
+
+	(void)state;
+	setenv("XDG_CONFIG_HOME", "/x/y", 1);
+	p = config_default_path();
+	assert_string_equal(p, "/x/y/postern/config");
+	free(p);
+	setenv("XDG_CONFIG_HOME", "relative", 1);
+	setenv("HOME", "/home/j", 1);
+	p = config_default_path();
+	assert_string_equal(p, "/home/j/.config/postern/config");
+	free(p);
+}
+
+static struct account *
+account_with(const char *command)
+{
+	static struct account	 a;
+
+	memset(&a, 0, sizeof a);
+	a.id = (char *)"t";
+	a.password_command = (char *)command;
+	return &a;
+}
+
+static void
+test_config_password_first_line(void **state)
+{
+	struct error	 err = { 0 };
+	char		*pass;
+
+	(void)state;
+	assert_int_equal(config_password(account_with(
+	    "printf 'se cret\\nsecond\\n'"), &pass, &err), 0);
+	assert_string_equal(pass, "se cret");
+	config_password_free(pass);
+}
+
+static void
+test_config_password_failures(void **state)
+{
+	struct error	 err = { 0 };
+	char		*pass = (char *)"untouched";
+
+	(void)state;
+	assert_int_equal(config_password(account_with("exit 3"), &pass, &err),
+	    -1);
+	assert_null(pass);
+	assert_int_equal(err.kind, ERROR_AUTH);
+	assert_non_null(strstr(err.msg, "status 3"));
+	assert_int_equal(config_password(account_with("true"), &pass, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "printed nothing"));
+	assert_int_equal(config_password(account_with("printf 'a\\rb'"),
+	    &pass, &err), -1);
+	assert_non_null(strstr(err.msg, "control character"));
+	assert_int_equal(config_password(account_with(
+	    "head -c 10000 /dev/zero | tr '\\0' x"), &pass, &err), -1);
+	assert_non_null(strstr(err.msg, "too much"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_parse_good),
+		cmocka_unit_test(test_config_parse_errors_name_file_and_line),
+		cmocka_unit_test(test_config_parse_rejects_nul),
+		cmocka_unit_test(test_config_parse_port_bounds),
+		cmocka_unit_test(test_config_load_missing_file),
+		cmocka_unit_test(test_config_default_path_xdg),
+		cmocka_unit_test(test_config_password_first_line),
+		cmocka_unit_test(test_config_password_failures),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
