@@ -1,0 +1,398 @@
+/* src/model/worker.c: one account's connection, on its own thread. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/sbuf.h"
+#include "core/xmalloc.h"
+#include "model/backend.h"
+#include "model/model.h"
+
+#define WORKER_STOP_WAIT	3	/* seconds quit waits for the thread */
+
+enum request_kind {
+	REQUEST_LIST_FOLDERS,
+	REQUEST_OPEN_FOLDER,
+	REQUEST_FETCH_BODY,
+};
+
+struct request {
+	enum request_kind	 kind;
+	uint64_t		 serial;
+	char			*folder;
+	uint32_t		 uid;
+};
+
+struct worker {
+	const struct account		*account;
+	unsigned			 index;
+	const struct backend_ops	*ops;
+	struct chan			*events;	/* borrowed */
+	struct chan			*requests;
+	struct request			*next;	/* taken while cancelling */
+	struct backend			*backend;
+	struct net_watchdog		*watchdog;
+	char				*folder;	/* last opened, wire name */
+	int				 selected;	/* folder is selected */
+	pthread_t			 thread;
+	atomic_int			 stopping;
+	atomic_int			 done;
+};
+
+static void
+request_free(void *arg)
+{
+	struct request	*r = arg;
+
+	if (r == NULL)
+		return;
+	free(r->folder);
+	free(r);
+}
+
+static struct event *
+worker_event(struct worker *w, enum event_kind kind, uint64_t serial)
+{
+	struct event	*ev;
+
+	ev = xcalloc(1, sizeof *ev);
+	ev->kind = kind;
+	ev->account = w->index;
+	ev->serial = serial;
+	return ev;
+}
+
+static void
+worker_status(struct worker *w, uint64_t serial, const char *text)
+{
+	struct event	*ev;
+
+	ev = worker_event(w, EVENT_STATUS, serial);
+	ev->text = xstrdup(text);
+	chan_push(w->events, ev);
+}
+
+static void
+worker_error(struct worker *w, uint64_t serial, const struct error *err)
+{
+	struct event	*ev;
+
+	log_warn("account %s: %s error: %s", w->account->id,
+	    error_kind_name(err->kind), err->msg);
+	ev = worker_event(w, EVENT_ERROR, serial);
+	ev->err = *err;
+	chan_push(w->events, ev);
+}
+
+static void
+worker_disconnect(struct worker *w)
+{
+	if (w->backend != NULL)
+		w->ops->close(w->backend);
+	w->backend = NULL;
+	w->selected = 0;
+}
+
+/* Connects and logs in unless connected already. */
+static int
+worker_connect(struct worker *w, uint64_t serial, struct error *err)
+{
+	const struct account	*a = w->account;
+	const struct endpoint	*ep;
+	struct event		*ev;
+	char			*pass, *text;
+
+	if (w->backend != NULL)
+		return 0;
+	ep = a->backend == BACKEND_POP3 ? &a->pop3 : &a->imap;
+	text = xasprintf(_("Connecting to %s:%u..."), ep->host,
+	    (unsigned)ep->port);
+	worker_status(w, serial, text);
+	free(text);
+	if (config_password(a, &pass, err) == -1)
+		return -1;
+	w->backend = w->ops->open(a, pass, w->watchdog, err);
+	config_password_free(pass);
+	if (w->backend == NULL)
+		return -1;
+	ev = worker_event(w, EVENT_CONNECTED, serial);
+	ev->text = xasprintf("%s:%u", ep->host, (unsigned)ep->port);
+	chan_push(w->events, ev);
+	log_info("account %s: connected to %s:%u", a->id, ep->host,
+	    (unsigned)ep->port);
+	return 0;
+}
+
+struct worker_load {
+	struct worker	*worker;
+	uint64_t	 serial;
+};
+
+/* Hands a chunk of summaries to the UI; cancels if a request waits. */
+static int
+worker_summaries_cb(struct summary *s, size_t n, uint32_t done,
+    uint32_t total, void *arg)
+{
+	struct worker_load	*load = arg;
+	struct worker		*w = load->worker;
+	struct event		*ev;
+	size_t			 i;
+
+	ev = worker_event(w, EVENT_SUMMARIES, load->serial);
+	ev->summaries = xreallocarray(NULL, n, sizeof *ev->summaries);
+	memcpy(ev->summaries, s, n * sizeof *s);
+	for (i = 0; i < n; i++)
+		s[i].from = s[i].subject = NULL;	/* taken */
+	ev->nsummaries = n;
+	ev->done = done;
+	ev->total = total;
+	chan_push(w->events, ev);
+	if (atomic_load(&w->stopping))
+		return -1;
+	if (w->next == NULL)
+		w->next = chan_pop(w->requests);
+	return w->next != NULL ? -1 : 0;
+}
+
+static int
+worker_list_folders_run(struct worker *w, struct request *r,
+    struct error *err)
+{
+	struct event	*ev;
+
+	ev = worker_event(w, EVENT_FOLDERS, r->serial);
+	if (w->ops->list_folders(w->backend, &ev->folders, &ev->nfolders,
+	    err) == -1) {
+		event_free(ev);
+		return -1;
+	}
+	chan_push(w->events, ev);
+	return 0;
+}
+
+static int
+worker_open_folder_run(struct worker *w, struct request *r,
+    struct error *err)
+{
+	struct worker_load	 load = { w, r->serial };
+	struct event		*ev;
+	uint32_t		 exists;
+
+	free(w->folder);
+	w->folder = xstrdup(r->folder);
+	w->selected = 0;
+	if (w->ops->select(w->backend, r->folder, &exists, err) == -1)
+		return -1;
+	w->selected = 1;
+	ev = worker_event(w, EVENT_FOLDER_OPENED, r->serial);
+	ev->text = xstrdup(r->folder);
+	ev->total = exists;
+	chan_push(w->events, ev);
+	if (w->ops->fetch_summaries(w->backend, worker_summaries_cb, &load,
+	    err) == -1)
+		return -1;
+	chan_push(w->events, worker_event(w, EVENT_FOLDER_LOADED, r->serial));
+	return 0;
+}
+
+static int
+worker_fetch_body_run(struct worker *w, struct request *r,
+    struct error *err)
+{
+	struct event	*ev;
+	struct sbuf	 body;
+
+	if (!w->selected)
+		return error_set(err, ERROR_INPUT, _("no folder is open"));
+	sbuf_init(&body);
+	if (w->ops->fetch_body(w->backend, r->uid, &body, err) == -1) {
+		sbuf_release(&body);
+		return -1;
+	}
+	ev = worker_event(w, EVENT_BODY, r->serial);
+	ev->uid = r->uid;
+	ev->body = sbuf_detach(&body, &ev->body_len);
+	chan_push(w->events, ev);
+	return 0;
+}
+
+static int
+worker_dispatch(struct worker *w, struct request *r, struct error *err)
+{
+	uint32_t	 exists;
+
+	/* A body needs the folder selected again after a reconnect. */
+	if (r->kind == REQUEST_FETCH_BODY && !w->selected &&
+	    w->folder != NULL) {
+		if (w->ops->select(w->backend, w->folder, &exists, err) == -1)
+			return -1;
+		w->selected = 1;
+	}
+	switch (r->kind) {
+	case REQUEST_LIST_FOLDERS:
+		return worker_list_folders_run(w, r, err);
+	case REQUEST_OPEN_FOLDER:
+		return worker_open_folder_run(w, r, err);
+	case REQUEST_FETCH_BODY:
+		return worker_fetch_body_run(w, r, err);
+	}
+	return error_set(err, ERROR_INPUT, "bad request");
+}
+
+/*
+ * Runs one request; a connection that turns out dead (NET or PROTO) is
+ * reopened once and the request tried again.
+ */
+static void
+worker_run(struct worker *w, struct request *r)
+{
+	struct error	 err = { 0 };
+	int		 tries, was_connected;
+
+	for (tries = 0; tries < 2; tries++) {
+		error_clear(&err);
+		was_connected = w->backend != NULL;
+		if (worker_connect(w, r->serial, &err) == -1)
+			break;
+		if (worker_dispatch(w, r, &err) == 0)
+			return;
+		if (err.kind == ERROR_CANCELLED)
+			return;
+		if (err.kind != ERROR_NET && err.kind != ERROR_PROTO)
+			break;
+		worker_disconnect(w);
+		if (!was_connected || atomic_load(&w->stopping))
+			break;
+		log_info("account %s: connection lost, reconnecting",
+		    w->account->id);
+	}
+	if (err.kind == ERROR_NET || err.kind == ERROR_PROTO ||
+	    err.kind == ERROR_TLS || err.kind == ERROR_AUTH)
+		worker_disconnect(w);
+	worker_error(w, r->serial, &err);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+	struct request	*r;
+
+	while (!atomic_load(&w->stopping)) {
+		if ((r = w->next) != NULL)
+			w->next = NULL;
+		else if ((r = chan_wait(w->requests, -1)) == NULL)
+			break;
+		if (!atomic_load(&w->stopping))
+			worker_run(w, r);
+		request_free(r);
+	}
+	worker_disconnect(w);
+	free(w->folder);
+	w->folder = NULL;
+	atomic_store(&w->done, 1);
+	return NULL;
+}
+
+struct worker *
+worker_start(const struct account *account, unsigned index,
+    struct chan *events, struct error *err)
+{
+	struct worker	*w;
+
+	if (account->backend != BACKEND_IMAP) {
+		error_set(err, ERROR_INPUT,
+		    _("account '%s': the POP3 backend is not available yet"),
+		    account->id);
+		return NULL;
+	}
+	w = xcalloc(1, sizeof *w);
+	w->account = account;
+	w->index = index;
+	w->ops = &imap_backend_ops;
+	w->events = events;
+	w->requests = chan_new();
+	w->watchdog = net_watchdog_new();
+	atomic_init(&w->stopping, 0);
+	atomic_init(&w->done, 0);
+	if ((errno = pthread_create(&w->thread, NULL, worker_main, w)) != 0) {
+		error_set_errno(err, ERROR_SYS, "pthread_create");
+		chan_free(w->requests, NULL);
+		net_watchdog_free(w->watchdog);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static void
+worker_queue(struct worker *w, enum request_kind kind, uint64_t serial,
+    const char *folder, uint32_t uid)
+{
+	struct request	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->kind = kind;
+	r->serial = serial;
+	r->folder = folder != NULL ? xstrdup(folder) : NULL;
+	r->uid = uid;
+	chan_push(w->requests, r);
+}
+
+void
+worker_list_folders(struct worker *w, uint64_t serial)
+{
+	worker_queue(w, REQUEST_LIST_FOLDERS, serial, NULL, 0);
+}
+
+void
+worker_open_folder(struct worker *w, const char *wire_name, uint64_t serial)
+{
+	worker_queue(w, REQUEST_OPEN_FOLDER, serial, wire_name, 0);
+}
+
+void
+worker_fetch_body(struct worker *w, uint32_t uid, uint64_t serial)
+{
+	worker_queue(w, REQUEST_FETCH_BODY, serial, NULL, uid);
+}
+
+void
+worker_stop(struct worker *w)
+{
+	struct timespec	 ts;
+	int		 i;
+
+	if (w == NULL)
+		return;
+	atomic_store(&w->stopping, 1);
+	chan_close(w->requests);
+	/*
+	 * A blocking network call ends at the latest when the watchdog or
+	 * the read time-out fires; quitting should not wait that long, so
+	 * after a short wait the thread is left to the process exit.
+	 */
+	for (i = 0; i < WORKER_STOP_WAIT * 20 && !atomic_load(&w->done); i++) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = 50 * 1000 * 1000;
+		nanosleep(&ts, NULL);
+	}
+	if (!atomic_load(&w->done)) {
+		log_warn("account %s: worker still busy at exit",
+		    w->account->id);
+		pthread_detach(w->thread);
+		return;
+	}
+	pthread_join(w->thread, NULL);
+	request_free(w->next);
+	chan_free(w->requests, request_free);
+	net_watchdog_free(w->watchdog);
+	free(w);
+}

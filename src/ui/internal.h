@@ -1,0 +1,142 @@
+/* src/ui/internal.h: state shared by the files of the UI. */
+#ifndef POSTERN_UI_INTERNAL_H
+#define POSTERN_UI_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curses.h>
+
+#include "config/config.h"
+#include "core/sbuf.h"
+#include "model/model.h"
+
+#define UI_FOLDER_PANE_MAX	32	/* columns */
+#define UI_FOLDER_PANE_MIN_COLS	70	/* narrower terminals hide it */
+#define UI_MAX_MESSAGES		2000000	/* summaries kept for one folder */
+#define UI_MAX_PAGER_LINES	1000000
+
+enum ui_view {
+	VIEW_INDEX,
+	VIEW_PAGER,
+	VIEW_HELP,
+};
+
+enum ui_focus {
+	FOCUS_INDEX,
+	FOCUS_FOLDERS,
+};
+
+/* Colour pairs, by UI element. */
+enum ui_color {
+	COLOR_UI_NORMAL = 1,
+	COLOR_UI_BAR,
+	COLOR_UI_CURSOR,
+	COLOR_UI_ERROR,
+	COLOR_UI_UNREAD,
+	COLOR_UI_HEADER,
+	COLOR_UI_QUOTE,
+	COLOR_UI_FOLDER_CUR,
+	COLOR_UI_MARKER,
+};
+
+/* One display line of the pager: an offset into the rendered text. */
+struct pager_line {
+	size_t	 off;
+	size_t	 len;
+	int	 header;	/* part of the header block */
+	int	 quote;		/* starts with '>' */
+};
+
+struct ui {
+	const struct config	*config;
+	const struct account	*account;
+	struct worker		*worker;
+	struct chan		*events;
+	uint64_t		 serial;	/* last request sent */
+	int			 quit;
+	int			 dirty;
+	int			 rows, cols;
+	int			 colors;
+
+	enum ui_view		 view;
+	enum ui_view		 help_from;
+	enum ui_focus		 focus;
+
+	/* folder pane */
+	struct folder_info	*folders;
+	size_t			 nfolders;
+	size_t			 folder_cur;
+	size_t			 folder_top;
+	char			*folder_open;	/* wire name */
+	uint64_t		 folder_serial;
+
+	/* index pane */
+	struct summary		*msgs;
+	size_t			 nmsgs;
+	size_t			 msgs_alloc;
+	size_t			 msg_cur;
+	size_t			 msg_top;
+	uint32_t		 msgs_total;
+	int			 loading;
+
+	/* pager */
+	struct sbuf		 pager_text;
+	struct pager_line	*pager_lines;
+	size_t			 npager_lines;
+	size_t			 pager_top;
+	uint32_t		 pager_uid;
+	uint64_t		 pager_serial;
+	char			*pager_raw;
+	size_t			 pager_raw_len;
+	int			 pager_all_headers;
+	int			 pager_width;	/* wrapped for this width */
+
+	/* help */
+	size_t			 help_top;
+
+	/* bottom lines */
+	char			*status;	/* progress, from the worker */
+	char			*message;	/* last error or notice */
+	int			 message_is_error;
+};
+
+#define UI_PAIR(ui, p)	((short)((ui)->colors ? (p) : 0))
+
+/* draw.c: the one function that puts outside text on the screen. */
+int	 ui_draw_text(int y, int x, int width, const char *s, size_t len,
+	    attr_t attr, short pair);
+int	 ui_text_width(const char *s, size_t len);
+/* Byte length of the prefix of s that fits in width columns. */
+size_t	 ui_text_fit(const char *s, size_t len, int width);
+void	 ui_draw_fill(int y, int x, int width, attr_t attr, short pair);
+void	 ui_colors_init(struct ui *);
+
+/* panes.c */
+void	 ui_draw_folders(struct ui *, int top, int height, int width);
+void	 ui_draw_index(struct ui *, int top, int height, int x, int width);
+void	 ui_index_add(struct ui *, struct event *);
+void	 ui_index_clear(struct ui *);
+void	 ui_folders_set(struct ui *, struct event *);
+
+/* pager.c */
+void	 ui_pager_show(struct ui *, struct event *);
+void	 ui_pager_layout(struct ui *, int width);
+void	 ui_draw_pager(struct ui *, int top, int height, int x, int width);
+void	 ui_pager_clear(struct ui *);
+void	 ui_pager_rerender(struct ui *);
+int	 ui_pager_height(struct ui *);
+
+/* keys.c */
+int	 ui_key_dispatch(struct ui *, int key, int is_func);
+void	 ui_draw_help(struct ui *, int top, int height, int width);
+size_t	 ui_help_lines(struct ui *);
+
+/* ui.c */
+void	 ui_set_message(struct ui *, int is_error, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 ui_open_folder(struct ui *, size_t index);
+void	 ui_open_message(struct ui *);
+int	 ui_index_height(struct ui *);
+
+#endif

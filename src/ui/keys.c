@@ -1,0 +1,362 @@
+/* src/ui/keys.c: actions, their default keys, and the help screen. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "core/i18n.h"
+#include "ui/internal.h"
+
+enum ui_context {
+	CONTEXT_INDEX = (1 << 0),
+	CONTEXT_FOLDERS = (1 << 1),
+	CONTEXT_PAGER = (1 << 2),
+	CONTEXT_HELP = (1 << 3),
+};
+
+struct ui_action {
+	const char	*name;
+	const char	*help;
+	void		 (*run)(struct ui *);
+};
+
+struct ui_binding {
+	int		 contexts;
+	int		 key;
+	int		 is_func;	/* a KEY_* code, not a character */
+	const char	*keyname;
+	const struct ui_action	*action;
+};
+
+static void
+ui_move(struct ui *ui, long delta)
+{
+	size_t	*cur, n;
+
+	if (ui->focus == FOCUS_FOLDERS) {
+		cur = &ui->folder_cur;
+		n = ui->nfolders;
+	} else {
+		cur = &ui->msg_cur;
+		n = ui->nmsgs;
+	}
+	if (n == 0)
+		return;
+	if (delta < 0 && (size_t)-delta > *cur)
+		*cur = 0;
+	else if (delta > 0 && *cur + (size_t)delta >= n)
+		*cur = n - 1;
+	else
+		*cur += delta;
+	ui->dirty = 1;
+}
+
+static void act_next(struct ui *ui) { ui_move(ui, 1); }
+static void act_prev(struct ui *ui) { ui_move(ui, -1); }
+static void act_first(struct ui *ui) { ui_move(ui, -(long)UI_MAX_MESSAGES); }
+static void act_last(struct ui *ui) { ui_move(ui, (long)UI_MAX_MESSAGES); }
+
+static void
+act_next_page(struct ui *ui)
+{
+	ui_move(ui, ui_index_height(ui) > 1 ? ui_index_height(ui) - 1 : 1);
+}
+
+static void
+act_prev_page(struct ui *ui)
+{
+	ui_move(ui, -(ui_index_height(ui) > 1 ? ui_index_height(ui) - 1 : 1));
+}
+
+static void
+act_open(struct ui *ui)
+{
+	if (ui->focus == FOCUS_FOLDERS) {
+		ui_open_folder(ui, ui->folder_cur);
+		ui->focus = FOCUS_INDEX;
+	} else
+		ui_open_message(ui);
+	ui->dirty = 1;
+}
+
+static void
+act_change_folder(struct ui *ui)
+{
+	ui->focus = FOCUS_FOLDERS;
+	ui->view = VIEW_INDEX;
+	ui->dirty = 1;
+}
+
+static void
+act_toggle_focus(struct ui *ui)
+{
+	ui->focus = ui->focus == FOCUS_FOLDERS ? FOCUS_INDEX : FOCUS_FOLDERS;
+	ui->dirty = 1;
+}
+
+static void
+act_quit(struct ui *ui)
+{
+	if (ui->focus == FOCUS_FOLDERS && ui->folder_open != NULL) {
+		ui->focus = FOCUS_INDEX;	/* back to the index */
+		ui->dirty = 1;
+		return;
+	}
+	ui->quit = 1;
+}
+
+static void
+act_redraw(struct ui *ui)
+{
+	clearok(curscr, TRUE);
+	ui->dirty = 1;
+}
+
+static void
+act_help(struct ui *ui)
+{
+	if (ui->view == VIEW_HELP)
+		return;
+	ui->help_from = ui->view;
+	ui->view = VIEW_HELP;
+	ui->help_top = 0;
+	ui->dirty = 1;
+}
+
+static void
+act_help_close(struct ui *ui)
+{
+	ui->view = ui->help_from;
+	ui->dirty = 1;
+}
+
+static void
+ui_pager_scroll(struct ui *ui, long delta)
+{
+	size_t	 n = ui->npager_lines, h = (size_t)ui_pager_height(ui);
+	size_t	 max = n > h ? n - h : 0;
+
+	if (delta < 0 && (size_t)-delta > ui->pager_top)
+		ui->pager_top = 0;
+	else if (delta > 0 && ui->pager_top + (size_t)delta > max)
+		ui->pager_top = max;
+	else
+		ui->pager_top += delta;
+	ui->dirty = 1;
+}
+
+static void act_line_down(struct ui *ui) { ui_pager_scroll(ui, 1); }
+static void act_line_up(struct ui *ui) { ui_pager_scroll(ui, -1); }
+static void act_page_down(struct ui *ui)
+{
+	ui_pager_scroll(ui, ui_pager_height(ui) - 1);
+}
+static void act_page_up(struct ui *ui)
+{
+	ui_pager_scroll(ui, -(ui_pager_height(ui) - 1));
+}
+static void act_top(struct ui *ui) { ui_pager_scroll(ui, -(long)UI_MAX_PAGER_LINES); }
+static void act_bottom(struct ui *ui) { ui_pager_scroll(ui, (long)UI_MAX_PAGER_LINES); }
+
+static void
+act_exit_pager(struct ui *ui)
+{
+	ui->view = VIEW_INDEX;
+	ui->dirty = 1;
+}
+
+static void
+act_toggle_headers(struct ui *ui)
+{
+	ui->pager_all_headers = !ui->pager_all_headers;
+	ui->pager_top = 0;
+	ui_pager_rerender(ui);
+}
+
+static void
+ui_pager_step(struct ui *ui, long delta)
+{
+	size_t	 before = ui->msg_cur;
+
+	ui->focus = FOCUS_INDEX;
+	ui_move(ui, delta);
+	if (ui->msg_cur == before) {
+		ui_set_message(ui, 0, "%s", delta > 0 ?
+		    _("This is the last message.") :
+		    _("This is the first message."));
+		return;
+	}
+	ui_open_message(ui);
+}
+
+static void act_pager_next(struct ui *ui) { ui_pager_step(ui, 1); }
+static void act_pager_prev(struct ui *ui) { ui_pager_step(ui, -1); }
+
+static void
+act_help_down(struct ui *ui)
+{
+	if (ui->help_top + 1 < ui_help_lines(ui))
+		ui->help_top++;
+	ui->dirty = 1;
+}
+
+static void
+act_help_up(struct ui *ui)
+{
+	if (ui->help_top > 0)
+		ui->help_top--;
+	ui->dirty = 1;
+}
+
+static const struct ui_action
+    a_next = { "next-entry", N_("move to the next entry"), act_next },
+    a_prev = { "previous-entry", N_("move to the previous entry"), act_prev },
+    a_first = { "first-entry", N_("move to the first entry"), act_first },
+    a_last = { "last-entry", N_("move to the last entry"), act_last },
+    a_npage = { "next-page", N_("move down one page"), act_next_page },
+    a_ppage = { "previous-page", N_("move up one page"), act_prev_page },
+    a_open = { "open", N_("open the message or folder"), act_open },
+    a_change = { "change-folder", N_("choose another folder"),
+	act_change_folder },
+    a_focus = { "toggle-focus", N_("switch between folders and index"),
+	act_toggle_focus },
+    a_quit = { "quit", N_("go back, or quit Postern"), act_quit },
+    a_redraw = { "redraw", N_("redraw the screen"), act_redraw },
+    a_help = { "help", N_("show the key bindings"), act_help },
+    a_help_close = { "exit", N_("close the help"), act_help_close },
+    a_ldown = { "next-line", N_("scroll down one line"), act_line_down },
+    a_lup = { "previous-line", N_("scroll up one line"), act_line_up },
+    a_pdown = { "next-page", N_("scroll down one page"), act_page_down },
+    a_pup = { "previous-page", N_("scroll up one page"), act_page_up },
+    a_top = { "top", N_("go to the top of the message"), act_top },
+    a_bottom = { "bottom", N_("go to the end of the message"), act_bottom },
+    a_exit_pager = { "exit", N_("go back to the index"), act_exit_pager },
+    a_headers = { "display-toggle-weed",
+	N_("show or hide the full headers"), act_toggle_headers },
+    a_pnext = { "next-message", N_("show the next message"),
+	act_pager_next },
+    a_pprev = { "previous-message", N_("show the previous message"),
+	act_pager_prev },
+    a_hdown = { "next-line", N_("scroll down"), act_help_down },
+    a_hup = { "previous-line", N_("scroll up"), act_help_up };
+
+#define LIST	(CONTEXT_INDEX | CONTEXT_FOLDERS)
+#define ALL	(LIST | CONTEXT_PAGER)
+
+/* Mutt-compatible defaults. */
+static const struct ui_binding ui_bindings[] = {
+	{ LIST, 'j', 0, "j", &a_next },
+	{ LIST, KEY_DOWN, 1, "<down>", &a_next },
+	{ LIST, 'k', 0, "k", &a_prev },
+	{ LIST, KEY_UP, 1, "<up>", &a_prev },
+	{ LIST, '=', 0, "=", &a_first },
+	{ LIST, KEY_HOME, 1, "<home>", &a_first },
+	{ LIST, '*', 0, "*", &a_last },
+	{ LIST, KEY_END, 1, "<end>", &a_last },
+	{ LIST, KEY_NPAGE, 1, "<pagedown>", &a_npage },
+	{ LIST, KEY_PPAGE, 1, "<pageup>", &a_ppage },
+	{ LIST, '\r', 0, "<enter>", &a_open },
+	{ LIST, '\n', 0, "<return>", &a_open },
+	{ LIST, KEY_ENTER, 1, "<keypadenter>", &a_open },
+	{ LIST, 'c', 0, "c", &a_change },
+	{ LIST, '\t', 0, "<tab>", &a_focus },
+	{ LIST, 'q', 0, "q", &a_quit },
+	{ ALL, '\f', 0, "^L", &a_redraw },
+	{ ALL, '?', 0, "?", &a_help },
+	{ CONTEXT_PAGER, 'j', 0, "j", &a_ldown },
+	{ CONTEXT_PAGER, KEY_DOWN, 1, "<down>", &a_ldown },
+	{ CONTEXT_PAGER, '\r', 0, "<enter>", &a_ldown },
+	{ CONTEXT_PAGER, 'k', 0, "k", &a_lup },
+	{ CONTEXT_PAGER, KEY_UP, 1, "<up>", &a_lup },
+	{ CONTEXT_PAGER, ' ', 0, "<space>", &a_pdown },
+	{ CONTEXT_PAGER, KEY_NPAGE, 1, "<pagedown>", &a_pdown },
+	{ CONTEXT_PAGER, '-', 0, "-", &a_pup },
+	{ CONTEXT_PAGER, KEY_PPAGE, 1, "<pageup>", &a_pup },
+	{ CONTEXT_PAGER, 'g', 0, "g", &a_top },
+	{ CONTEXT_PAGER, KEY_HOME, 1, "<home>", &a_top },
+	{ CONTEXT_PAGER, 'G', 0, "G", &a_bottom },
+	{ CONTEXT_PAGER, KEY_END, 1, "<end>", &a_bottom },
+	{ CONTEXT_PAGER, 'n', 0, "n", &a_pnext },
+	{ CONTEXT_PAGER, 'p', 0, "p", &a_pprev },
+	{ CONTEXT_PAGER, 'h', 0, "h", &a_headers },
+	{ CONTEXT_PAGER, 'q', 0, "q", &a_exit_pager },
+	{ CONTEXT_PAGER, 'i', 0, "i", &a_exit_pager },
+	{ CONTEXT_HELP, 'j', 0, "j", &a_hdown },
+	{ CONTEXT_HELP, KEY_DOWN, 1, "<down>", &a_hdown },
+	{ CONTEXT_HELP, 'k', 0, "k", &a_hup },
+	{ CONTEXT_HELP, KEY_UP, 1, "<up>", &a_hup },
+	{ CONTEXT_HELP, 'q', 0, "q", &a_help_close },
+	{ CONTEXT_HELP, '?', 0, "?", &a_help_close },
+	{ CONTEXT_HELP, 033, 0, "<esc>", &a_help_close },
+};
+#define UI_NBINDINGS	(sizeof ui_bindings / sizeof ui_bindings[0])
+
+static int
+ui_context(const struct ui *ui, enum ui_view view)
+{
+	if (view == VIEW_HELP)
+		return CONTEXT_HELP;
+	if (view == VIEW_PAGER)
+		return CONTEXT_PAGER;
+	return ui->focus == FOCUS_FOLDERS ? CONTEXT_FOLDERS : CONTEXT_INDEX;
+}
+
+int
+ui_key_dispatch(struct ui *ui, int key, int is_func)
+{
+	int	 ctx = ui_context(ui, ui->view);
+	size_t	 i;
+
+	for (i = 0; i < UI_NBINDINGS; i++) {
+		if ((ui_bindings[i].contexts & ctx) &&
+		    ui_bindings[i].key == key &&
+		    ui_bindings[i].is_func == is_func) {
+			ui_bindings[i].action->run(ui);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The bindings of the context the help was opened from. */
+size_t
+ui_help_lines(struct ui *ui)
+{
+	int	 ctx = ui_context(ui, ui->help_from);
+	size_t	 i, n = 0;
+
+	for (i = 0; i < UI_NBINDINGS; i++)
+		n += (ui_bindings[i].contexts & ctx) != 0;
+	return n;
+}
+
+void
+ui_draw_help(struct ui *ui, int top, int height, int width)
+{
+	int		 ctx = ui_context(ui, ui->help_from);
+	const char	*title;
+	char		 line[256];
+	size_t		 i, n = 0;
+	int		 y = 0;
+
+	title = ctx == CONTEXT_PAGER ? _("Key bindings: pager") :
+	    ctx == CONTEXT_FOLDERS ? _("Key bindings: folders") :
+	    _("Key bindings: index");
+	ui_draw_text(top, 0, width, title, strlen(title), A_BOLD, 0);
+	for (y = 1; y < height; y++)
+		ui_draw_fill(top + y, 0, width, A_NORMAL, 0);
+	y = 1;
+	for (i = 0; i < UI_NBINDINGS && y < height; i++) {
+		if (!(ui_bindings[i].contexts & ctx))
+			continue;
+		if (n++ < ui->help_top)
+			continue;
+		snprintf(line, sizeof line, "%-14s %-20s %s",
+		    ui_bindings[i].keyname, ui_bindings[i].action->name,
+		    _(ui_bindings[i].action->help));
+		ui_draw_text(top + y++, 0, width, line, strlen(line),
+		    A_NORMAL, 0);
+	}
+}

@@ -1,0 +1,186 @@
+/* src/ui/pager.c: the message pager. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/sanitize.h"
+#include "core/xmalloc.h"
+#include "mime/mime.h"
+#include "ui/internal.h"
+
+#define UI_TAB_WIDTH	8
+
+void
+ui_pager_clear(struct ui *ui)
+{
+	sbuf_release(&ui->pager_text);
+	free(ui->pager_lines);
+	ui->pager_lines = NULL;
+	ui->npager_lines = 0;
+	ui->pager_top = 0;
+	free(ui->pager_raw);
+	ui->pager_raw = NULL;
+	ui->pager_raw_len = 0;
+	ui->pager_width = 0;
+}
+
+/* Renders the raw message into safe text with tabs expanded. */
+static void
+ui_pager_render(struct ui *ui)
+{
+	struct sbuf	 rendered, safe;
+	struct error	 err = { 0 };
+	size_t		 i;
+	int		 col = 0, flags;
+
+	sbuf_init(&rendered);
+	flags = ui->pager_all_headers ? MIME_RENDER_ALL_HEADERS : 0;
+	if (mime_render(ui->pager_raw, ui->pager_raw_len, flags, &rendered,
+	    &err) == -1) {
+		ui_set_message(ui, 1, "%s", err.msg);
+		sbuf_addstr(&rendered, err.msg);
+	}
+	sbuf_init(&safe);
+	sanitize_append(&safe, rendered.buf, rendered.len,
+	    SANITIZE_KEEP_NEWLINE | SANITIZE_KEEP_TAB);
+	sbuf_release(&rendered);
+	sbuf_release(&ui->pager_text);
+	sbuf_init(&ui->pager_text);
+	for (i = 0; i < safe.len; i++) {
+		if (safe.buf[i] == '\t') {
+			do
+				sbuf_addch(&ui->pager_text, ' ');
+			while (++col % UI_TAB_WIDTH != 0);
+			continue;
+		}
+		sbuf_addch(&ui->pager_text, safe.buf[i]);
+		/* Columns only matter for tabs; count bytes of ASCII. */
+		col = safe.buf[i] == '\n' ? 0 : col + 1;
+	}
+	sbuf_release(&safe);
+	ui->pager_width = 0;
+}
+
+static void
+ui_pager_add_line(struct ui *ui, size_t *alloc, size_t off, size_t len,
+    int header, int quote)
+{
+	struct pager_line	*l;
+
+	if (ui->npager_lines == UI_MAX_PAGER_LINES)
+		return;
+	if (ui->npager_lines == *alloc) {
+		*alloc = *alloc == 0 ? 256 : *alloc * 2;
+		ui->pager_lines = xreallocarray(ui->pager_lines, *alloc,
+		    sizeof *ui->pager_lines);
+	}
+	l = &ui->pager_lines[ui->npager_lines++];
+	l->off = off;
+	l->len = len;
+	l->header = header;
+	l->quote = quote;
+}
+
+/* Splits the text into display lines wrapped at width columns. */
+void
+ui_pager_layout(struct ui *ui, int width)
+{
+	const char	*text = ui->pager_text.buf;
+	size_t		 off = 0, end, len, fit, alloc = 0;
+	int		 header = 1, quote;
+
+	if (width < 1)
+		width = 1;
+	free(ui->pager_lines);
+	ui->pager_lines = NULL;
+	ui->npager_lines = 0;
+	while (off < ui->pager_text.len) {
+		end = off;
+		while (end < ui->pager_text.len && text[end] != '\n')
+			end++;
+		len = end - off;
+		if (len == 0)
+			header = 0;
+		quote = !header && len > 0 && text[off] == '>';
+		do {
+			fit = ui_text_fit(text + off, len, width);
+			if (fit == 0 && len > 0)
+				fit = 1;	/* a character wider than the pane */
+			ui_pager_add_line(ui, &alloc, off, fit, header, quote);
+			off += fit;
+			len -= fit;
+		} while (len > 0);
+		off = end + 1;
+	}
+	ui->pager_width = width;
+	if (ui->pager_top >= ui->npager_lines)
+		ui->pager_top = ui->npager_lines > 0 ? ui->npager_lines - 1 : 0;
+}
+
+void
+ui_pager_show(struct ui *ui, struct event *ev)
+{
+	ui_pager_clear(ui);
+	ui->pager_raw = ev->body;	/* taken from the event */
+	ui->pager_raw_len = ev->body_len;
+	ev->body = NULL;
+	ui->pager_uid = ev->uid;
+	ui_pager_render(ui);
+	ui->view = VIEW_PAGER;
+	ui->dirty = 1;
+	log_debug("message %u: %zu bytes", ev->uid, ui->pager_raw_len);
+}
+
+/* Re-renders the open message, e.g. with all headers toggled. */
+void
+ui_pager_rerender(struct ui *ui)
+{
+	if (ui->pager_raw == NULL)
+		return;
+	ui_pager_render(ui);
+	ui->dirty = 1;
+}
+
+void
+ui_draw_pager(struct ui *ui, int top, int height, int x, int width)
+{
+	struct pager_line	*l;
+	size_t			 i;
+	int			 y;
+	short			 pair;
+	attr_t			 attr;
+
+	if (ui->pager_width != width)
+		ui_pager_layout(ui, width);
+	for (y = 0; y < height; y++) {
+		i = ui->pager_top + (size_t)y;
+		if (i >= ui->npager_lines) {
+			ui_draw_fill(top + y, x, width, A_NORMAL, 0);
+			if (i == ui->npager_lines && i > 0)
+				ui_draw_text(top + y, x, width, "~", 1, A_DIM,
+				    0);
+			continue;
+		}
+		l = &ui->pager_lines[i];
+		attr = A_NORMAL;
+		pair = 0;
+		if (l->header) {
+			pair = UI_PAIR(ui, COLOR_UI_HEADER);
+			attr = ui->colors ? A_NORMAL : A_BOLD;
+		} else if (l->quote)
+			pair = UI_PAIR(ui, COLOR_UI_QUOTE);
+		ui_draw_text(top + y, x, width, ui->pager_text.buf + l->off,
+		    l->len, attr, pair);
+	}
+}
+
+int
+ui_pager_height(struct ui *ui)
+{
+	return ui->rows - 3 > 1 ? ui->rows - 3 : 1;
+}

@@ -1,0 +1,238 @@
+/* src/ui/panes.c: the folder pane and the index pane. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curses.h>
+
+#include "core/i18n.h"
+#include "core/xmalloc.h"
+#include "ui/internal.h"
+
+void
+ui_folders_set(struct ui *ui, struct event *ev)
+{
+	size_t	 i;
+
+	for (i = 0; i < ui->nfolders; i++)
+		folder_info_clear(&ui->folders[i]);
+	free(ui->folders);
+	ui->folders = ev->folders;	/* taken from the event */
+	ui->nfolders = ev->nfolders;
+	ev->folders = NULL;
+	ev->nfolders = 0;
+	ui->folder_cur = 0;
+	ui->folder_top = 0;
+	for (i = 0; i < ui->nfolders; i++) {
+		if (ui->folder_open != NULL &&
+		    strcmp(ui->folders[i].wire_name, ui->folder_open) == 0)
+			ui->folder_cur = i;
+	}
+	ui->dirty = 1;
+}
+
+/* Keeps *top so that cur is inside a window of height rows. */
+static void
+ui_scroll_to(size_t cur, size_t *top, int height)
+{
+	if (height <= 0)
+		return;
+	if (cur < *top)
+		*top = cur;
+	else if (cur >= *top + (size_t)height)
+		*top = cur - (size_t)height + 1;
+}
+
+void
+ui_draw_folders(struct ui *ui, int top, int height, int width)
+{
+	struct folder_info	*f;
+	char			 count[32];
+	size_t			 i;
+	int			 y, cw, focus;
+	attr_t			 attr;
+	short			 pair;
+
+	focus = ui->focus == FOCUS_FOLDERS;
+	ui_scroll_to(ui->folder_cur, &ui->folder_top, height);
+	for (y = 0; y < height; y++) {
+		i = ui->folder_top + (size_t)y;
+		if (i >= ui->nfolders) {
+			ui_draw_fill(top + y, 0, width - 1, A_NORMAL, 0);
+			continue;
+		}
+		f = &ui->folders[i];
+		attr = A_NORMAL;
+		pair = 0;
+		if (i == ui->folder_cur && focus) {
+			attr = A_REVERSE;
+			pair = UI_PAIR(ui, COLOR_UI_CURSOR);
+		} else if (ui->folder_open != NULL &&
+		    strcmp(f->wire_name, ui->folder_open) == 0)
+			attr = A_BOLD;
+		if (!f->selectable)
+			attr |= A_DIM;
+		count[0] = '\0';
+		if (f->unseen != FOLDER_COUNT_UNKNOWN && f->unseen > 0)
+			snprintf(count, sizeof count, " %u", f->unseen);
+		cw = (int)strlen(count);
+		if (cw > width - 4)
+			cw = 0;
+		ui_draw_text(top + y, 0, width - 1 - cw, f->name,
+		    strlen(f->name), attr, pair);
+		if (cw > 0)
+			ui_draw_text(top + y, width - 1 - cw, cw, count,
+			    (size_t)cw, attr | A_BOLD, pair);
+	}
+	attr_set(A_NORMAL, 0, NULL);
+	for (y = 0; y < height; y++)
+		mvaddch(top + y, width - 1, ACS_VLINE);
+}
+
+void
+ui_index_clear(struct ui *ui)
+{
+	size_t	 i;
+
+	for (i = 0; i < ui->nmsgs; i++)
+		summary_clear(&ui->msgs[i]);
+	free(ui->msgs);
+	ui->msgs = NULL;
+	ui->nmsgs = ui->msgs_alloc = 0;
+	ui->msg_cur = ui->msg_top = 0;
+	ui->msgs_total = 0;
+	ui->dirty = 1;
+}
+
+/* Appends a chunk of summaries (they arrive newest first). */
+void
+ui_index_add(struct ui *ui, struct event *ev)
+{
+	size_t	 n = ev->nsummaries, i;
+
+	if (ui->nmsgs + n > UI_MAX_MESSAGES)
+		n = UI_MAX_MESSAGES - ui->nmsgs;
+	if (ui->nmsgs + n > ui->msgs_alloc) {
+		ui->msgs_alloc = (ui->nmsgs + n) * 2;
+		ui->msgs = xreallocarray(ui->msgs, ui->msgs_alloc,
+		    sizeof *ui->msgs);
+	}
+	memcpy(ui->msgs + ui->nmsgs, ev->summaries, n * sizeof *ui->msgs);
+	for (i = n; i < ev->nsummaries; i++)
+		summary_clear(&ev->summaries[i]);
+	ui->nmsgs += n;
+	free(ev->summaries);	/* the strings now belong to ui->msgs */
+	ev->summaries = NULL;
+	ev->nsummaries = 0;
+	ui->dirty = 1;
+}
+
+/* "13:45" today, "Nov 24" this year, "2023-05-01" before. */
+static void
+ui_format_date(time_t t, char *buf, size_t size)
+{
+	struct tm	 tm, now_tm;
+	time_t		 now = time(NULL);
+
+	if (t == 0 || localtime_r(&t, &tm) == NULL) {
+		snprintf(buf, size, "%s", "?");
+		return;
+	}
+	localtime_r(&now, &now_tm);
+	if (tm.tm_year == now_tm.tm_year && tm.tm_yday == now_tm.tm_yday)
+		strftime(buf, size, "%H:%M", &tm);
+	else if (tm.tm_year == now_tm.tm_year)
+		strftime(buf, size, "%b %d", &tm);
+	else
+		strftime(buf, size, "%Y-%m-%d", &tm);
+}
+
+static void
+ui_format_size(uint32_t size, char *buf, size_t len)
+{
+	if (size < 1000)
+		snprintf(buf, len, "%u", size);
+	else if (size < 1000 * 1000)
+		snprintf(buf, len, "%.1fK", size / 1024.0);
+	else
+		snprintf(buf, len, "%.1fM", size / (1024.0 * 1024.0));
+}
+
+/* The flag column: N new, r replied, ! flagged, D deleted, + attachment. */
+static void
+ui_format_flags(uint32_t flags, char *buf)
+{
+	buf[0] = (flags & SUMMARY_DELETED) ? 'D' :
+	    !(flags & SUMMARY_SEEN) ? 'N' : ' ';
+	buf[1] = (flags & SUMMARY_FLAGGED) ? '!' :
+	    (flags & SUMMARY_ANSWERED) ? 'r' : ' ';
+	buf[2] = (flags & SUMMARY_ATTACHMENT) ? '+' : ' ';
+	buf[3] = '\0';
+}
+
+static void
+ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t i)
+{
+	struct summary	*m = &ui->msgs[i];
+	char		 flags[4], date[32], size[16];
+	const char	*from = m->from != NULL ? m->from : "";
+	const char	*subj = m->subject != NULL ? m->subject : "";
+	attr_t		 attr = A_NORMAL;
+	short		 pair = 0;
+	int		 col = x, fromw, sizew, subjw;
+
+	if (i == ui->msg_cur && ui->focus == FOCUS_INDEX) {
+		attr = A_REVERSE;
+		pair = UI_PAIR(ui, COLOR_UI_CURSOR);
+	} else if (!(m->flags & SUMMARY_SEEN)) {
+		attr = A_BOLD;
+		pair = UI_PAIR(ui, COLOR_UI_UNREAD);
+	}
+	ui_format_flags(m->flags, flags);
+	ui_format_date(m->date, date, sizeof date);
+	ui_format_size(m->size, size, sizeof size);
+	fromw = width >= 60 ? 20 : width / 4;
+	sizew = 7;
+	col += ui_draw_text(y, col, 4, flags, 3, attr, pair);
+	col += ui_draw_text(y, col, 1, " ", 1, attr, pair);
+	ui_draw_text(y, col, 11, date, strlen(date), attr, pair);
+	col += 11;
+	ui_draw_text(y, col, fromw, from, strlen(from), attr, pair);
+	col += fromw;
+	ui_draw_text(y, col, 1, " ", 1, attr, pair);
+	col += 1;
+	subjw = x + width - col - sizew - 1;
+	ui_draw_text(y, col, subjw, subj, strlen(subj), attr, pair);
+	col += subjw > 0 ? subjw : 0;
+	ui_draw_fill(y, col, x + width - col, attr, pair);
+	mvprintw(y, x + width - (int)strlen(size) - 1, "%s", size);
+}
+
+void
+ui_draw_index(struct ui *ui, int top, int height, int x, int width)
+{
+	size_t	 i;
+	int	 y;
+
+	if (ui->msg_cur >= ui->nmsgs && ui->nmsgs > 0)
+		ui->msg_cur = ui->nmsgs - 1;
+	ui_scroll_to(ui->msg_cur, &ui->msg_top, height);
+	for (y = 0; y < height; y++) {
+		i = ui->msg_top + (size_t)y;
+		if (i < ui->nmsgs)
+			ui_draw_index_row(ui, top + y, x, width, i);
+		else
+			ui_draw_fill(top + y, x, width, A_NORMAL, 0);
+	}
+	if (ui->nmsgs == 0 && height > 2) {
+		const char	*msg = ui->folder_open == NULL ?
+		    _("No folder open.") : ui->loading ? _("Loading...") :
+		    _("No messages in this folder.");
+
+		ui_draw_text(top + 1, x + 2, width - 2, msg, strlen(msg),
+		    A_DIM, 0);
+	}
+}

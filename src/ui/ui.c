@@ -1,0 +1,362 @@
+/* src/ui/ui.c: the main loop, the model's events, and the frame. */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curses.h>
+
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/sbuf.h"
+#include "core/xmalloc.h"
+#include "ui/internal.h"
+#include "ui/ui.h"
+
+#define UI_TICK_MS		1000	/* poll time-out: nothing else */
+#define UI_MAX_EVENTS_TURN	64	/* then draw, so keys stay fast */
+
+void
+ui_set_message(struct ui *ui, int is_error, const char *fmt, ...)
+{
+	struct sbuf	 b;
+	va_list		 ap;
+
+	sbuf_init(&b);
+	va_start(ap, fmt);
+	sbuf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	free(ui->message);
+	ui->message = sbuf_detach(&b, NULL);
+	ui->message_is_error = is_error;
+	ui->dirty = 1;
+}
+
+static void
+ui_set_status(struct ui *ui, const char *text)
+{
+	free(ui->status);
+	ui->status = text != NULL ? xstrdup(text) : NULL;
+	ui->dirty = 1;
+}
+
+static int
+ui_folder_pane_width(struct ui *ui)
+{
+	int	 w;
+
+	if (ui->cols < UI_FOLDER_PANE_MIN_COLS)
+		return ui->focus == FOCUS_FOLDERS && ui->view == VIEW_INDEX ?
+		    ui->cols : 0;
+	w = ui->cols / 4;
+	return w > UI_FOLDER_PANE_MAX ? UI_FOLDER_PANE_MAX : w;
+}
+
+int
+ui_index_height(struct ui *ui)
+{
+	return ui->rows - 3 > 1 ? ui->rows - 3 : 1;
+}
+
+void
+ui_open_folder(struct ui *ui, size_t index)
+{
+	struct folder_info	*f;
+
+	if (index >= ui->nfolders)
+		return;
+	f = &ui->folders[index];
+	if (!f->selectable) {
+		ui_set_message(ui, 1, _("'%s' holds no messages (it is only a "
+		    "parent folder)"), f->name);
+		return;
+	}
+	ui_index_clear(ui);
+	free(ui->folder_open);
+	ui->folder_open = xstrdup(f->wire_name);
+	ui->folder_serial = ++ui->serial;
+	ui->loading = 1;
+	worker_open_folder(ui->worker, f->wire_name, ui->folder_serial);
+	ui_set_status(ui, _("Opening folder..."));
+}
+
+static void
+ui_open_inbox(struct ui *ui)
+{
+	ui_index_clear(ui);
+	ui->folder_open = xstrdup("INBOX");
+	ui->folder_serial = ++ui->serial;
+	ui->loading = 1;
+	worker_open_folder(ui->worker, "INBOX", ui->folder_serial);
+}
+
+void
+ui_open_message(struct ui *ui)
+{
+	if (ui->msg_cur >= ui->nmsgs)
+		return;
+	ui->pager_serial = ++ui->serial;
+	worker_fetch_body(ui->worker, ui->msgs[ui->msg_cur].uid,
+	    ui->pager_serial);
+	ui_set_status(ui, _("Fetching the message..."));
+}
+
+static const char *
+ui_folder_display_name(struct ui *ui)
+{
+	size_t	 i;
+
+	if (ui->folder_open == NULL)
+		return "";
+	for (i = 0; i < ui->nfolders; i++) {
+		if (strcmp(ui->folders[i].wire_name, ui->folder_open) == 0)
+			return ui->folders[i].name;
+	}
+	return ui->folder_open;
+}
+
+static void
+ui_event_summaries(struct ui *ui, struct event *ev)
+{
+	char	 text[128];
+
+	ui_index_add(ui, ev);
+	if (ev->total > 0 && ev->done < ev->total) {
+		snprintf(text, sizeof text, _("Loading %u of %u messages..."),
+		    ev->done, ev->total);
+		ui_set_status(ui, text);
+	}
+}
+
+static void
+ui_event_loaded(struct ui *ui)
+{
+	char	 text[128];
+
+	ui->loading = 0;
+	snprintf(text, sizeof text, _("%zu messages"), ui->nmsgs);
+	ui_set_status(ui, text);
+}
+
+static void
+ui_handle_event(struct ui *ui, struct event *ev)
+{
+	int	 current = ev->serial == ui->folder_serial;
+
+	switch (ev->kind) {
+	case EVENT_STATUS:
+		ui_set_status(ui, ev->text);
+		break;
+	case EVENT_ERROR:
+		ui_set_message(ui, 1, "%s", ev->err.msg);
+		if (current)
+			ui->loading = 0;
+		if (current || ev->serial == ui->pager_serial)
+			ui_set_status(ui, NULL);
+		break;
+	case EVENT_CONNECTED:
+		ui_set_status(ui, NULL);
+		break;
+	case EVENT_FOLDERS:
+		ui_folders_set(ui, ev);
+		break;
+	case EVENT_FOLDER_OPENED:
+		if (current)
+			ui->msgs_total = ev->total;
+		break;
+	case EVENT_SUMMARIES:
+		if (current)
+			ui_event_summaries(ui, ev);
+		break;
+	case EVENT_FOLDER_LOADED:
+		if (current)
+			ui_event_loaded(ui);
+		break;
+	case EVENT_BODY:
+		if (ev->serial == ui->pager_serial) {
+			ui_set_status(ui, NULL);
+			ui_pager_show(ui, ev);
+		}
+		break;
+	}
+	ui->dirty = 1;
+}
+
+static void
+ui_draw_bars(struct ui *ui)
+{
+	struct sbuf	 b;
+	short		 pair = UI_PAIR(ui, COLOR_UI_BAR);
+	const char	*hint;
+	attr_t		 attr = A_REVERSE;
+
+	hint = ui->view == VIEW_PAGER ?
+	    _("q:Back  j/k:Line  Space/-:Page  n/p:Next/Prev  h:Headers  ?:Help") :
+	    ui->view == VIEW_HELP ? _("q:Close  j/k:Scroll") :
+	    _("q:Quit  j/k:Move  Enter:Open  c:Folders  Tab:Pane  ?:Help");
+	ui_draw_text(0, 0, ui->cols, hint, strlen(hint), attr, pair);
+
+	sbuf_init(&b);
+	sbuf_addf(&b, "-- Postern: %s  [%s]", ui->account->email,
+	    ui_folder_display_name(ui));
+	if (ui->folder_open != NULL)
+		sbuf_addf(&b, _("  %zu of %u"), ui->nmsgs, ui->msgs_total);
+	if (ui->status != NULL)
+		sbuf_addf(&b, "  %s", ui->status);
+	ui_draw_text(ui->rows - 2, 0, ui->cols, b.buf, b.len, attr, pair);
+	sbuf_release(&b);
+	if (ui->message != NULL)
+		ui_draw_text(ui->rows - 1, 0, ui->cols, ui->message,
+		    strlen(ui->message), ui->message_is_error ? A_BOLD :
+		    A_NORMAL, ui->message_is_error ?
+		    UI_PAIR(ui, COLOR_UI_ERROR) : 0);
+	else
+		ui_draw_fill(ui->rows - 1, 0, ui->cols, A_NORMAL, 0);
+}
+
+static void
+ui_draw(struct ui *ui)
+{
+	int	 fw, h;
+
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	if (ui->rows < 4 || ui->cols < 10) {
+		erase();
+		mvaddstr(0, 0, _("too small"));
+		refresh();
+		return;
+	}
+	h = ui_index_height(ui);
+	if (ui->view == VIEW_HELP)
+		ui_draw_help(ui, 1, h, ui->cols);
+	else {
+		fw = ui_folder_pane_width(ui);
+		if (fw > 0)
+			ui_draw_folders(ui, 1, h, fw);
+		if (fw < ui->cols && ui->view == VIEW_PAGER)
+			ui_draw_pager(ui, 1, h, fw, ui->cols - fw);
+		else if (fw < ui->cols)
+			ui_draw_index(ui, 1, h, fw, ui->cols - fw);
+	}
+	ui_draw_bars(ui);
+	attr_set(A_NORMAL, 0, NULL);
+	refresh();
+	ui->dirty = 0;
+}
+
+static void
+ui_handle_keys(struct ui *ui)
+{
+	wint_t	 wch;
+	int	 rc, n = 0;
+
+	while (n++ < 256 && (rc = get_wch(&wch)) != ERR) {
+		if (rc == KEY_CODE_YES && wch == KEY_RESIZE) {
+			ui->pager_width = 0;	/* wrap again */
+			ui->dirty = 1;
+			continue;
+		}
+		if (ui->message != NULL) {
+			free(ui->message);
+			ui->message = NULL;
+			ui->dirty = 1;
+		}
+		if (ui_key_dispatch(ui, (int)wch, rc == KEY_CODE_YES) == -1 &&
+		    !(rc == KEY_CODE_YES && wch == KEY_MOUSE))
+			ui_set_message(ui, 0, "%s",
+			    _("Key is not bound. Press '?' for help."));
+		if (ui->quit)
+			break;
+	}
+}
+
+static void
+ui_loop(struct ui *ui)
+{
+	struct pollfd	 pfd[2];
+	struct event	*ev;
+	int		 n;
+
+	pfd[0].fd = STDIN_FILENO;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = chan_fd(ui->events);
+	pfd[1].events = POLLIN;
+	ui->dirty = 1;
+	while (!ui->quit) {
+		if (ui->dirty)
+			ui_draw(ui);
+		if (poll(pfd, 2, UI_TICK_MS) == -1 && errno != EINTR)
+			break;
+		for (n = 0; n < UI_MAX_EVENTS_TURN &&
+		    (ev = chan_pop(ui->events)) != NULL; n++) {
+			ui_handle_event(ui, ev);
+			event_free(ev);
+		}
+		ui_handle_keys(ui);
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			log_warn("terminal went away");
+			break;
+		}
+	}
+}
+
+static void
+ui_free(struct ui *ui)
+{
+	size_t	 i;
+
+	ui_index_clear(ui);
+	ui_pager_clear(ui);
+	for (i = 0; i < ui->nfolders; i++)
+		folder_info_clear(&ui->folders[i]);
+	free(ui->folders);
+	free(ui->folder_open);
+	free(ui->status);
+	free(ui->message);
+}
+
+int
+ui_run(const struct config *config, struct error *err)
+{
+	struct ui	 ui;
+
+	memset(&ui, 0, sizeof ui);
+	ui.config = config;
+	if ((ui.account = config_find_account(config, NULL)) == NULL)
+		return error_set(err, ERROR_INPUT,
+		    _("'%s' defines no account; see postern.conf(5)"),
+		    config->path);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return error_set(err, ERROR_INPUT,
+		    _("standard input and output must be a terminal"));
+	ui.events = chan_new();
+	if ((ui.worker = worker_start(ui.account, 0, ui.events, err)) == NULL) {
+		chan_free(ui.events, event_free_cb);
+		return -1;
+	}
+	worker_list_folders(ui.worker, ++ui.serial);
+	ui_open_inbox(&ui);
+	sbuf_init(&ui.pager_text);
+
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(50);
+	curs_set(0);
+	ui_colors_init(&ui);
+	ui_loop(&ui);
+	endwin();
+
+	worker_stop(ui.worker);
+	chan_free(ui.events, event_free_cb);
+	ui_free(&ui);
+	return 0;
+}
