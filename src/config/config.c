@@ -242,8 +242,6 @@ config_set_ui_key(struct config_parser *p, const char *key,
 
 	if (strcmp(key, "theme") == 0)
 		slot = &p->config->theme;
-	else if (strcmp(key, "sort") == 0)
-		slot = &p->config->sort;
 	else {
 		snprintf(msg, sizeof msg, _("unknown key '%s'"), key);
 		return config_error(p, msg);
@@ -475,7 +473,6 @@ config_free(struct config *c)
 		config_account_clear(&c->accounts[i]);
 	free(c->accounts);
 	free(c->theme);
-	free(c->sort);
 	free(c->path);
 	free(c);
 }
