@@ -27,6 +27,14 @@ fs_xdg_path(const char *name, const char *fallback, const char *sub)
 	return xasprintf("%s/%s/%s", home, fallback, sub);
 }
 
+const char *
+fs_datadir(void)
+{
+	const char	*d = getenv("POSTERN_DATADIR");
+
+	return d != NULL && *d != '\0' ? d : PKGDATADIR;
+}
+
 int
 fs_mkdir_parents(const char *path, int mode, struct error *err)
 {

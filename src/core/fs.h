@@ -12,6 +12,11 @@
  * absolute (the XDG base directory rule); the caller frees it.
  */
 char	*fs_xdg_path(const char *name, const char *fallback, const char *sub);
+/*
+ * Where the installed data (themes, providers) is: $POSTERN_DATADIR when
+ * set (for running from the build tree), else the configured one.
+ */
+const char	*fs_datadir(void);
 /* Creates every missing directory above path (not path itself). */
 int	 fs_mkdir_parents(const char *path, int mode, struct error *);
 /* Reads at most max bytes of path into out; more is an error. */

@@ -7,6 +7,7 @@
 
 #include <curses.h>
 
+#include "core/log.h"
 #include "core/sanitize.h"
 #include "core/sbuf.h"
 #include "core/xmalloc.h"
@@ -61,11 +62,11 @@ ui_text_width(const char *s, size_t len)
 }
 
 void
-ui_draw_fill(int y, int x, int width, attr_t attr, short pair)
+ui_draw_fill(int y, int x, int width, struct ui_style st)
 {
 	if (width <= 0)
 		return;
-	attr_set(attr, pair, NULL);
+	attr_set(st.attr, st.pair, NULL);
 	mvhline(y, x, ' ', width);
 }
 
@@ -78,7 +79,7 @@ ui_draw_fill(int y, int x, int width, attr_t attr, short pair)
  */
 int
 ui_draw_text(int y, int x, int width, const char *s, size_t len,
-    attr_t attr, short pair)
+    struct ui_style st)
 {
 	struct sbuf	 safe;
 	wchar_t		*wbuf;
@@ -109,7 +110,7 @@ ui_draw_text(int y, int x, int width, const char *s, size_t len,
 		used += w;
 	}
 	wbuf[nw] = L'\0';
-	attr_set(attr, pair, NULL);
+	attr_set(st.attr, st.pair, NULL);
 	if (nw > 0)
 		mvaddnwstr(y, x, wbuf, (int)nw);
 	if (used < width)
@@ -119,25 +120,78 @@ ui_draw_text(int y, int x, int width, const char *s, size_t len,
 	return used;
 }
 
+static void
+ui_theme_warn(const char *msg, void *arg)
+{
+	struct ui	*ui = arg;
+
+	log_warn("%s", msg);
+	ui_set_message(ui, 1, "%s", msg);
+}
+
+/* Loads the configured theme and makes one colour pair per element. */
 void
 ui_colors_init(struct ui *ui)
 {
-	const char	*no_color = getenv("NO_COLOR");
+	const char		*no_color = getenv("NO_COLOR");
+	const char		*name = ui->config->theme;
+	struct theme_style	*st;
+	struct error		 err = { 0 };
+	int			 i, ncolors;
 
+	theme_init(&ui->theme);
+	if (name != NULL && theme_load(&ui->theme, name, ui_theme_warn, ui,
+	    &err) == -1) {
+		log_warn("%s", err.msg);
+		ui_set_message(ui, 1, "%s", err.msg);
+	}
 	ui->colors = 0;
 	if (!has_colors() || (no_color != NULL && *no_color != '\0'))
 		return;
 	if (start_color() == ERR)
 		return;
 	use_default_colors();
-	init_pair(COLOR_UI_NORMAL, -1, -1);
-	init_pair(COLOR_UI_BAR, COLOR_BLACK, COLOR_CYAN);
-	init_pair(COLOR_UI_CURSOR, COLOR_BLACK, COLOR_CYAN);
-	init_pair(COLOR_UI_ERROR, COLOR_RED, -1);
-	init_pair(COLOR_UI_UNREAD, COLOR_YELLOW, -1);
-	init_pair(COLOR_UI_HEADER, COLOR_GREEN, -1);
-	init_pair(COLOR_UI_QUOTE, COLOR_CYAN, -1);
-	init_pair(COLOR_UI_FOLDER_CUR, COLOR_BLACK, COLOR_WHITE);
-	init_pair(COLOR_UI_MARKER, COLOR_MAGENTA, -1);
+	ncolors = COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
+	for (i = 0; i < THEME_COUNT; i++) {
+		st = &ui->theme.style[i];
+		init_pair((short)(i + 1),
+		    (short)theme_color_reduce(st->fg, ncolors),
+		    (short)theme_color_reduce(st->bg, ncolors));
+	}
 	ui->colors = 1;
+}
+
+static attr_t
+ui_curses_attrs(int attrs)
+{
+	attr_t	 a = A_NORMAL;
+
+	if (attrs & THEME_BOLD)
+		a |= A_BOLD;
+	if (attrs & THEME_DIM)
+		a |= A_DIM;
+	if (attrs & THEME_UNDERLINE)
+		a |= A_UNDERLINE;
+	if (attrs & THEME_REVERSE)
+		a |= A_REVERSE;
+	if (attrs & THEME_ITALIC)
+		a |= A_ITALIC;
+	return a;
+}
+
+/* Without colours the bars and the cursor stand out in reverse video. */
+struct ui_style
+ui_style(const struct ui *ui, enum theme_element e)
+{
+	struct ui_style	 st;
+
+	st.attr = ui_curses_attrs(ui->theme.style[e].attrs);
+	st.pair = 0;
+	if (ui->colors)
+		st.pair = (short)(e + 1);
+	else if (e == THEME_STATUS || e == THEME_CURSOR)
+		st.attr |= A_REVERSE;
+	else if (e == THEME_HEADER || e == THEME_INDEX_UNREAD)
+		st.attr |= A_BOLD;
+	return st;
 }

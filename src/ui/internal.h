@@ -8,6 +8,7 @@
 #include <curses.h>
 
 #include "config/config.h"
+#include "config/theme.h"
 #include "core/sbuf.h"
 #include "model/model.h"
 
@@ -27,17 +28,10 @@ enum ui_focus {
 	FOCUS_FOLDERS,
 };
 
-/* Colour pairs, by UI element. */
-enum ui_color {
-	COLOR_UI_NORMAL = 1,
-	COLOR_UI_BAR,
-	COLOR_UI_CURSOR,
-	COLOR_UI_ERROR,
-	COLOR_UI_UNREAD,
-	COLOR_UI_HEADER,
-	COLOR_UI_QUOTE,
-	COLOR_UI_FOLDER_CUR,
-	COLOR_UI_MARKER,
+/* How an element of the theme is drawn. */
+struct ui_style {
+	attr_t	 attr;
+	short	 pair;
 };
 
 /* One display line of the pager: an offset into the rendered text. */
@@ -45,7 +39,7 @@ struct pager_line {
 	size_t	 off;
 	size_t	 len;
 	int	 header;	/* part of the header block */
-	int	 quote;		/* starts with '>' */
+	int	 quote;		/* quote depth; -1 in the signature */
 };
 
 struct ui {
@@ -58,6 +52,7 @@ struct ui {
 	int			 dirty;
 	int			 rows, cols;
 	int			 colors;
+	struct theme		 theme;
 
 	enum ui_view		 view;
 	enum ui_view		 help_from;
@@ -101,16 +96,15 @@ struct ui {
 	int			 message_is_error;
 };
 
-#define UI_PAIR(ui, p)	((short)((ui)->colors ? (p) : 0))
-
 /* draw.c: the one function that puts outside text on the screen. */
 int	 ui_draw_text(int y, int x, int width, const char *s, size_t len,
-	    attr_t attr, short pair);
+	    struct ui_style);
 int	 ui_text_width(const char *s, size_t len);
 /* Byte length of the prefix of s that fits in width columns. */
 size_t	 ui_text_fit(const char *s, size_t len, int width);
-void	 ui_draw_fill(int y, int x, int width, attr_t attr, short pair);
+void	 ui_draw_fill(int y, int x, int width, struct ui_style);
 void	 ui_colors_init(struct ui *);
+struct ui_style	 ui_style(const struct ui *, enum theme_element);
 
 /* panes.c */
 void	 ui_draw_folders(struct ui *, int top, int height, int width);

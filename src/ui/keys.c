@@ -344,9 +344,10 @@ ui_draw_help(struct ui *ui, int top, int height, int width)
 	title = ctx == CONTEXT_PAGER ? _("Key bindings: pager") :
 	    ctx == CONTEXT_FOLDERS ? _("Key bindings: folders") :
 	    _("Key bindings: index");
-	ui_draw_text(top, 0, width, title, strlen(title), A_BOLD, 0);
+	ui_draw_text(top, 0, width, title, strlen(title),
+	    ui_style(ui, THEME_HEADER));
 	for (y = 1; y < height; y++)
-		ui_draw_fill(top + y, 0, width, A_NORMAL, 0);
+		ui_draw_fill(top + y, 0, width, ui_style(ui, THEME_NORMAL));
 	y = 1;
 	for (i = 0; i < UI_NBINDINGS && y < height; i++) {
 		if (!(ui_bindings[i].contexts & ctx))
@@ -357,6 +358,6 @@ ui_draw_help(struct ui *ui, int top, int height, int width)
 		    ui_bindings[i].keyname, ui_bindings[i].action->name,
 		    _(ui_bindings[i].action->help));
 		ui_draw_text(top + y++, 0, width, line, strlen(line),
-		    A_NORMAL, 0);
+		    ui_style(ui, THEME_NORMAL));
 	}
 }

@@ -91,8 +91,8 @@ void
 ui_pager_layout(struct ui *ui, int width)
 {
 	const char	*text = ui->pager_text.buf;
-	size_t		 off = 0, end, len, fit, alloc = 0;
-	int		 header = 1, quote;
+	size_t		 off = 0, end, len, fit, alloc = 0, i;
+	int		 header = 1, quote, sig = 0;
 
 	if (width < 1)
 		width = 1;
@@ -106,7 +106,15 @@ ui_pager_layout(struct ui *ui, int width)
 		len = end - off;
 		if (len == 0)
 			header = 0;
-		quote = !header && len > 0 && text[off] == '>';
+		/* "-- " alone starts the signature (RFC 3676 4.3) */
+		if (!header && len == 3 && memcmp(text + off, "-- ", 3) == 0)
+			sig = 1;
+		quote = 0;
+		for (i = off; !header && i < end && (text[i] == '>' ||
+		    text[i] == ' '); i++)
+			quote += text[i] == '>';
+		if (sig)
+			quote = -1;
 		do {
 			fit = ui_text_fit(text + off, len, width);
 			if (fit == 0 && len > 0)
@@ -149,33 +157,37 @@ ui_pager_rerender(struct ui *ui)
 void
 ui_draw_pager(struct ui *ui, int top, int height, int x, int width)
 {
+	static const enum theme_element quotes[] = {
+		THEME_QUOTE1, THEME_QUOTE2, THEME_QUOTE3,
+	};
 	struct pager_line	*l;
+	struct ui_style		 st;
 	size_t			 i;
 	int			 y;
-	short			 pair;
-	attr_t			 attr;
 
 	if (ui->pager_width != width)
 		ui_pager_layout(ui, width);
 	for (y = 0; y < height; y++) {
 		i = ui->pager_top + (size_t)y;
 		if (i >= ui->npager_lines) {
-			ui_draw_fill(top + y, x, width, A_NORMAL, 0);
+			ui_draw_fill(top + y, x, width,
+			    ui_style(ui, THEME_NORMAL));
 			if (i == ui->npager_lines && i > 0)
-				ui_draw_text(top + y, x, width, "~", 1, A_DIM,
-				    0);
+				ui_draw_text(top + y, x, width, "~", 1,
+				    ui_style(ui, THEME_MARKER));
 			continue;
 		}
 		l = &ui->pager_lines[i];
-		attr = A_NORMAL;
-		pair = 0;
-		if (l->header) {
-			pair = UI_PAIR(ui, COLOR_UI_HEADER);
-			attr = ui->colors ? A_NORMAL : A_BOLD;
-		} else if (l->quote)
-			pair = UI_PAIR(ui, COLOR_UI_QUOTE);
+		if (l->header)
+			st = ui_style(ui, THEME_HEADER);
+		else if (l->quote < 0)
+			st = ui_style(ui, THEME_SIGNATURE);
+		else if (l->quote > 0)
+			st = ui_style(ui, quotes[(l->quote - 1) % 3]);
+		else
+			st = ui_style(ui, THEME_NORMAL);
 		ui_draw_text(top + y, x, width, ui->pager_text.buf + l->off,
-		    l->len, attr, pair);
+		    l->len, st);
 	}
 }
 

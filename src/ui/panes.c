@@ -53,28 +53,27 @@ ui_draw_folders(struct ui *ui, int top, int height, int width)
 	char			 count[32];
 	size_t			 i;
 	int			 y, cw, focus;
-	attr_t			 attr;
-	short			 pair;
+	struct ui_style		 st, normal = ui_style(ui, THEME_SIDEBAR);
 
 	focus = ui->focus == FOCUS_FOLDERS;
 	ui_scroll_to(ui->folder_cur, &ui->folder_top, height);
 	for (y = 0; y < height; y++) {
 		i = ui->folder_top + (size_t)y;
 		if (i >= ui->nfolders) {
-			ui_draw_fill(top + y, 0, width - 1, A_NORMAL, 0);
+			ui_draw_fill(top + y, 0, width - 1, normal);
 			continue;
 		}
 		f = &ui->folders[i];
-		attr = A_NORMAL;
-		pair = 0;
-		if (i == ui->folder_cur && focus) {
-			attr = A_REVERSE;
-			pair = UI_PAIR(ui, COLOR_UI_CURSOR);
-		} else if (ui->folder_open != NULL &&
+		st = normal;
+		if (i == ui->folder_cur && focus)
+			st = ui_style(ui, THEME_CURSOR);
+		else if (f->unseen != FOLDER_COUNT_UNKNOWN && f->unseen > 0)
+			st = ui_style(ui, THEME_SIDEBAR_UNREAD);
+		if (ui->folder_open != NULL &&
 		    strcmp(f->wire_name, ui->folder_open) == 0)
-			attr = A_BOLD;
+			st.attr |= A_BOLD;
 		if (!f->selectable)
-			attr |= A_DIM;
+			st.attr |= A_DIM;
 		count[0] = '\0';
 		if (f->unseen != FOLDER_COUNT_UNKNOWN && f->unseen > 0)
 			snprintf(count, sizeof count, " %u", f->unseen);
@@ -82,12 +81,12 @@ ui_draw_folders(struct ui *ui, int top, int height, int width)
 		if (cw > width - 4)
 			cw = 0;
 		ui_draw_text(top + y, 0, width - 1 - cw, f->name,
-		    strlen(f->name), attr, pair);
+		    strlen(f->name), st);
 		if (cw > 0)
 			ui_draw_text(top + y, width - 1 - cw, cw, count,
-			    (size_t)cw, attr | A_BOLD, pair);
+			    (size_t)cw, st);
 	}
-	attr_set(A_NORMAL, 0, NULL);
+	attr_set(normal.attr, normal.pair, NULL);
 	for (y = 0; y < height; y++)
 		mvaddch(top + y, width - 1, ACS_VLINE);
 }
@@ -180,35 +179,38 @@ ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t i)
 	char		 flags[4], date[32], size[16];
 	const char	*from = m->from != NULL ? m->from : "";
 	const char	*subj = m->subject != NULL ? m->subject : "";
-	attr_t		 attr = A_NORMAL;
-	short		 pair = 0;
+	struct ui_style	 st;
 	int		 col = x, fromw, sizew, subjw;
 
-	if (i == ui->msg_cur && ui->focus == FOCUS_INDEX) {
-		attr = A_REVERSE;
-		pair = UI_PAIR(ui, COLOR_UI_CURSOR);
-	} else if (!(m->flags & SUMMARY_SEEN)) {
-		attr = A_BOLD;
-		pair = UI_PAIR(ui, COLOR_UI_UNREAD);
-	}
+	if (i == ui->msg_cur && ui->focus == FOCUS_INDEX)
+		st = ui_style(ui, THEME_CURSOR);
+	else if (m->flags & SUMMARY_DELETED)
+		st = ui_style(ui, THEME_INDEX_DELETED);
+	else if (m->flags & SUMMARY_FLAGGED)
+		st = ui_style(ui, THEME_INDEX_FLAGGED);
+	else if (!(m->flags & SUMMARY_SEEN))
+		st = ui_style(ui, THEME_INDEX_UNREAD);
+	else
+		st = ui_style(ui, THEME_NORMAL);
 	ui_format_flags(m->flags, flags);
 	ui_format_date(m->date, date, sizeof date);
 	ui_format_size(m->size, size, sizeof size);
 	fromw = width >= 60 ? 20 : width / 4;
 	sizew = 7;
-	col += ui_draw_text(y, col, 4, flags, 3, attr, pair);
-	col += ui_draw_text(y, col, 1, " ", 1, attr, pair);
-	ui_draw_text(y, col, 11, date, strlen(date), attr, pair);
+	col += ui_draw_text(y, col, 4, flags, 3, st);
+	col += ui_draw_text(y, col, 1, " ", 1, st);
+	ui_draw_text(y, col, 11, date, strlen(date), st);
 	col += 11;
-	ui_draw_text(y, col, fromw, from, strlen(from), attr, pair);
+	ui_draw_text(y, col, fromw, from, strlen(from), st);
 	col += fromw;
-	ui_draw_text(y, col, 1, " ", 1, attr, pair);
+	ui_draw_text(y, col, 1, " ", 1, st);
 	col += 1;
 	subjw = x + width - col - sizew - 1;
-	ui_draw_text(y, col, subjw, subj, strlen(subj), attr, pair);
+	ui_draw_text(y, col, subjw, subj, strlen(subj), st);
 	col += subjw > 0 ? subjw : 0;
-	ui_draw_fill(y, col, x + width - col, attr, pair);
-	mvprintw(y, x + width - (int)strlen(size) - 1, "%s", size);
+	ui_draw_fill(y, col, x + width - col, st);
+	ui_draw_text(y, x + width - (int)strlen(size) - 1, (int)strlen(size),
+	    size, strlen(size), st);
 }
 
 void
@@ -225,7 +227,8 @@ ui_draw_index(struct ui *ui, int top, int height, int x, int width)
 		if (i < ui->nmsgs)
 			ui_draw_index_row(ui, top + y, x, width, i);
 		else
-			ui_draw_fill(top + y, x, width, A_NORMAL, 0);
+			ui_draw_fill(top + y, x, width,
+			    ui_style(ui, THEME_NORMAL));
 	}
 	if (ui->nmsgs == 0 && height > 2) {
 		const char	*msg = ui->folder_open == NULL ?
@@ -233,6 +236,6 @@ ui_draw_index(struct ui *ui, int top, int height, int x, int width)
 		    _("No messages in this folder.");
 
 		ui_draw_text(top + 1, x + 2, width - 2, msg, strlen(msg),
-		    A_DIM, 0);
+		    ui_style(ui, THEME_MARKER));
 	}
 }

@@ -191,15 +191,14 @@ static void
 ui_draw_bars(struct ui *ui)
 {
 	struct sbuf	 b;
-	short		 pair = UI_PAIR(ui, COLOR_UI_BAR);
+	struct ui_style	 bar = ui_style(ui, THEME_STATUS);
 	const char	*hint;
-	attr_t		 attr = A_REVERSE;
 
 	hint = ui->view == VIEW_PAGER ?
 	    _("q:Back  j/k:Line  Space/-:Page  n/p:Next/Prev  h:Headers  ?:Help") :
 	    ui->view == VIEW_HELP ? _("q:Close  j/k:Scroll") :
 	    _("q:Quit  j/k:Move  Enter:Open  c:Folders  Tab:Pane  ?:Help");
-	ui_draw_text(0, 0, ui->cols, hint, strlen(hint), attr, pair);
+	ui_draw_text(0, 0, ui->cols, hint, strlen(hint), bar);
 
 	sbuf_init(&b);
 	sbuf_addf(&b, "-- Postern: %s  [%s]", ui->account->email,
@@ -208,15 +207,15 @@ ui_draw_bars(struct ui *ui)
 		sbuf_addf(&b, _("  %zu of %u"), ui->nmsgs, ui->msgs_total);
 	if (ui->status != NULL)
 		sbuf_addf(&b, "  %s", ui->status);
-	ui_draw_text(ui->rows - 2, 0, ui->cols, b.buf, b.len, attr, pair);
+	ui_draw_text(ui->rows - 2, 0, ui->cols, b.buf, b.len, bar);
 	sbuf_release(&b);
 	if (ui->message != NULL)
 		ui_draw_text(ui->rows - 1, 0, ui->cols, ui->message,
-		    strlen(ui->message), ui->message_is_error ? A_BOLD :
-		    A_NORMAL, ui->message_is_error ?
-		    UI_PAIR(ui, COLOR_UI_ERROR) : 0);
+		    strlen(ui->message), ui_style(ui, ui->message_is_error ?
+		    THEME_ERROR : THEME_NORMAL));
 	else
-		ui_draw_fill(ui->rows - 1, 0, ui->cols, A_NORMAL, 0);
+		ui_draw_fill(ui->rows - 1, 0, ui->cols,
+		    ui_style(ui, THEME_NORMAL));
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "unit.h"
 
 #include "config/config.h"
+#include "config/theme.h"
 
 static const char good[] =
     "# a comment\n"
@@ -223,6 +224,88 @@ test_config_password_failures(void **state)
 	assert_non_null(strstr(err.msg, "too much"));
 }
 
+static void
+theme_collect(const char *msg, void *arg)
+{
+	char	*all = arg;
+
+	strcat(all, msg);
+	strcat(all, "|");
+}
+
+static void
+test_theme_parse_good_and_bad_lines(void **state)
+{
+	static const char	 text[] =
+	    "# comment\n"
+	    "status white blue bold\n"
+	    "quote2 color208 #102030 underline italic\n"
+	    "nonsense red blue\n"
+	    "error purple default\n"
+	    "cursor brightred default blink\n"
+	    "header green\n"
+	    "\n";
+	struct theme		 t;
+	char			 msgs[1024] = "";
+
+	(void)state;
+	theme_init(&t);
+	assert_int_equal(theme_parse(&t, "th", text, strlen(text),
+	    theme_collect, msgs), 4);
+	assert_int_equal(t.style[THEME_STATUS].fg, 7);
+	assert_int_equal(t.style[THEME_STATUS].bg, 4);
+	assert_int_equal(t.style[THEME_STATUS].attrs, THEME_BOLD);
+	assert_int_equal(t.style[THEME_QUOTE2].fg, 208);
+	assert_int_equal(t.style[THEME_QUOTE2].bg, THEME_RGB | 0x102030);
+	assert_int_equal(t.style[THEME_QUOTE2].attrs,
+	    THEME_UNDERLINE | THEME_ITALIC);
+	/* bad lines are skipped: the built-in values stay */
+	assert_int_equal(t.style[THEME_ERROR].fg, 1);
+	assert_int_equal(t.style[THEME_HEADER].fg, 2);
+	assert_non_null(strstr(msgs, "th:4: unknown element 'nonsense'"));
+	assert_non_null(strstr(msgs, "th:5: bad foreground colour"));
+	assert_non_null(strstr(msgs, "th:6: unknown attribute"));
+	assert_non_null(strstr(msgs, "th:7: expected"));
+}
+
+static void
+test_theme_color_reduce_maps_to_palette(void **state)
+{
+	(void)state;
+	assert_int_equal(theme_color_reduce(THEME_DEFAULT, 8), THEME_DEFAULT);
+	assert_int_equal(theme_color_reduce(3, 8), 3);
+	assert_int_equal(theme_color_reduce(THEME_RGB | 0xff0000, 256), 9);
+	assert_int_equal(theme_color_reduce(THEME_RGB | 0xcd0000, 8), 1);
+	assert_int_equal(theme_color_reduce(THEME_RGB | 0x002b36, 256), 234);
+	assert_int_equal(theme_color_reduce(THEME_RGB | 0x5f8787, 256), 66);
+	assert_true(theme_color_reduce(196, 8) < 8);
+	assert_int_equal(theme_color_reduce(THEME_RGB | 0x000000, 16), 0);
+}
+
+static void
+test_theme_load_shipped_themes(void **state)
+{
+	static const char *const names[] = {
+		"default", "light", "solarized-dark", "mono",
+	};
+	struct theme	 t;
+	struct error	 err = { 0 };
+	char		 msgs[1024] = "", *dir;
+	size_t		 i;
+
+	(void)state;
+	dir = getenv("TOP_SRCDIR") != NULL ? getenv("TOP_SRCDIR") : "..";
+	setenv("POSTERN_DATADIR", dir, 1);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (theme_load(&t, names[i], theme_collect, msgs, &err) == -1)
+			fail_msg("%s: %s", names[i], err.msg);
+	}
+	assert_string_equal(msgs, "");
+	assert_int_equal(theme_load(&t, "no-such-theme", NULL, NULL, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "no theme called 'no-such-theme'"));
+}
+
 int
 main(void)
 {
@@ -235,6 +318,9 @@ main(void)
 		cmocka_unit_test(test_config_default_path_xdg),
 		cmocka_unit_test(test_config_password_first_line),
 		cmocka_unit_test(test_config_password_failures),
+		cmocka_unit_test(test_theme_parse_good_and_bad_lines),
+		cmocka_unit_test(test_theme_color_reduce_maps_to_palette),
+		cmocka_unit_test(test_theme_load_shipped_themes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
