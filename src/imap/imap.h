@@ -1,0 +1,29 @@
+/* src/imap/imap.h: the IMAP backend (imap_backend_ops is in model/backend.h). */
+#ifndef POSTERN_IMAP_IMAP_H
+#define POSTERN_IMAP_IMAP_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define IMAP_MAX_FOLDERS	10000		/* folders we list and STATUS */
+#define IMAP_MAX_MESSAGE	(64 * 1024 * 1024) /* one raw message */
+
+/*
+ * Decodes a mailbox name in modified UTF-7 (RFC 3501 section 5.1.3) to
+ * UTF-8. Returns a new string the caller frees, or NULL when s (len
+ * bytes) is not valid modified UTF-7: a byte outside printable ASCII,
+ * an unterminated or malformed base64 run, a broken surrogate pair, a
+ * NUL. Callers then show the name as the server sent it.
+ */
+char	*imapc_utf7_decode(const char *s, size_t len);
+
+/*
+ * Parses an RFC 5322 date-time ("Tue, 3 Jun 2025 14:05:09 +0200"),
+ * obsolete forms included: two- and three-digit years, a missing
+ * second or day name, named zones (UT, GMT, EST ... PDT, military
+ * letters), comments. Returns 0 and the time in *tp, or -1 (and *tp
+ * untouched) for anything it cannot make sense of.
+ */
+int	 imapc_date_parse(const char *s, time_t *tp);
+
+#endif

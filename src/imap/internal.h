@@ -1,0 +1,70 @@
+/* src/imap/internal.h: shared inside src/imap/ only (and its unit test). */
+#ifndef POSTERN_IMAP_INTERNAL_H
+#define POSTERN_IMAP_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <libetpan/libetpan.h>
+
+#include "model/model.h"
+
+#define IMAP_MAX_FIELD		1024		/* decoded subject or name */
+#define IMAP_MAX_FIELD_RAW	(8 * 1024)	/* raw header text we decode */
+#define IMAP_MAX_NAME		1024		/* a mailbox name on the wire */
+
+/* A calendar time; zone in minutes east of UTC, mon 0-11. */
+struct imapc_time_parts {
+	int	 year;
+	int	 mon;
+	int	 day;
+	int	 hour;
+	int	 min;
+	int	 sec;
+	int	 zone;
+};
+
+/* Checks the fields and converts to seconds since the epoch; -1 if bad. */
+int		 imapc_time_from_parts(const struct imapc_time_parts *,
+		    time_t *);
+/* Converts an INTERNALDATE; -1 if it is out of range. */
+int		 imapc_time_from_imap(const struct mailimap_date_time *,
+		    time_t *);
+
+/* Maps the FLAGS of a FETCH to enum summary_flags. */
+uint32_t	 imapc_flags_from_fetch(const struct mailimap_msg_att_dynamic *);
+
+/*
+ * Returns SUMMARY_ATTACHMENT if the Content-Type header in hdr (len
+ * bytes, as BODY[HEADER.FIELDS (CONTENT-TYPE)] returns it) says the
+ * message carries files: multipart/mixed, or a whole message that is
+ * not text (application/pdf, image/png ...). Else 0.
+ */
+uint32_t	 imapc_flags_from_content_type(const char *hdr, size_t len);
+
+/*
+ * Decodes a header value from the server (RFC 2047, 8-bit) into a new
+ * UTF-8 string cut to IMAP_MAX_FIELD bytes; raw may be NULL (gives "").
+ */
+char		*imapc_field_decode(const char *raw);
+
+/*
+ * Fills s->subject, s->from (the display name, else mailbox@host) and
+ * s->date (when the Date is readable) from an ENVELOPE. The strings are
+ * new; s owns them. env may be NULL.
+ */
+void		 imapc_summary_from_envelope(const struct mailimap_envelope *,
+		    struct summary *);
+
+/*
+ * Converts one FETCH response into *s (which it overwrites). Returns -1
+ * and leaves s empty if the response has no UID.
+ */
+int		 imapc_summary_from_att(const struct mailimap_msg_att *,
+		    struct summary *);
+
+/* Frees the strings of n summaries (free(NULL) for taken ones). */
+void		 imapc_summaries_release(struct summary *, size_t n);
+
+#endif

@@ -1,0 +1,317 @@
+/* src/imap/summary.c: FETCH responses made into index summaries. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libetpan/libetpan.h>
+
+#include "core/sbuf.h"
+#include "core/xmalloc.h"
+#include "imap/imap.h"
+#include "imap/internal.h"
+#include "mime/mime.h"
+#include "model/model.h"
+
+#define SUMMARY_CT_NAME		"content-type:"
+
+/* System flags, as libetpan tags them. */
+static const struct {
+	int		 type;
+	uint32_t	 flag;
+} summary_flag_map[] = {
+	{ MAILIMAP_FLAG_SEEN, SUMMARY_SEEN },
+	{ MAILIMAP_FLAG_ANSWERED, SUMMARY_ANSWERED },
+	{ MAILIMAP_FLAG_FLAGGED, SUMMARY_FLAGGED },
+	{ MAILIMAP_FLAG_DELETED, SUMMARY_DELETED },
+	{ MAILIMAP_FLAG_DRAFT, SUMMARY_DRAFT },
+};
+
+/* Top-level types of a message that is one file. */
+static const char *summary_file_types[] = {
+	"application/", "image/", "audio/", "video/", "model/",
+};
+
+uint32_t
+imapc_flags_from_fetch(const struct mailimap_msg_att_dynamic *dyn)
+{
+	struct mailimap_flag_fetch	*ff;
+	clistiter			*it;
+	uint32_t			 flags = 0;
+	size_t				 i;
+
+	if (dyn == NULL || dyn->att_list == NULL)
+		return 0;
+	for (it = clist_begin(dyn->att_list); it != NULL; it = clist_next(it)) {
+		ff = clist_content(it);
+		if (ff == NULL)
+			continue;
+		if (ff->fl_type == MAILIMAP_FLAG_FETCH_RECENT) {
+			flags |= SUMMARY_RECENT;
+			continue;
+		}
+		if (ff->fl_type != MAILIMAP_FLAG_FETCH_OTHER || ff->fl_flag == NULL)
+			continue;
+		for (i = 0; i < sizeof summary_flag_map /
+		    sizeof summary_flag_map[0]; i++) {
+			if (ff->fl_flag->fl_type == summary_flag_map[i].type)
+				flags |= summary_flag_map[i].flag;
+		}
+	}
+	return flags;
+}
+
+/* Finds the value of the Content-Type field in a header block. */
+static const char *
+summary_find_content_type(const char *hdr, size_t len, size_t *vlenp)
+{
+	const char	*p = hdr, *end = hdr + len, *v, *nl;
+	size_t		 n = strlen(SUMMARY_CT_NAME);
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if ((size_t)(end - p) >= n &&
+		    strncasecmp(p, SUMMARY_CT_NAME, n) == 0) {
+			v = p + n;
+			*vlenp = (size_t)(end - v);
+			return v;
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+uint32_t
+imapc_flags_from_content_type(const char *hdr, size_t len)
+{
+	const char	*v;
+	char		 type[64];
+	size_t		 vlen, i, n = 0;
+
+	if (hdr == NULL || (v = summary_find_content_type(hdr, len, &vlen)) ==
+	    NULL)
+		return 0;
+	/* Skip white space and folding, then take "type/subtype". */
+	for (i = 0; i < vlen && strchr(" \t\r\n", v[i]) != NULL; i++)
+		continue;
+	for (; i < vlen && n + 1 < sizeof type; i++) {
+		if (strchr(" \t\r\n;(", v[i]) != NULL || v[i] == '\0')
+			break;
+		type[n++] = v[i] >= 'A' && v[i] <= 'Z' ? v[i] - 'A' + 'a' :
+		    v[i];
+	}
+	type[n] = '\0';
+	if (strcmp(type, "multipart/mixed") == 0)
+		return SUMMARY_ATTACHMENT;
+	for (i = 0; i < sizeof summary_file_types /
+	    sizeof summary_file_types[0]; i++) {
+		n = strlen(summary_file_types[i]);
+		if (strncmp(type, summary_file_types[i], n) == 0 &&
+		    type[n] != '\0')
+			return SUMMARY_ATTACHMENT;
+	}
+	return 0;
+}
+
+/* Cuts s to at most max bytes, on a UTF-8 character boundary. */
+static void
+summary_cut(char *s, size_t max)
+{
+	size_t	 n;
+
+	if (strlen(s) <= max)
+		return;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	s[n] = '\0';
+}
+
+char *
+imapc_field_decode(const char *raw)
+{
+	char	*s;
+	size_t	 len;
+
+	if (raw == NULL)
+		return xstrdup("");
+	len = strnlen(raw, IMAP_MAX_FIELD_RAW);
+	s = mime_decode_header(raw, len);
+	summary_cut(s, IMAP_MAX_FIELD);
+	return s;
+}
+
+/* The first real address of a list (group markers have no host). */
+static const struct mailimap_address *
+summary_first_address(const clist *list)
+{
+	const struct mailimap_address	*a;
+	clistiter			*it;
+
+	if (list == NULL)
+		return NULL;
+	for (it = clist_begin((clist *)list); it != NULL; it = clist_next(it)) {
+		a = clist_content(it);
+		if (a != NULL && a->ad_host_name != NULL)
+			return a;
+	}
+	return NULL;
+}
+
+/* The display name of the sender, else mailbox@host, else "". */
+static char *
+summary_from(const struct mailimap_envelope *env)
+{
+	const struct mailimap_address	*a = NULL;
+	char				*s;
+
+	if (env->env_from != NULL)
+		a = summary_first_address(env->env_from->frm_list);
+	if (a == NULL)
+		return xstrdup("");
+	if (a->ad_personal_name != NULL) {
+		s = imapc_field_decode(a->ad_personal_name);
+		if (s[strspn(s, " \t")] != '\0')
+			return s;
+		free(s);
+	}
+	if (a->ad_mailbox_name == NULL)
+		return xstrdup("");
+	s = xasprintf("%.*s@%.*s", IMAP_MAX_FIELD / 2, a->ad_mailbox_name,
+	    IMAP_MAX_FIELD / 2, a->ad_host_name);
+	summary_cut(s, IMAP_MAX_FIELD);
+	return s;
+}
+
+void
+imapc_summary_from_envelope(const struct mailimap_envelope *env,
+    struct summary *s)
+{
+	time_t	 t;
+
+	free(s->subject);
+	free(s->from);
+	if (env == NULL) {
+		s->subject = xstrdup("");
+		s->from = xstrdup("");
+		return;
+	}
+	s->subject = imapc_field_decode(env->env_subject);
+	s->from = summary_from(env);
+	if (env->env_date != NULL &&
+	    strnlen(env->env_date, IMAP_MAX_FIELD_RAW) < IMAP_MAX_FIELD_RAW &&
+	    imapc_date_parse(env->env_date, &t) == 0)
+		s->date = t;
+}
+
+int
+imapc_time_from_imap(const struct mailimap_date_time *dt, time_t *tp)
+{
+	struct imapc_time_parts	 t;
+	int			 zone;
+
+	if (dt == NULL)
+		return -1;
+	/* libetpan gives the zone as the number hhmm, signed. */
+	zone = dt->dt_zone < 0 ? -dt->dt_zone : dt->dt_zone;
+	t.zone = zone / 100 * 60 + zone % 100;
+	if (dt->dt_zone < 0)
+		t.zone = -t.zone;
+	t.year = dt->dt_year;
+	t.mon = dt->dt_month - 1;
+	t.day = dt->dt_day;
+	t.hour = dt->dt_hour;
+	t.min = dt->dt_min;
+	t.sec = dt->dt_sec;
+	return imapc_time_from_parts(&t, tp);
+}
+
+/* The parts of a FETCH response we look at. */
+struct summary_parts {
+	uint32_t			 uid;
+	int				 has_uid;
+	uint32_t			 flags;
+	uint32_t			 size;
+	const struct mailimap_envelope	*env;
+	const struct mailimap_date_time	*internal;
+};
+
+static void
+summary_take_static(const struct mailimap_msg_att_static *st,
+    struct summary_parts *p)
+{
+	const struct mailimap_msg_att_body_section	*sec;
+
+	switch (st->att_type) {
+	case MAILIMAP_MSG_ATT_UID:
+		p->uid = st->att_data.att_uid;
+		p->has_uid = 1;
+		break;
+	case MAILIMAP_MSG_ATT_ENVELOPE:
+		p->env = st->att_data.att_env;
+		break;
+	case MAILIMAP_MSG_ATT_INTERNALDATE:
+		p->internal = st->att_data.att_internal_date;
+		break;
+	case MAILIMAP_MSG_ATT_RFC822_SIZE:
+		p->size = st->att_data.att_rfc822_size;
+		break;
+	case MAILIMAP_MSG_ATT_BODY_SECTION:
+		sec = st->att_data.att_body_section;
+		if (sec != NULL && sec->sec_body_part != NULL)
+			p->flags |= imapc_flags_from_content_type(
+			    sec->sec_body_part, sec->sec_length);
+		break;
+	}
+}
+
+int
+imapc_summary_from_att(const struct mailimap_msg_att *att, struct summary *s)
+{
+	struct summary_parts		 p;
+	struct mailimap_msg_att_item	*item;
+	clistiter			*it;
+	time_t				 t;
+
+	memset(s, 0, sizeof *s);
+	memset(&p, 0, sizeof p);
+	if (att == NULL || att->att_list == NULL)
+		return -1;
+	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
+		item = clist_content(it);
+		if (item == NULL)
+			continue;
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC)
+			p.flags |= imapc_flags_from_fetch(item->att_data.att_dyn);
+		else if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+		    item->att_data.att_static != NULL)
+			summary_take_static(item->att_data.att_static, &p);
+	}
+	if (!p.has_uid || p.uid == 0)
+		return -1;
+	s->uid = p.uid;
+	s->flags = p.flags;
+	s->size = p.size;
+	imapc_summary_from_envelope(p.env, s);
+	if (s->date == 0 && imapc_time_from_imap(p.internal, &t) == 0)
+		s->date = t;
+	return 0;
+}
+
+void
+imapc_summaries_release(struct summary *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].from);
+		free(v[i].subject);
+		v[i].from = v[i].subject = NULL;
+	}
+}
