@@ -117,6 +117,13 @@ t_done() {
 	exit 1
 }
 
+# t_exit [STATUS]: ends a script that is not a test (a benchmark) without
+# the check summary; cleanup still runs.
+t_exit() {
+	T__DONE=1
+	exit "${1:-0}"
+}
+
 # ------------------------------------------------------- process helpers
 # t__descendants PID: every process below PID (children, grandchildren...).
 t__descendants() {
