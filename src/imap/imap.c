@@ -244,22 +244,17 @@ imapc_open(const struct account *acct, const char *password,
 	return b;
 }
 
+/*
+ * net_imap_close says LOGOUT without waiting for the answer; a blocking
+ * mailimap_logout under the watchdog would race with its freeing the
+ * stream.
+ */
 static void
 imapc_close(struct backend *b)
 {
-	int	 r;
-
 	if (b == NULL)
 		return;
-	if (!b->broken && b->imap->imap_stream != NULL) {
-		imapc_arm(b, b->timeout);
-		r = mailimap_logout(b->imap);
-		if (net_watchdog_disarm(b->wd) || (r != MAILIMAP_NO_ERROR &&
-		    r != MAILIMAP_ERROR_LOGOUT))
-			log_debug("%s: LOGOUT failed (%d)", b->host, r);
-	}
-	/* mailimap_logout closed the stream; nothing more is sent. */
-	net_imap_close(b->imap, 0);
+	net_imap_close(b->imap, !b->broken);
 	free(b->host);
 	free(b);
 }

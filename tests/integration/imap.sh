@@ -7,6 +7,12 @@ DRIVER="$TOP_BUILDDIR/tests/integration/imap_driver"
 [ -x "$DRIVER" ] || t_skip "no $DRIVER (make check builds it)"
 command -v python3 > /dev/null 2>&1 || t_skip "python3 is not installed"
 
+# Messages in English, bytes compared as bytes.
+export LC_ALL=C
+# Memory errors exit 99, never 1 (the driver's "error" status).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=99"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=99"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}exitcode=99"
 drive() {
 	if [ "${POSTERN_VALGRIND:-0}" = 1 ]; then
 		valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
@@ -14,6 +20,17 @@ drive() {
 	else
 		"$DRIVER" "$@"
 	fi
+}
+
+# expect_error KIND REGEX ARG...: the driver fails cleanly (status 1)
+# saying "error KIND: ...REGEX".
+expect_error() {
+	local kind="$1" re="$2" out rc
+	shift 2
+	out="$(drive "$@")"
+	rc=$?
+	printf '%s\n' "$out"
+	[ "$rc" = 1 ] && printf '%s\n' "$out" | grep -q -- "^error $kind: .*$re"
 }
 
 t_start_servers
@@ -24,7 +41,8 @@ t_write_config "$CONFIG"
 OUT="$T_TMPDIR/out"
 
 # ------------------------------------------------------------ Dovecot
-t_check 'drive "$CONFIG" login | grep -qx "logged in"' "login to Dovecot"
+t_check 'drive "$CONFIG" login > "$OUT.login" && grep -qx "logged in" "$OUT.login"' \
+    "login to Dovecot"
 
 t_check 'drive "$CONFIG" folders > "$OUT.folders"' "list folders"
 t_is "$(head -n 1 "$OUT.folders" | cut -f 1,2,4,5)" "INBOX	INBOX	1	1200" \
@@ -65,16 +83,14 @@ same_as_maildir() {
 }
 t_check 'same_as_maildir 1' "oldest body byte for byte as in the Maildir"
 t_check 'same_as_maildir 1200' "newest body byte for byte as in the Maildir"
-t_check 'drive "$CONFIG" body INBOX 99999 "$OUT.none" |
-    grep -q "^error server: .*no longer on the server"' \
+t_check 'expect_error server "no longer on the server" "$CONFIG" body INBOX 99999 "$OUT.none"' \
     "a missing message is a server error"
 
-t_check 'drive -p wrong-password "$CONFIG" login |
-    grep -q "^error auth: .*Authentication failed"' \
+t_check 'expect_error auth "Authentication failed" -p wrong-password "$CONFIG" login' \
     "wrong password: an auth error with the server's text"
-t_check 'drive -p "$(printf "a\r\nb")" "$CONFIG" login | grep -q "^error input:"' \
+t_check 'expect_error input "line break" -p "$(printf "a\r\nb")" "$CONFIG" login' \
     "a password with CR LF is refused before anything is sent"
-t_check 'drive "$CONFIG" select NoSuchFolder | grep -q "^error server: "' \
+t_check 'expect_error server "NoSuchFolder" "$CONFIG" select NoSuchFolder' \
     "a missing folder is a server error"
 t_check 'drive "$CONFIG" cancel INBOX' \
     "the callback cancels; the session still works afterwards"
@@ -233,11 +249,11 @@ t_is "$(sed -n 2p "$OUT.odd" | cut -f 6 | tr -d '\n' | wc -c)" 1024 \
     "fake: a 100000-byte subject cut to 1 KiB"
 
 SECONDS=0
-t_check 'drive "$FAKE" select Trickle | grep -q "^error net: .*timed out"' \
+t_check 'expect_error net "timed out" "$FAKE" select Trickle' \
     "fake: a server trickling bytes times out (watchdog)"
 t_check '[ "$SECONDS" -lt 15 ]' "fake: ... within seconds ($SECONDS s)"
 SECONDS=0
-t_check 'drive "$FAKE" body Odd 7 "$OUT.spin" | grep -q "^error net: .*timed out"' \
+t_check 'expect_error net "timed out" "$FAKE" body Odd 7 "$OUT.spin"' \
     "fake: a lied-about size with a trickled literal times out (watchdog)"
 t_check '[ "$SECONDS" -lt 15 ]' "fake: ... within seconds ($SECONDS s)"
 
