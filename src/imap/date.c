@@ -11,7 +11,7 @@
 #include "imap/internal.h"
 
 #define DATE_MAX_COMMENT_DEPTH	16	/* nested comments we skip */
-#define DATE_WORD_MAX		16	/* letters of a name we look at */
+#define DATE_WORD_MAX		16	/* letters of a name we keep */
 
 #define DATE_IS_DIGIT(c)	((c) >= '0' && (c) <= '9')
 #define DATE_IS_ALPHA(c)	(((c) >= 'a' && (c) <= 'z') || \

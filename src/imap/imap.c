@@ -22,12 +22,13 @@
 #include "model/backend.h"
 #include "net/net.h"
 
-#define IMAP_FIRST_CHUNK	200	/* newest summaries: the first screen */
+/* The newest summaries come first and small: they fill the first screen. */
+#define IMAP_FIRST_CHUNK	200
 #define IMAP_CHUNK		2000	/* summaries per FETCH after that */
-#define IMAP_MAX_MESSAGES	10000000 /* messages in a folder we load */
+#define IMAP_MAX_MESSAGES	10000000 /* in a folder we load */
 #define IMAP_MIN_RATE		(16 * 1024) /* bytes/s; slower is stalled */
-#define IMAP_SUMMARY_BYTES	2048	/* a FETCH response for one summary */
-#define IMAP_SERVER_TEXT	200	/* bytes of server text in a message */
+#define IMAP_SUMMARY_BYTES	2048	/* FETCH response for one summary */
+#define IMAP_SERVER_TEXT	200	/* bytes of server text we quote */
 
 enum imapc_caps {
 	IMAPC_CAP_IDLE = (1 << 0),
@@ -75,9 +76,9 @@ static const struct {
 struct backend {
 	mailimap		*imap;
 	struct net_watchdog	*wd;		/* borrowed */
-	char			*host;		/* for messages and logs */
+	char			*host;		/* for messages, logs */
 	int			 timeout;	/* seconds */
-	int			 broken;	/* no LOGOUT: the link is bad */
+	int			 broken;	/* link bad: no LOGOUT */
 	int			 selected;
 	uint32_t		 exists;
 	uint32_t		 uidvalidity;
@@ -211,8 +212,8 @@ imapc_open(const struct account *acct, const char *password,
 	int			 r;
 
 	if (acct->imap.host == NULL) {
-		error_set(err, ERROR_INPUT, _("account '%s' names no IMAP server"),
-		    acct->id);
+		error_set(err, ERROR_INPUT,
+		    _("account '%s' names no IMAP server"), acct->id);
 		return NULL;
 	}
 	if (acct->username == NULL || password == NULL) {
@@ -288,7 +289,8 @@ imapc_folder_from_list(const struct mailimap_mailbox_list *mb,
 	for (it = clist_begin(mb->mb_flag->mbf_oflags); it != NULL;
 	    it = clist_next(it)) {
 		of = clist_content(it);
-		if (of != NULL && of->of_type == MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT &&
+		if (of != NULL &&
+		    of->of_type == MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT &&
 		    of->of_flag_ext != NULL &&
 		    (strcasecmp(of->of_flag_ext, "NonExistent") == 0 ||
 		    strcasecmp(of->of_flag_ext, "Noselect") == 0))
@@ -392,7 +394,8 @@ imapc_folders_from_list(struct backend *b, clist *list, size_t *np)
 		if (imapc_folder_from_list(clist_content(it), &v[n]) == 0)
 			n++;
 		else
-			log_warn("%s: skipping a folder with a bad name", b->host);
+			log_warn("%s: skipping a folder with a bad name",
+			    b->host);
 	}
 	*np = n;
 	return v;
@@ -468,7 +471,7 @@ imapc_select(struct backend *b, const char *wire_name, uint32_t *existsp,
 struct imapc_chunk {
 	uint32_t	 lo;
 	uint32_t	 hi;
-	struct summary	*slots;		/* [seq - lo], uid 0 when empty */
+	struct summary	*slots;		/* [seq - lo]; uid 0: empty */
 	size_t		 got;
 };
 
@@ -480,7 +483,7 @@ imapc_chunk_take(struct mailimap_msg_att *att, void *arg)
 	struct summary		*slot;
 
 	if (att == NULL || att->att_number < c->lo || att->att_number > c->hi)
-		return;		/* not asked for: an unsolicited update */
+		return;		/* not asked for: unsolicited */
 	slot = &c->slots[att->att_number - c->lo];
 	if (slot->uid != 0)
 		return;

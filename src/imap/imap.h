@@ -1,11 +1,11 @@
-/* src/imap/imap.h: the IMAP backend (imap_backend_ops is in model/backend.h). */
+/* src/imap/imap.h: the IMAP backend; imap_backend_ops is in model/backend.h. */
 #ifndef POSTERN_IMAP_IMAP_H
 #define POSTERN_IMAP_IMAP_H
 
 #include <stddef.h>
 #include <time.h>
 
-#define IMAP_MAX_FOLDERS	10000		/* folders we list and STATUS */
+#define IMAP_MAX_FOLDERS	10000		/* we list and STATUS */
 #define IMAP_MAX_MESSAGE	(64 * 1024 * 1024) /* one raw message */
 
 /*

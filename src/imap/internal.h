@@ -10,9 +10,9 @@
 
 #include "model/model.h"
 
-#define IMAP_MAX_FIELD		1024		/* decoded subject or name */
-#define IMAP_MAX_FIELD_RAW	(8 * 1024)	/* raw header text we decode */
-#define IMAP_MAX_NAME		1024		/* a mailbox name on the wire */
+#define IMAP_MAX_FIELD		1024	/* decoded subject or name */
+#define IMAP_MAX_FIELD_RAW	(8 * 1024) /* raw header text we decode */
+#define IMAP_MAX_NAME		1024	/* a mailbox name on the wire */
 
 /* A calendar time; zone in minutes east of UTC, mon 0-11. */
 struct imapc_time_parts {
@@ -33,7 +33,8 @@ int		 imapc_time_from_imap(const struct mailimap_date_time *,
 		    time_t *);
 
 /* Maps the FLAGS of a FETCH to enum summary_flags. */
-uint32_t	 imapc_flags_from_fetch(const struct mailimap_msg_att_dynamic *);
+uint32_t	 imapc_flags_from_fetch(
+		    const struct mailimap_msg_att_dynamic *);
 
 /*
  * Returns SUMMARY_ATTACHMENT if the Content-Type header in hdr (len
@@ -54,8 +55,8 @@ char		*imapc_field_decode(const char *raw);
  * s->date (when the Date is readable) from an ENVELOPE. The strings are
  * new; s owns them. env may be NULL.
  */
-void		 imapc_summary_from_envelope(const struct mailimap_envelope *,
-		    struct summary *);
+void		 imapc_summary_from_envelope(
+		    const struct mailimap_envelope *, struct summary *);
 
 /*
  * Converts one FETCH response into *s (which it overwrites). Returns -1

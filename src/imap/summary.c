@@ -54,7 +54,8 @@ imapc_flags_from_fetch(const struct mailimap_msg_att_dynamic *dyn)
 			flags |= SUMMARY_RECENT;
 			continue;
 		}
-		if (ff->fl_type != MAILIMAP_FLAG_FETCH_OTHER || ff->fl_flag == NULL)
+		if (ff->fl_type != MAILIMAP_FLAG_FETCH_OTHER ||
+		    ff->fl_flag == NULL)
 			continue;
 		for (i = 0; i < sizeof summary_flag_map /
 		    sizeof summary_flag_map[0]; i++) {
@@ -288,7 +289,8 @@ imapc_summary_from_att(const struct mailimap_msg_att *att, struct summary *s)
 		if (item == NULL)
 			continue;
 		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC)
-			p.flags |= imapc_flags_from_fetch(item->att_data.att_dyn);
+			p.flags |=
+			    imapc_flags_from_fetch(item->att_data.att_dyn);
 		else if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
 		    item->att_data.att_static != NULL)
 			summary_take_static(item->att_data.att_static, &p);

@@ -90,7 +90,7 @@ test_imapc_utf7_decode_invalid_base64(void **state)
 	assert_null(utf7("&AN!-"));		/* not a base64 digit */
 	assert_null(utf7("&AN/-"));		/* '/' is ',' here */
 	assert_null(utf7("&ANx-"));		/* leftover bits not zero */
-	assert_null(utf7("&ANwA-"));		/* a whole digit left over */
+	assert_null(utf7("&ANwA-"));		/* a digit left over */
 	assert_null(utf7("&A-"));		/* too short for a unit */
 	assert_null(utf7("&AAA-"));		/* NUL */
 	assert_null(utf7("&AN&-"));
@@ -411,7 +411,8 @@ test_imapc_summary_from_envelope_missing(void **state)
 	from.frm_list = clist_new();
 	clist_append(from.frm_list, &group);
 	env.env_from = &from;
-	imapc_summary_from_envelope(&env, &s);	/* frees the old strings */
+	/* This call frees the old strings. */
+	imapc_summary_from_envelope(&env, &s);
 	assert_string_equal(s.from, "");
 	free(s.subject);
 	free(s.from);
