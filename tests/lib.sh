@@ -412,6 +412,7 @@ EOF
 	fi
 	T__TMUX_N=$((T__TMUX_N + 1))
 	script="$T_TMPDIR/tmux-cmd.$T__TMUX_N"
+	T_TMUX_STATUS="$T_TMPDIR/tmux-status.$T__TMUX_N"
 	{
 		echo '#!/bin/bash'
 		printf 'cd %q || exit 1\n' "$PWD"
@@ -419,9 +420,13 @@ EOF
 		printf 'export TERM=xterm-256color LANG=C.UTF-8\n'
 		printf 'export XDG_CONFIG_HOME=%q XDG_STATE_HOME=%q XDG_CACHE_HOME=%q XDG_DATA_HOME=%q\n' \
 		    "$T_CONFIG_HOME" "$T_STATE_HOME" "$T_CACHE_HOME" "$T_DATA_HOME"
-		printf 'exec'
+		# Not exec: the shell writes the exit status to a file, which
+		# is more reliable than asking tmux about a dead pane.
+		printf '%q' "$1"
+		shift
 		printf ' %q' "$@"
-		printf '\n'
+		printf '\nst=$?\nprintf "%%s\\n" "$st" > %q.tmp && mv %q.tmp %q\n' \
+		    "$T_TMUX_STATUS" "$T_TMUX_STATUS" "$T_TMUX_STATUS"
 	} > "$script"
 	chmod +x "$script"
 	t__tmux new-session -d -s t -x "$w" -y "$h" "$script"
@@ -468,13 +473,12 @@ t_tmux_resize() {
 # t_tmux_wait_exit [TIMEOUT_S]: waits (default 10 s) until the program in
 # the session has exited and prints its exit status; returns 1 on time out.
 t_tmux_wait_exit() {
-	local secs="${1:-10}" now deadline st
+	local secs="${1:-10}" now deadline
 	now="${EPOCHREALTIME/./}"
 	deadline=$((now + secs * 1000000))
 	while :; do
-		st="$(t__tmux display-message -p -t t '#{pane_dead} #{pane_dead_status}' 2> /dev/null)"
-		if [ "${st%% *}" = 1 ]; then
-			printf '%s\n' "${st#* }"
+		if [ -s "$T_TMUX_STATUS" ]; then
+			cat "$T_TMUX_STATUS"
 			return 0
 		fi
 		now="${EPOCHREALTIME/./}"

@@ -52,6 +52,7 @@ struct ui {
 	int			 dirty;
 	int			 rows, cols;
 	int			 colors;
+	int			 utf8;		/* the terminal's codeset */
 	struct theme		 theme;
 
 	enum ui_view		 view;

@@ -86,9 +86,14 @@ ui_draw_folders(struct ui *ui, int top, int height, int width)
 			ui_draw_text(top + y, width - 1 - cw, cw, count,
 			    (size_t)cw, st);
 	}
-	attr_set(normal.attr, normal.pair, NULL);
+	/*
+	 * A box-drawing character, not ACS_VLINE: the alternate character set
+	 * is switched by escape sequences that some terminals and
+	 * multiplexers get wrong, leaving letters instead of lines.
+	 */
 	for (y = 0; y < height; y++)
-		mvaddch(top + y, width - 1, ACS_VLINE);
+		ui_draw_text(top + y, width - 1, 1, ui->utf8 ? "\u2502" : "|",
+		    ui->utf8 ? 3 : 1, normal);
 }
 
 void

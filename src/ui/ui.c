@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <langinfo.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -333,6 +334,7 @@ ui_run(const struct config *config, struct error *err)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return error_set(err, ERROR_INPUT,
 		    _("standard input and output must be a terminal"));
+	ui.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	ui.events = chan_new();
 	if ((ui.worker = worker_start(ui.account, 0, ui.events, err)) == NULL) {
 		chan_free(ui.events, event_free_cb);
