@@ -90,6 +90,14 @@ t_check 'expect_error auth "Authentication failed" -p wrong-password "$CONFIG" l
     "wrong password: an auth error with the server's text"
 t_check 'expect_error input "line break" -p "$(printf "a\r\nb")" "$CONFIG" login' \
     "a password with CR LF is refused before anything is sent"
+sed 's/^username = .*/username = carol@example.test/' "$CONFIG" > "$CONFIG.carol"
+t_check 'drive -p "c\"ar\\ol pass" "$CONFIG.carol" login > "$OUT.carol" &&
+    grep -qx "logged in" "$OUT.carol"' \
+    "a password with quote, backslash and space"
+sed -e "s/^imap.port = .*/imap.port = $IMAP_PORT/" \
+    -e 's/^imap.security = .*/imap.security = starttls/' "$CONFIG" > "$CONFIG.stls"
+t_check 'drive "$CONFIG.stls" select INBOX > "$OUT.stls" &&
+    grep -qx "exists=1200" "$OUT.stls"' "login and EXAMINE over STARTTLS"
 t_check 'expect_error server "NoSuchFolder" "$CONFIG" select NoSuchFolder' \
     "a missing folder is a server error"
 t_check 'drive "$CONFIG" cancel INBOX' \
