@@ -254,10 +254,17 @@ net_conn_starttls(struct net_conn *c, mailstream *s, struct error *err)
 int
 net_conn_end(struct net_conn *c, int ret, struct error *err)
 {
-	if (c->wd != NULL && net_watchdog_disarm(c->wd)) {
+	int	 fired;
+
+	/*
+	 * A failure at the deadline is a time-out even when libetpan's own
+	 * timer (the TLS handshake's, a read's) ran out a moment before
+	 * the watchdog's.
+	 */
+	fired = c->wd != NULL && net_watchdog_disarm(c->wd);
+	if (fired || (ret == -1 && net_conn_left(c) == 0))
 		ret = error_set(err, ERROR_NET, _("%s: timed out after %d s"),
 		    c->where, c->timeout);
-	}
 	net_watchdog_free(c->wd);
 	c->wd = NULL;
 	if (c->fd != -1)

@@ -5,6 +5,25 @@
 #include "core/log.h"
 #include "net/internal.h"
 
+/* The server's last reply, its lines joined by spaces, cut to size. */
+static const char *
+net_smtp_text(const mailsmtp *s, char *buf, size_t size)
+{
+	size_t	 i;
+
+	if (s->response == NULL)
+		return "";
+	for (i = 0; i + 1 < size && s->response[i] != '\0'; i++) {
+		buf[i] = s->response[i];
+		if (buf[i] == '\r' || buf[i] == '\n')
+			buf[i] = ' ';
+	}
+	while (i > 0 && buf[i - 1] == ' ')
+		i--;
+	buf[i] = '\0';
+	return buf;
+}
+
 static void
 net_smtp_discard(mailsmtp *s)
 {
@@ -18,16 +37,21 @@ static int
 net_smtp_greeting(struct net_conn *c, mailsmtp *s, mailstream *stream,
     struct error *err)
 {
+	char	 buf[256];
+
 	/* On failure mailsmtp_connect frees stream: the watchdog has none. */
 	switch (mailsmtp_connect(s, stream)) {
 	case MAILSMTP_NO_ERROR:
 		return 0;
 	case MAILSMTP_ERROR_SERVICE_NOT_AVAILABLE:
 		return error_set(err, ERROR_SERVER, _("%s refused service: %s"),
-		    c->where, s->response != NULL ? s->response : "");
+		    c->where, net_smtp_text(s, buf, sizeof buf));
 	case MAILSMTP_ERROR_STREAM:
-		return error_set(err, ERROR_NET, _("%s closed the connection "
-		    "before greeting"), c->where);
+		/* Also what an answer without a reply code gives. */
+		if (*net_smtp_text(s, buf, sizeof buf) == '\0')
+			return error_set(err, ERROR_NET, _("%s closed the "
+			    "connection before greeting"), c->where);
+		/* FALLTHROUGH */
 	default:
 		return error_set(err, ERROR_PROTO, _("%s did not greet as an "
 		    "SMTP server"), c->where);
@@ -38,6 +62,7 @@ net_smtp_greeting(struct net_conn *c, mailsmtp *s, mailstream *stream,
 static int
 net_smtp_ehlo(struct net_conn *c, mailsmtp *s, struct error *err)
 {
+	char	 buf[256];
 	int	 r;
 
 	r = mailesmtp_ehlo_with_ip(s, 1);
@@ -49,8 +74,7 @@ net_smtp_ehlo(struct net_conn *c, mailsmtp *s, struct error *err)
 		return error_set(err, ERROR_NET, _("%s closed the connection"),
 		    c->where);
 	return error_set(err, ERROR_PROTO, _("%s rejected EHLO: %d %s"),
-	    c->where, s->response_code, s->response != NULL ? s->response :
-	    "");
+	    c->where, s->response_code, net_smtp_text(s, buf, sizeof buf));
 }
 
 static int

@@ -218,6 +218,13 @@ check_pop3(struct check *ck, const struct net_target *t, struct error *err)
 static int
 check_sasl_mech(const char *host, const char *mech, struct error *err)
 {
+	/* No procedures: the values would come by interaction. */
+	sasl_callback_t	 cb[] = {
+		{ SASL_CB_USER, NULL, NULL },
+		{ SASL_CB_AUTHNAME, NULL, NULL },
+		{ SASL_CB_PASS, NULL, NULL },
+		{ SASL_CB_LIST_END, NULL, NULL },
+	};
 	sasl_conn_t	*conn = NULL;
 	sasl_interact_t	*prompts = NULL;
 	const char	*out = NULL, *used = NULL;
@@ -229,14 +236,14 @@ check_sasl_mech(const char *host, const char *mech, struct error *err)
 		return error_set(err, ERROR_SYS, _("SASL module for %s "
 		    "missing: install libsasl2-modules"), mech);
 	}
-	r = sasl_client_new("smtp", host, NULL, NULL, NULL, 0, &conn);
+	r = sasl_client_new("smtp", host, NULL, NULL, cb, 0, &conn);
 	if (r == SASL_OK)
 		r = sasl_client_start(conn, mech, &prompts, &out, &outlen,
 		    &used);
 	if (conn != NULL)
 		sasl_dispose(&conn);
 	sasl_client_done();
-	/* No callbacks given: a usable mechanism asks for the user. */
+	/* A usable mechanism asks for the user (PLAIN) or continues. */
 	if (r == SASL_INTERACT || r == SASL_OK || r == SASL_CONTINUE)
 		return 0;
 	log_warn("SASL cannot do %s: %d", mech, r);
@@ -268,13 +275,32 @@ check_mech_name(int mech)
 	return mech == MAILSMTP_AUTH_PLAIN ? "PLAIN" : "LOGIN";
 }
 
+/* The server's last reply, its lines joined by spaces, cut to size. */
+static const char *
+check_smtp_text(const mailsmtp *s, char *buf, size_t size)
+{
+	size_t	 i;
+
+	if (s->response == NULL || *s->response == '\0')
+		return _("no reason given");
+	for (i = 0; i + 1 < size && s->response[i] != '\0'; i++) {
+		buf[i] = s->response[i];
+		if (buf[i] == '\r' || buf[i] == '\n')
+			buf[i] = ' ';
+	}
+	while (i > 0 && buf[i - 1] == ' ')
+		i--;
+	buf[i] = '\0';
+	return buf;
+}
+
 static int
 check_smtp_error(mailsmtp *s, int r, struct error *err)
 {
-	const char	*text = s->response;
+	char		 buf[256];
+	const char	*text;
 
-	if (text == NULL || *text == '\0')
-		text = _("no reason given");
+	text = check_smtp_text(s, buf, sizeof buf);
 	if ((r == MAILSMTP_ERROR_AUTH_LOGIN && s->response_code == 535) ||
 	    r == MAILSMTP_ERROR_AUTH_AUTHENTICATION_FAILED)
 		return error_set(err, ERROR_AUTH, _("authentication failed: "
