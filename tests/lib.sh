@@ -424,7 +424,7 @@ EOF
 		# is more reliable than asking tmux about a dead pane.
 		printf '%q' "$1"
 		shift
-		printf ' %q' "$@"
+		[ $# -eq 0 ] || printf ' %q' "$@"
 		printf '\nst=$?\nprintf "%%s\\n" "$st" > %q.tmp && mv %q.tmp %q\n' \
 		    "$T_TMUX_STATUS" "$T_TMUX_STATUS" "$T_TMUX_STATUS"
 	} > "$script"

@@ -12,6 +12,7 @@ t_append() {
 
 t_start_servers
 t_fill alice INBOX 25
+t_fill alice "Überblick" 7
 t_append INBOX "$DATA/utf8.eml" || t_fail "append utf8.eml"
 t_append INBOX "$DATA/hostile.eml" || t_fail "append hostile.eml"
 t_write_config "$T_CONFIG_HOME/postern/config"
@@ -65,6 +66,13 @@ t_tmux_resize 120 40
 t_check 't_tmux_wait_for "Grüße aus Köln" 5' "growing the terminal redraws the index"
 t_is "$(t_tmux_screen | sed -n 39p | cut -c1-10)" "-- Postern" \
     "the status line follows the larger size"
+
+# c moves to the folder pane; * is the last folder, Enter opens it.
+t_tmux_keys c '*' Enter
+t_check 't_tmux_wait_for "\\[Überblick\\]  7 of 7" 10' \
+    "c, * and Enter open the last folder, its modified UTF-7 name decoded"
+t_tmux_keys c '=' Enter
+t_check 't_tmux_wait_for "\\[INBOX\\]  27 of 27" 10' "and back to INBOX"
 
 t_tmux_keys '?'
 t_check 't_tmux_wait_for "Key bindings: index" 5' "? shows the help"
