@@ -103,7 +103,10 @@ void		 worker_open_folder(struct worker *, const char *wire_name,
 /* Fetches one raw message of the open folder (EVENT_BODY). */
 void		 worker_fetch_body(struct worker *, uint32_t uid,
 		    uint64_t serial);
-/* Stops the thread (cancelling what runs), joins it and frees w. */
+/*
+ * Stops the thread, joins it and frees w. An idle worker logs out; a
+ * network call still running after a second is cancelled.
+ */
 void		 worker_stop(struct worker *);
 
 #endif

@@ -15,7 +15,7 @@
 #include "model/backend.h"
 #include "model/model.h"
 
-#define WORKER_STOP_WAIT	3	/* seconds quit waits for the thread */
+#define WORKER_LOGOUT_WAIT_MS	1000	/* quit waits this long, then cancels */
 
 enum request_kind {
 	REQUEST_LIST_FOLDERS,
@@ -367,7 +367,7 @@ worker_fetch_body(struct worker *w, uint32_t uid, uint64_t serial)
 void
 worker_stop(struct worker *w)
 {
-	struct timespec	 ts;
+	struct timespec	 tick = { 0, 20 * 1000 * 1000 };
 	int		 i;
 
 	if (w == NULL)
@@ -375,21 +375,13 @@ worker_stop(struct worker *w)
 	atomic_store(&w->stopping, 1);
 	chan_close(w->requests);
 	/*
-	 * A blocking network call ends at the latest when the watchdog or
-	 * the read time-out fires; quitting should not wait that long, so
-	 * after a short wait the thread is left to the process exit.
+	 * An idle worker logs out politely at once; a network call still
+	 * blocking after a moment is cancelled rather than waited for.
 	 */
-	for (i = 0; i < WORKER_STOP_WAIT * 20 && !atomic_load(&w->done); i++) {
-		ts.tv_sec = 0;
-		ts.tv_nsec = 50 * 1000 * 1000;
-		nanosleep(&ts, NULL);
-	}
-	if (!atomic_load(&w->done)) {
-		log_warn("account %s: worker still busy at exit",
-		    w->account->id);
-		pthread_detach(w->thread);
-		return;
-	}
+	for (i = 0; i < WORKER_LOGOUT_WAIT_MS / 20 && !atomic_load(&w->done);
+	    i++)
+		nanosleep(&tick, NULL);
+	net_watchdog_cancel(w->watchdog);
 	pthread_join(w->thread, NULL);
 	request_free(w->next);
 	chan_free(w->requests, request_free);

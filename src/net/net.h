@@ -73,5 +73,10 @@ void		 net_watchdog_arm(struct net_watchdog *, mailstream *,
 		    int seconds);
 /* Returns 1 if the watchdog fired since it was armed, else 0. */
 int		 net_watchdog_disarm(struct net_watchdog *);
+/*
+ * Fires now if armed, and at once on every later arm: for a worker that
+ * is told to stop while a network call blocks. Thread-safe.
+ */
+void		 net_watchdog_cancel(struct net_watchdog *);
 
 #endif

@@ -47,6 +47,7 @@ struct net_watchdog {
 	struct timespec	 deadline;	/* CLOCK_MONOTONIC */
 	int		 armed;
 	int		 fired;
+	int		 cancelled;	/* for good: every arm fires at once */
 	int		 quit;
 };
 
@@ -156,6 +157,8 @@ net_watchdog_start(struct net_watchdog *wd, mailstream *s, int fd,
 	wd->stream = s;
 	wd->fd = dupfd;
 	wd->deadline = *deadline;
+	if (wd->cancelled)
+		clock_gettime(CLOCK_MONOTONIC, &wd->deadline);
 	wd->armed = 1;
 	wd->fired = 0;
 	pthread_cond_signal(&wd->cond);
@@ -198,4 +201,15 @@ net_watchdog_disarm(struct net_watchdog *wd)
 	if (fd != -1)
 		close(fd);
 	return fired;
+}
+
+void
+net_watchdog_cancel(struct net_watchdog *wd)
+{
+	pthread_mutex_lock(&wd->lock);
+	wd->cancelled = 1;
+	if (wd->armed)
+		clock_gettime(CLOCK_MONOTONIC, &wd->deadline);
+	pthread_cond_signal(&wd->cond);
+	pthread_mutex_unlock(&wd->lock);
 }

@@ -36,4 +36,12 @@ t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0" || {
 	t_tmux_screen | sed 's/^/#   |/'
 	tail -n 5 "$T_STATE_HOME/postern/log" | sed 's/^/#   log |/'
 }
+
+# Quitting in the middle of a load does not wait for the network.
+t_tmux_start 100 30 "$POSTERN"
+t_check 't_tmux_wait_for "Loading [0-9]+ of 4000 messages" 30' "loading again"
+start=$SECONDS
+t_tmux_keys q
+t_is "$(t_tmux_wait_exit 10)" 0 "q during a load quits with status 0"
+t_check '[ $((SECONDS - start)) -le 4 ]' "and within 4 seconds"
 t_done
