@@ -240,6 +240,9 @@ check_sasl_mech(const char *host, const char *mech, struct error *err)
 	if (r == SASL_OK)
 		r = sasl_client_start(conn, mech, &prompts, &out, &outlen,
 		    &used);
+	/* The mechanism's prompts are ours until the next step: none. */
+	if (r == SASL_INTERACT)
+		free(prompts);
 	if (conn != NULL)
 		sasl_dispose(&conn);
 	sasl_client_done();
