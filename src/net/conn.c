@@ -126,9 +126,9 @@ net_conn_connect(struct net_conn *c, struct error *err)
 	snprintf(port, sizeof port, "%u", c->port);
 	/* getaddrinfo() has no timeout; the resolver's own applies. */
 	if ((gai = getaddrinfo(c->host, port, &hints, &res)) != 0)
-		return error_set(err, ERROR_NET, _("cannot resolve '%s': %s"),
-		    c->host, gai == EAI_SYSTEM ? strerror(errno) :
-		    gai_strerror(gai));
+		return error_set(err, ERROR_NET, _("cannot connect to %s: "
+		    "cannot resolve '%s': %s"), c->where, c->host,
+		    gai == EAI_SYSTEM ? strerror(errno) : gai_strerror(gai));
 	c->fd = -1;
 	for (ai = res; ai != NULL && c->fd == -1; ai = ai->ai_next) {
 		if ((c->fd = net_conn_try(c, ai)) == -1) {

@@ -58,9 +58,9 @@ struct net_conn {
 	uint16_t		 port;
 	enum security		 security;
 	const char		*ca_file;
-	char			*sni;		/* host, NULL for an IP literal */
+	char			*sni;		/* NULL for an IP literal */
 	int			 timeout;
-	int			 fd;		/* owned until a stream has it */
+	int			 fd;		/* ours until a stream has it */
 	struct timespec		 deadline;
 	struct net_watchdog	*wd;
 	char			 where[300];	/* "host:port" for messages */
