@@ -4,6 +4,11 @@
 # postern --check ends within a bounded time with a clear FAILED line.
 . "$TOP_SRCDIR/tests/lib.sh"
 
+# Under --enable-sanitizers a finding must not pass for "check failed"
+# (status 1): postern's stderr goes to its log, the status is all we see.
+export ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="exitcode=86${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+
 HOSTILE="$TOP_SRCDIR/tests/integration/hostile.py"
 PY="$(command -v python3)" || t_skip "python3 is not installed"
 CONF="$T_TMPDIR/config"
