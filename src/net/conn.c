@@ -172,6 +172,8 @@ net_conn_begin(struct net_conn *c, const struct net_target *t,
 	log_info("connecting to %s (%s, timeout %d s)", c->where,
 	    config_security_name(c->security), c->timeout);
 	if (net_conn_connect(c, err) == -1) {
+		if (err != NULL)
+			log_warn("%s", err->msg);
 		free(c->sni);
 		c->sni = NULL;
 		return -1;
