@@ -1,0 +1,84 @@
+/* src/config/config.h: the configuration file and its accounts. */
+#ifndef POSTERN_CONFIG_CONFIG_H
+#define POSTERN_CONFIG_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+#define CONFIG_MAX_SIZE		(1024 * 1024)	/* a config is small text */
+#define CONFIG_MAX_ACCOUNTS	64
+#define CONFIG_MAX_VALUE	4096
+
+enum security {
+	SECURITY_TLS = 0,	/* TLS from the first byte, on any port */
+	SECURITY_STARTTLS,	/* plaintext greeting, then STARTTLS/STLS */
+};
+
+enum backend_kind {
+	BACKEND_IMAP = 0,
+	BACKEND_POP3,
+};
+
+/* One server of an account; host NULL when the account names none. */
+struct endpoint {
+	char		*host;
+	uint16_t	 port;
+	enum security	 security;
+};
+
+/* All strings are owned by the config and freed with it. */
+struct account {
+	char			*id;		/* the [account "id"] name */
+	char			*name;		/* display name, may be NULL */
+	char			*email;
+	enum backend_kind	 backend;
+	char			*username;
+	char			*password_command;
+	char			*ca_file;	/* extra trusted CA, may be NULL */
+	struct endpoint		 imap;
+	struct endpoint		 pop3;
+	struct endpoint		 smtp;
+	int			 timeout;	/* seconds for connect and reads */
+	const char		*file;		/* where it was defined */
+	int			 line;
+};
+
+struct config {
+	char		*path;
+	struct account	*accounts;
+	size_t		 naccounts;
+	char		*theme;		/* theme name, may be NULL */
+};
+
+/* The default config path: $XDG_CONFIG_HOME/postern/config; caller frees. */
+char		*config_default_path(void);
+/*
+ * Reads and checks the file at path. On failure returns NULL and err says
+ * "file:line: what is wrong".
+ */
+struct config	*config_load(const char *path, struct error *);
+/* Parses text as if read from name (for tests); as config_load. */
+struct config	*config_parse(const char *name, const char *text, size_t len,
+		    struct error *);
+void		 config_free(struct config *);
+/* The account called id, the first one when id is NULL; NULL if none. */
+const struct account *config_find_account(const struct config *,
+		    const char *id);
+/* Parses a port number 1-65535. */
+int		 config_parse_port(const char *, uint16_t *, struct error *);
+/* Returns "tls" or "starttls". */
+const char	*config_security_name(enum security);
+
+/*
+ * Runs the account's password command through /bin/sh and returns its
+ * first output line in *passp (the caller frees it with
+ * config_password_free, which wipes it). Fails if the command fails,
+ * prints nothing, or the password holds CR, LF or NUL.
+ */
+int		 config_password(const struct account *, char **passp,
+		    struct error *);
+void		 config_password_free(char *);
+
+#endif
