@@ -16,9 +16,9 @@
 
 /* How we convert a charset: our own code for the common ones, else iconv. */
 enum charset_kind {
-	CHARSET_GUESS,		/* unknown or ASCII: UTF-8 if valid, else 1252 */
+	CHARSET_GUESS,		/* unknown, ASCII: UTF-8 if valid, else 1252 */
 	CHARSET_UTF8,
-	CHARSET_CP1252,		/* also ISO-8859-1, as every browser does */
+	CHARSET_CP1252,		/* also ISO-8859-1, as browsers do */
 	CHARSET_ICONV,
 };
 
@@ -171,7 +171,7 @@ charset_iconv(const char *name, const char *s, size_t len, struct sbuf *out)
 			break;		/* EINVAL: truncated at the end */
 		in++;
 		inleft--;
-		iconv(cd, NULL, NULL, NULL, NULL);	/* back to the start state */
+		iconv(cd, NULL, NULL, NULL, NULL);	/* initial state */
 	}
 	o = buf;
 	oleft = sizeof buf;

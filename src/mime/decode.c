@@ -27,7 +27,7 @@ struct header_word {
 	int		 encoding;	/* 'B' or 'Q' */
 	const char	*text;
 	size_t		 text_len;
-	size_t		 total;		/* bytes from "=?" to "?=" inclusive */
+	size_t		 total;		/* bytes from "=?" to "?=" */
 };
 
 /* The charset of the encoded words waiting to be converted together. */
@@ -61,9 +61,13 @@ mime_b64_decode(const char *s, size_t len, struct sbuf *out)
 	int		 bits = 0, v, ret = 0;
 
 	sbuf_grow(out, len / 4 * 3 + 3);
-	for (i = 0; i < len && s[i] != '='; i++) {
+	for (i = 0; i < len; i++) {
+		if (s[i] == '=') {
+			bits = 0;	/* padding; another group may follow */
+			continue;
+		}
 		if ((v = b64_value((unsigned char)s[i])) == -1) {
-			if (!isspace((unsigned char)s[i]))
+			if (!MIME_ISSPACE((unsigned char)s[i]))
 				ret = -1;
 			continue;
 		}
@@ -176,11 +180,14 @@ header_word_parse(const char *s, size_t len, struct header_word *w)
 
 	if (len < 8 || s[0] != '=' || s[1] != '?')
 		return 0;
-	for (i = 2; i < len && s[i] != '?'; i++) {
-		if (isspace((unsigned char)s[i]) || i - 2 >= MIME_MAX_CHARSET)
+	for (i = 2; i < len && s[i] != '?' &&
+	    i - 2 <= MIME_MAX_CHARSET; i++) {
+		if (MIME_ISSPACE((unsigned char)s[i]))
 			return 0;
 	}
-	if (i == 2 || i + 3 >= len || s[i + 2] != '?')
+	/* The charset is copied into a MIME_MAX_CHARSET buffer. */
+	if (i == 2 || i - 2 >= MIME_MAX_CHARSET || i + 3 >= len ||
+	    s[i + 2] != '?')
 		return 0;
 	w->charset = s + 2;
 	w->charset_len = i - 2;
@@ -263,11 +270,11 @@ header_unfold(const char *s, size_t len, struct sbuf *out)
 {
 	size_t	 i;
 
-	while (len > 0 && isspace((unsigned char)*s)) {
+	while (len > 0 && MIME_ISSPACE((unsigned char)*s)) {
 		s++;
 		len--;
 	}
-	while (len > 0 && isspace((unsigned char)s[len - 1]))
+	while (len > 0 && MIME_ISSPACE((unsigned char)s[len - 1]))
 		len--;
 	sbuf_grow(out, len);
 	for (i = 0; i < len; i++) {
@@ -292,7 +299,7 @@ header_decode(const char *s, size_t len, struct sbuf *out)
 		sbuf_reset(&bytes);
 		if (s[i] != '=' || !header_word_parse(s + i, len - i, &w) ||
 		    header_word_decode(&w, &bytes) == -1) {
-			i++;	/* plain text, or a word too broken to decode */
+			i++;	/* text, or a word too broken to decode */
 			continue;
 		}
 		/* RFC 2047 6.2: blanks between two encoded words go away. */

@@ -9,13 +9,18 @@
 /* Longest charset name we pass to iconv; longer ones count as unknown. */
 #define MIME_MAX_CHARSET	64
 
+/* isspace() for bytes of mail: ASCII only, whatever the locale. */
+#define MIME_ISSPACE(c)	((c) == ' ' || (c) == '\t' || (c) == '\n' || \
+			    (c) == '\r' || (c) == '\f' || (c) == '\v')
+
 /* Nonzero if the len bytes at s are valid UTF-8 (NUL counts as valid). */
 int	 mime_utf8_valid(const char *s, size_t len);
 
 /*
- * Appends the base64 text s (len bytes) decoded to out. Decoding stops at
- * the first '='; whitespace and other bytes outside the alphabet are
- * skipped. Returns 0, or -1 if a byte other than whitespace was skipped.
+ * Appends the base64 text s (len bytes) decoded to out. A '=' ends a
+ * group (what is left of it is dropped); whitespace and other bytes
+ * outside the alphabet are skipped. Returns 0, or -1 if a byte other
+ * than whitespace or '=' was skipped.
  */
 int	 mime_b64_decode(const char *s, size_t len, struct sbuf *out);
 
@@ -32,5 +37,66 @@ void	 mime_qp_decode(const char *s, size_t len, struct sbuf *out);
  * turned into line breaks.
  */
 void	 mime_html_to_text(const char *s, size_t len, struct sbuf *out);
+
+/* One header field: name and raw value (folded, as sent). */
+struct mime_field {
+	const char	*name;
+	size_t		 name_len;
+	const char	*value;
+	size_t		 value_len;
+};
+
+/*
+ * Steps through the header block s (len bytes) from *pos, which starts
+ * at 0; returns 1 and the next field, or 0 at the end of the block or at
+ * a blank line. Lines that are no field are skipped.
+ */
+int	 mime_field_next(const char *s, size_t len, size_t *pos,
+	    struct mime_field *);
+/* Finds the first field called name (any case); 0 if there is none. */
+int	 mime_field_find(const char *s, size_t len, const char *name,
+	    struct mime_field *);
+
+#define MIME_MAX_PARAMS		64	/* parameters read per field */
+
+struct mime_param {
+	char	*name;		/* lower case: "filename*0*" */
+	char	*value;		/* unquoted, otherwise as sent */
+	size_t	 value_len;
+	int	 quoted;
+};
+
+/* A Content-Type or Content-Disposition value. */
+struct mime_params {
+	char			*value;	/* "text/plain": lower case */
+	struct mime_param	 v[MIME_MAX_PARAMS];
+	size_t			 n;
+	int			 broken; /* stopped at junk */
+};
+
+/*
+ * Parses "value *(; name=value)". With strict, unquoted values are
+ * tokens as libetpan reads them (no '=', '/', '?', 8-bit ...).
+ * Release with mime_params_release.
+ */
+void	 mime_params_parse(const char *s, size_t len, int strict,
+	    struct mime_params *);
+void	 mime_params_release(struct mime_params *);
+/* Returns the parameter called name (lower case), or NULL. */
+const struct mime_param	*mime_params_get(const struct mime_params *,
+	    const char *name);
+/*
+ * Returns the value of parameter name as newly allocated UTF-8, decoded
+ * from RFC 2231 (name*, name*0*, ...) or RFC 2047; NULL if it is absent.
+ */
+char	*mime_params_decode(const struct mime_params *, const char *name);
+
+/*
+ * Copies the message into out (same length, same offsets)
+ * with what would make libetpan's parser crash or recurse without bound
+ * made harmless; see prescan.c. Returns nonzero if nesting was flattened
+ * or Content-Type fields were disabled.
+ */
+int	 mime_prescan(const char *msg, size_t len, struct sbuf *out);
 
 #endif
