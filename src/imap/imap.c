@@ -225,6 +225,7 @@ imapc_open(const struct account *acct, const char *password,
 	    net_check_wire_string(_("password"), password, err) == -1)
 		return NULL;
 	net_target_from(&t, acct, &acct->imap);
+	t.watchdog = wd;	/* so that quitting also ends the open */
 	if ((imap = net_imap_open(&t, err)) == NULL)
 		return NULL;
 

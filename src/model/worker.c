@@ -16,6 +16,7 @@
 #include "model/model.h"
 
 #define WORKER_LOGOUT_WAIT_MS	1000	/* quit waits this long, then cancels */
+#define WORKER_STACK_SIZE	(256UL * 1024 * 1024)
 
 enum request_kind {
 	REQUEST_LIST_FOLDERS,
@@ -306,6 +307,7 @@ worker_start(const struct account *account, unsigned index,
     struct chan *events, struct error *err)
 {
 	struct worker	*w;
+	pthread_attr_t	 attr;
 
 	if (account->backend != BACKEND_IMAP) {
 		error_set(err, ERROR_INPUT,
@@ -322,7 +324,16 @@ worker_start(const struct account *account, unsigned index,
 	w->watchdog = net_watchdog_new();
 	atomic_init(&w->stopping, 0);
 	atomic_init(&w->done, 0);
-	if ((errno = pthread_create(&w->thread, NULL, worker_main, w)) != 0) {
+	/*
+	 * libetpan's parsers recurse once per nesting level and a hostile
+	 * server can send nesting they were not asked for (BODYSTRUCTURE):
+	 * a large stack, only touched pages of which cost memory.
+	 */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, WORKER_STACK_SIZE);
+	errno = pthread_create(&w->thread, &attr, worker_main, w);
+	pthread_attr_destroy(&attr);
+	if (errno != 0) {
 		error_set_errno(err, ERROR_SYS, "pthread_create");
 		chan_free(w->requests, NULL);
 		net_watchdog_free(w->watchdog);

@@ -178,7 +178,8 @@ net_conn_begin(struct net_conn *c, const struct net_target *t,
 		c->sni = NULL;
 		return -1;
 	}
-	c->wd = net_watchdog_new();
+	c->own_wd = t->watchdog == NULL;
+	c->wd = c->own_wd ? net_watchdog_new() : t->watchdog;
 	net_watchdog_start(c->wd, NULL, c->fd, &c->deadline);
 	return 0;
 }
@@ -267,7 +268,8 @@ net_conn_end(struct net_conn *c, int ret, struct error *err)
 	if (fired || (ret == -1 && net_conn_left(c) == 0))
 		ret = error_set(err, ERROR_NET, _("%s: timed out after %d s"),
 		    c->where, c->timeout);
-	net_watchdog_free(c->wd);
+	if (c->own_wd)
+		net_watchdog_free(c->wd);
 	c->wd = NULL;
 	if (c->fd != -1)
 		close(c->fd);

@@ -63,6 +63,7 @@ struct net_conn {
 	int			 fd;		/* ours until a stream has it */
 	struct timespec		 deadline;
 	struct net_watchdog	*wd;
+	int			 own_wd;	/* wd is ours to free */
 	char			 where[300];	/* "host:port" for messages */
 };
 

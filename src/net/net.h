@@ -17,6 +17,12 @@ struct net_target {
 	enum security	 security;
 	const char	*ca_file;	/* extra trusted CA, may be NULL */
 	int		 timeout;	/* seconds; 0 means NET_DEFAULT_TIMEOUT */
+	/*
+	 * The caller's watchdog (borrowed, may be NULL): the open uses it
+	 * instead of its own, so net_watchdog_cancel on it also ends an open
+	 * in progress (after the TCP connect, which its deadline bounds).
+	 */
+	struct net_watchdog	*watchdog;
 };
 
 /* Fills a target from an account's endpoint (host, port, security). */
