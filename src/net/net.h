@@ -70,7 +70,10 @@ int		 net_check_wire_string(const char *what, const char *value,
 /*
  * A watchdog cancels a stream whose operation runs past its deadline (a
  * server that trickles bytes, or a truncated literal that makes libetpan
- * spin). One per worker; arm before a blocking call, disarm after.
+ * spin). One per worker; arm before a blocking call, disarm after, and
+ * disarm before anything frees the stream (mailimap_logout, mailpop3_quit,
+ * mailsmtp_quit and the *_free functions do). A fired watchdog shuts the
+ * socket down, so the program must ignore SIGPIPE (main does).
  */
 struct net_watchdog;
 struct net_watchdog	*net_watchdog_new(void);
