@@ -41,10 +41,17 @@
  *    words lose their "=?" (libetpan decodes RFC 2047 there before it
  *    parses), so no boundary can be a lone '"'. The renderer reads names
  *    and charsets from the original bytes, so nothing is lost.
+ * 5. Parts: libetpan keeps some 400 bytes per part, and a 7 MB message of
+ *    empty parts has 700,000 of them. Each part starts at a line that
+ *    begins with "--", so once a multipart has been declared, such lines
+ *    after the first PRESCAN_MAX_DELIMITERS become "_-" (whatever the
+ *    boundary: libetpan's reading of it is not ours to guess). The parts
+ *    after that are not listed anyway (MIME_MAX_PARTS).
  */
 #define PRESCAN_MAX_COMMENT	100
 #define PRESCAN_MAX_DEPTH	(2 * MIME_MAX_DEPTH + 8)
 #define PRESCAN_MAX_BOUNDARY	200	/* RFC 2046 says 70 */
+#define PRESCAN_MAX_DELIMITERS	(4 * MIME_MAX_PARTS)
 
 #define PRESCAN_CT		"content-type"
 #define PRESCAN_CT_LEN		(sizeof PRESCAN_CT - 1)
@@ -62,6 +69,8 @@ struct prescan {
 	size_t			 n;
 	int			 depth;		/* sum of weights */
 	size_t			 ctypes;	/* Content-Types seen */
+	size_t			 dashes;	/* "--" lines after one */
+	int			 multipart;	/* a multipart was seen */
 	int			 disabled;	/* some of them */
 };
 
@@ -219,6 +228,7 @@ prescan_content_type(struct prescan *ps, size_t start, size_t end)
 	}
 	if (weight == 0)
 		return;
+	ps->multipart = ps->multipart || weight == 2;
 	ps->stack[ps->n].boundary = boundary;
 	ps->stack[ps->n].weight = weight;
 	ps->n++;
@@ -258,7 +268,12 @@ mime_prescan(const char *msg, size_t len, struct sbuf *out)
 	for (i = 0; i < len; i = next) {
 		nl = memchr(ps.buf + i, '\n', len - i);
 		next = nl == NULL ? len : (size_t)(nl - ps.buf) + 1;
-		if (next - i >= 2 && ps.buf[i] == '-' && ps.buf[i + 1] == '-')
+		if (next - i >= 2 && ps.buf[i] == '-' && ps.buf[i + 1] == '-' &&
+		    ps.multipart && ++ps.dashes > PRESCAN_MAX_DELIMITERS) {
+			ps.buf[i] = '_';	/* step 5 */
+			ps.disabled = 1;
+		} else if (next - i >= 2 && ps.buf[i] == '-' &&
+		    ps.buf[i + 1] == '-')
 			prescan_delimiter(&ps, ps.buf + i, next - i);
 		for (j = i; j < next && prescan_blank(ps.buf[j]); j++)
 			;

@@ -476,8 +476,8 @@ render_children(struct render *r, struct mailmime *m, const char *type,
 
 	dflt = strcmp(type, "multipart/digest") == 0 ? "message/rfc822" :
 	    "text/plain";
-	for (it = clist_begin(m->mm_data.mm_multipart.mm_mp_list); it != NULL;
-	    it = clist_next(it)) {
+	for (it = clist_begin(m->mm_data.mm_multipart.mm_mp_list);
+	    it != NULL && !r->noted_parts; it = clist_next(it)) {
 		c = clist_content(it);
 		render_content(r, c, c->mm_mime_start, dflt, depth + 1, text);
 	}
@@ -500,16 +500,16 @@ render_content(struct render *r, struct mailmime *m, const char *hdr_start,
 		    _("[-- nested too deeply: not shown --]\n"));
 		return;
 	}
-	render_part_init(r, &p, m, hdr_start, render_body_start(r, m), dflt);
-	if (m->mm_type == MAILMIME_MULTIPLE && !render_is_broken(&p)) {
-		render_children(r, m, p.type.value, depth, text);
-		goto out;
-	}
 	if (r->listed >= MIME_MAX_PARTS) {
 		if (!r->noted_parts)
 			sbuf_addstr(r->out, _("[-- too many parts: the rest "
 			    "is not listed --]\n"));
 		r->noted_parts = 1;
+		return;
+	}
+	render_part_init(r, &p, m, hdr_start, render_body_start(r, m), dflt);
+	if (m->mm_type == MAILMIME_MULTIPLE && !render_is_broken(&p)) {
+		render_children(r, m, p.type.value, depth, text);
 		goto out;
 	}
 	r->listed++;

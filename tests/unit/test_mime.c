@@ -1043,6 +1043,30 @@ test_mime_render_too_many_parts(void **state)
 }
 
 static void
+test_mime_render_many_empty_parts(void **state)
+{
+	struct timespec	 t0;
+	struct sbuf	 msg, out;
+	struct error	 err = { 0 };
+	int		 i;
+
+	(void)state;
+	/* 700,000 parts: libetpan would keep some 260 MB for them. */
+	sbuf_init(&msg);
+	sbuf_addstr(&msg, "Content-Type: multipart/mixed; boundary=b\r\n\r\n");
+	for (i = 0; i < 700000; i++)
+		sbuf_addstr(&msg, "--b\r\n\r\nx\r\n");
+	sbuf_addstr(&msg, "--b--\r\n");
+	sbuf_init(&out);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(mime_render(msg.buf, msg.len, 0, &out, &err), 0);
+	assert_true(seconds_since(&t0) < 30);	/* 0.2 s; more in valgrind */
+	assert_contains(&out, "too many parts");
+	sbuf_release(&out);
+	sbuf_release(&msg);
+}
+
+static void
 test_mime_render_truncated(void **state)
 {
 	struct sbuf	 out;
@@ -1355,6 +1379,7 @@ main(void)
 		cmocka_unit_test(test_mime_render_comment_bomb),
 		cmocka_unit_test(test_mime_render_lone_quote_boundary),
 		cmocka_unit_test(test_mime_render_too_many_parts),
+		cmocka_unit_test(test_mime_render_many_empty_parts),
 		cmocka_unit_test(test_mime_render_truncated),
 		cmocka_unit_test(test_mime_render_empty),
 		cmocka_unit_test(test_mime_render_null_message),
