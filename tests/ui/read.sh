@@ -30,6 +30,8 @@ t_check 'printf "%s\n" "$screen" | grep -q "Grüße aus Köln — 日本語"' \
     "an RFC 2047 UTF-8 subject is decoded in the index"
 t_check 'printf "%s\n" "$screen" | grep -q "Jürgen Müller"' \
     "an RFC 2047 sender name is decoded"
+t_check 'printf "%s\n" "$screen" | /usr/bin/python3 "$TOP_SRCDIR/tests/ui/widths.py"' \
+    "rows with wide (CJK) and combining characters line up with the others"
 t_is "$(printf '%s\n' "$screen" | sed -n 29p | cut -c1-10)" "-- Postern" \
     "the status line is on the second-to-last row"
 
