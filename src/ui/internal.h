@@ -75,6 +75,7 @@ struct ui {
 	size_t			 msg_top;
 	uint32_t		 msgs_total;
 	int			 loading;
+	int			 folder_failed;	/* the open failed */
 
 	/* pager */
 	struct sbuf		 pager_text;

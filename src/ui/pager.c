@@ -194,5 +194,5 @@ ui_draw_pager(struct ui *ui, int top, int height, int x, int width)
 int
 ui_pager_height(struct ui *ui)
 {
-	return ui->rows - 3 > 1 ? ui->rows - 3 : 1;
+	return ui_index_height(ui);
 }

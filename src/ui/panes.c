@@ -238,6 +238,8 @@ ui_draw_index(struct ui *ui, int top, int height, int x, int width)
 	if (ui->nmsgs == 0 && height > 2) {
 		const char	*msg = ui->folder_open == NULL ?
 		    _("No folder open.") : ui->loading ? _("Loading...") :
+		    ui->folder_failed ? _("The folder could not be opened "
+		    "(the reason is below).") :
 		    _("No messages in this folder.");
 
 		ui_draw_text(top + 1, x + 2, width - 2, msg, strlen(msg),

@@ -21,6 +21,9 @@
 
 #define UI_TICK_MS		1000	/* poll time-out: nothing else */
 #define UI_MAX_EVENTS_TURN	64	/* then draw, so keys stay fast */
+#define UI_MESSAGE_ROWS_MAX	3	/* rows a long message may take */
+
+static int	ui_message_rows(struct ui *);
 
 void
 ui_set_message(struct ui *ui, int is_error, const char *fmt, ...)
@@ -58,10 +61,35 @@ ui_folder_pane_width(struct ui *ui)
 	return w > UI_FOLDER_PANE_MAX ? UI_FOLDER_PANE_MAX : w;
 }
 
+/* Rows left for the panes: minus the top bar, status line and messages. */
 int
 ui_index_height(struct ui *ui)
 {
-	return ui->rows - 3 > 1 ? ui->rows - 3 : 1;
+	int	 h = ui->rows - 2 - ui_message_rows(ui);
+
+	return h > 1 ? h : 1;
+}
+
+/*
+ * A message takes as many rows as it needs, up to UI_MESSAGE_ROWS_MAX, so
+ * that a long error (a certificate fingerprint) is read in full.
+ */
+static int
+ui_message_rows(struct ui *ui)
+{
+	int	 w, n;
+
+	if (ui->message == NULL || ui->cols <= 0)
+		return 1;
+	w = ui_text_width(ui->message, strlen(ui->message));
+	n = (w + ui->cols - 1) / ui->cols;
+	if (n < 1)
+		n = 1;
+	if (n > UI_MESSAGE_ROWS_MAX)
+		n = UI_MESSAGE_ROWS_MAX;
+	if (n > ui->rows / 4)
+		n = ui->rows / 4 > 0 ? ui->rows / 4 : 1;
+	return n;
 }
 
 void
@@ -82,6 +110,7 @@ ui_open_folder(struct ui *ui, size_t index)
 	ui->folder_open = xstrdup(f->wire_name);
 	ui->folder_serial = ++ui->serial;
 	ui->loading = 1;
+	ui->folder_failed = 0;
 	worker_open_folder(ui->worker, f->wire_name, ui->folder_serial);
 	ui_set_status(ui, _("Opening folder..."));
 }
@@ -155,8 +184,10 @@ ui_handle_event(struct ui *ui, struct event *ev)
 		break;
 	case EVENT_ERROR:
 		ui_set_message(ui, 1, "%s", ev->err.msg);
-		if (current)
+		if (current) {
 			ui->loading = 0;
+			ui->folder_failed = ui->nmsgs == 0;
+		}
 		if (current || ev->serial == ui->pager_serial)
 			ui_set_status(ui, NULL);
 		break;
@@ -188,12 +219,38 @@ ui_handle_event(struct ui *ui, struct event *ev)
 	ui->dirty = 1;
 }
 
+/* The message, wrapped over rows lines from row y. */
+static void
+ui_draw_message(struct ui *ui, int y, int rows)
+{
+	struct ui_style	 st;
+	const char	*m = ui->message;
+	size_t		 len, fit;
+	int		 i;
+
+	st = ui_style(ui, ui->message_is_error ? THEME_ERROR : THEME_NORMAL);
+	len = m != NULL ? strlen(m) : 0;
+	for (i = 0; i < rows; i++) {
+		fit = i == rows - 1 ? len : ui_text_fit(m, len, ui->cols);
+		if (m == NULL || len == 0)
+			ui_draw_fill(y + i, 0, ui->cols,
+			    ui_style(ui, THEME_NORMAL));
+		else
+			ui_draw_text(y + i, 0, ui->cols, m, fit, st);
+		if (m != NULL) {
+			m += fit;
+			len -= fit;
+		}
+	}
+}
+
 static void
 ui_draw_bars(struct ui *ui)
 {
 	struct sbuf	 b;
 	struct ui_style	 bar = ui_style(ui, THEME_STATUS);
 	const char	*hint;
+	int		 mrows;
 
 	hint = ui->view == VIEW_PAGER ?
 	    _("q:Back  j/k:Line  Space/-:Page  n/p:Next/Prev  h:Headers  ?:Help") :
@@ -208,15 +265,10 @@ ui_draw_bars(struct ui *ui)
 		sbuf_addf(&b, _("  %zu of %u"), ui->nmsgs, ui->msgs_total);
 	if (ui->status != NULL)
 		sbuf_addf(&b, "  %s", ui->status);
-	ui_draw_text(ui->rows - 2, 0, ui->cols, b.buf, b.len, bar);
+	mrows = ui_message_rows(ui);
+	ui_draw_text(ui->rows - 1 - mrows, 0, ui->cols, b.buf, b.len, bar);
 	sbuf_release(&b);
-	if (ui->message != NULL)
-		ui_draw_text(ui->rows - 1, 0, ui->cols, ui->message,
-		    strlen(ui->message), ui_style(ui, ui->message_is_error ?
-		    THEME_ERROR : THEME_NORMAL));
-	else
-		ui_draw_fill(ui->rows - 1, 0, ui->cols,
-		    ui_style(ui, THEME_NORMAL));
+	ui_draw_message(ui, ui->rows - mrows, mrows);
 }
 
 static void
