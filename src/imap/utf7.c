@@ -5,25 +5,9 @@
 #include <stdint.h>
 
 #include "core/sanitize.h"
+#include "core/base64.h"
 #include "core/sbuf.h"
 #include "imap/imap.h"
-
-/* The value of a modified base64 digit (',' instead of '/'), or -1. */
-static int
-utf7_b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == ',')
-		return 63;
-	return -1;
-}
 
 /*
  * Takes one UTF-16 unit; *highp holds a pending high surrogate. Appends
@@ -68,7 +52,7 @@ utf7_decode_run(const char *s, size_t len, size_t *ip, struct sbuf *out)
 			return -1;		/* unterminated */
 		if (s[i] == '-')
 			break;
-		if ((v = utf7_b64_value((unsigned char)s[i])) == -1)
+		if ((v = base64_digit((unsigned char)s[i], ',')) == -1)
 			return -1;
 		bits = (bits << 6) | (uint32_t)v;
 		nbits += 6;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/base64.h"
 #include "core/sbuf.h"
 #include "core/xmalloc.h"
 #include "mime/internal.h"
@@ -37,22 +38,6 @@ struct header_pending {
 	struct sbuf	 bytes;
 };
 
-static int
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 int
 mime_b64_decode(const char *s, size_t len, struct sbuf *out)
 {
@@ -66,7 +51,7 @@ mime_b64_decode(const char *s, size_t len, struct sbuf *out)
 			bits = 0;	/* padding; another group may follow */
 			continue;
 		}
-		if ((v = b64_value((unsigned char)s[i])) == -1) {
+		if ((v = base64_digit((unsigned char)s[i], '/')) == -1) {
 			if (!MIME_ISSPACE((unsigned char)s[i]))
 				ret = -1;
 			continue;

@@ -25,8 +25,12 @@ ui_cp_width(uint32_t cp)
 	return w;
 }
 
-size_t
-ui_text_fit(const char *s, size_t len, int width)
+/*
+ * Measures s (len bytes) up to width columns (-1: no limit): returns the
+ * bytes that fit and puts their columns in *usedp.
+ */
+static size_t
+ui_text_measure(const char *s, size_t len, int width, int *usedp)
 {
 	uint32_t	 cp;
 	size_t		 i, n;
@@ -37,27 +41,28 @@ ui_text_fit(const char *s, size_t len, int width)
 			n = 1, w = 1;
 		else if ((w = ui_cp_width(cp)) < 0)
 			w = 1;
-		if (used + w > width)
+		if (width >= 0 && used + w > width)
 			break;
 		used += w;
 	}
+	*usedp = used;
 	return i;
+}
+
+size_t
+ui_text_fit(const char *s, size_t len, int width)
+{
+	int	 used;
+
+	return ui_text_measure(s, len, width, &used);
 }
 
 int
 ui_text_width(const char *s, size_t len)
 {
-	uint32_t	 cp;
-	size_t		 i, n;
-	int		 used = 0, w;
+	int	 used;
 
-	for (i = 0; i < len; i += n) {
-		if ((n = utf8_decode(s + i, len - i, &cp)) == 0)
-			n = 1, w = 1;
-		else if ((w = ui_cp_width(cp)) < 0)
-			w = 1;
-		used += w;
-	}
+	ui_text_measure(s, len, -1, &used);
 	return used;
 }
 
