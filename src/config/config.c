@@ -20,6 +20,9 @@ enum config_type {
 	CONFIG_SECURITY,
 	CONFIG_BACKEND,
 	CONFIG_SECONDS,
+	CONFIG_BOOL,
+	CONFIG_DAYS,
+	CONFIG_SIZE,
 };
 
 struct config_key {
@@ -43,6 +46,12 @@ static const struct config_key config_account_keys[] = {
 	{ "pop3.host", CONFIG_STRING, ACCT(pop3.host) },
 	{ "pop3.port", CONFIG_PORT, ACCT(pop3.port) },
 	{ "pop3.security", CONFIG_SECURITY, ACCT(pop3.security) },
+	{ "pop3.leave-on-server", CONFIG_BOOL, ACCT(pop3_leave_on_server) },
+	{ "pop3.delete-after-days", CONFIG_DAYS,
+	    ACCT(pop3_delete_after_days) },
+	{ "pop3.delete-when-deleted-locally", CONFIG_BOOL,
+	    ACCT(pop3_delete_when_deleted_locally) },
+	{ "pop3.max-message-size", CONFIG_SIZE, ACCT(pop3_max_message_size) },
 	{ "smtp.host", CONFIG_STRING, ACCT(smtp.host) },
 	{ "smtp.port", CONFIG_PORT, ACCT(smtp.port) },
 	{ "smtp.security", CONFIG_SECURITY, ACCT(smtp.security) },
@@ -160,6 +169,51 @@ config_unquote(struct config_parser *p, char *s, char **valuep)
 	return 0;
 }
 
+/* "yes"/"no" (also true/false, on/off, 1/0) into *valp. */
+static int
+config_parse_bool(const char *s, int *valp)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcmp(s, yes[i]) == 0) {
+			*valp = 1;
+			return 0;
+		}
+		if (strcmp(s, no[i]) == 0) {
+			*valp = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* A byte count with an optional K, M or G (powers of 1024), up to max. */
+static int
+config_parse_size(const char *s, uint32_t max, uint32_t *valp)
+{
+	unsigned long long	 n, mult = 1;
+	char			*end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': mult = 1024; end++; break;
+	case 'm': case 'M': mult = 1024 * 1024; end++; break;
+	case 'g': case 'G': mult = 1024 * 1024 * 1024; end++; break;
+	}
+	if (*end != '\0' || n > max / mult)
+		return -1;
+	*valp = (uint32_t)(n * mult);
+	return 0;
+}
+
 static int
 config_set_account_key(struct config_parser *p, const char *key,
     const char *value)
@@ -229,6 +283,35 @@ config_set_account_key(struct config_parser *p, const char *key,
 		}
 		*(int *)where = (int)n;
 		return 0;
+	case CONFIG_BOOL:
+		if (config_parse_bool(value, (int *)where) == -1) {
+			snprintf(msg, sizeof msg,
+			    _("bad value '%s' for '%s' (yes or no)"), value,
+			    key);
+			return config_error(p, msg);
+		}
+		return 0;
+	case CONFIG_DAYS:
+		errno = 0;
+		n = strtoul(value, &end, 10);
+		if (!isdigit((unsigned char)*value) || *end != '\0' ||
+		    errno != 0 || n > CONFIG_MAX_DAYS) {
+			snprintf(msg, sizeof msg,
+			    _("bad number of days '%s' (0 to %d)"), value,
+			    CONFIG_MAX_DAYS);
+			return config_error(p, msg);
+		}
+		*(int *)where = (int)n;
+		return 0;
+	case CONFIG_SIZE:
+		if (config_parse_size(value, CONFIG_MAX_MESSAGE_SIZE,
+		    (uint32_t *)where) == -1) {
+			snprintf(msg, sizeof msg,
+			    _("bad size '%s' (bytes, or a number with K or M; "
+			    "at most 256M)"), value);
+			return config_error(p, msg);
+		}
+		return 0;
 	}
 	return config_error(p, "bad key type");
 }
@@ -292,6 +375,8 @@ config_start_account(struct config_parser *p, const char *id)
 	a->file = c->path;
 	a->line = p->line;
 	a->imap.port = a->pop3.port = a->smtp.port = 0;
+	a->pop3_leave_on_server = 1;
+	a->pop3_delete_after_days = -1;
 	p->account = a;
 	p->section = SECTION_ACCOUNT;
 	return 0;

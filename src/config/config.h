@@ -10,6 +10,8 @@
 #define CONFIG_MAX_SIZE		(1024 * 1024)	/* a config is small text */
 #define CONFIG_MAX_ACCOUNTS	64
 #define CONFIG_MAX_VALUE	4096
+#define CONFIG_MAX_DAYS		36500		/* pop3.delete-after-days */
+#define CONFIG_MAX_MESSAGE_SIZE	(256U * 1024 * 1024) /* pop3.max-message-size */
 
 enum security {
 	SECURITY_TLS = 0,	/* TLS from the first byte, on any port */
@@ -41,6 +43,11 @@ struct account {
 	struct endpoint		 pop3;
 	struct endpoint		 smtp;
 	int			 timeout;	/* seconds for connect and reads */
+	/* POP3 policy: see postern.conf(5). */
+	int			 pop3_leave_on_server;	/* default 1 */
+	int			 pop3_delete_after_days; /* -1: never */
+	int			 pop3_delete_when_deleted_locally;
+	uint32_t		 pop3_max_message_size;	/* bytes; 0: none */
 	const char		*file;		/* where it was defined */
 	int			 line;
 };

@@ -123,6 +123,49 @@ test_config_parse_errors_name_file_and_line(void **state)
 }
 
 static void
+test_config_parse_pop3_policy(void **state)
+{
+	static const char text[] =
+	    "[account \"a\"]\nemail = a@b\npassword-command = x\n"
+	    "backend = pop3\npop3.host = h\n"
+	    "[account \"b\"]\nemail = a@b\npassword-command = x\n"
+	    "backend = pop3\npop3.host = h\n"
+	    "pop3.leave-on-server = no\npop3.delete-after-days = 0\n"
+	    "pop3.delete-when-deleted-locally = yes\n"
+	    "pop3.max-message-size = 10M\n";
+	struct error		 err = { 0 };
+	struct config		*c;
+	const struct account	*a;
+
+	(void)state;
+	c = parse(text, &err);
+	assert_non_null(c);
+	a = config_find_account(c, "a");
+	assert_int_equal(a->pop3_leave_on_server, 1);	/* the defaults */
+	assert_int_equal(a->pop3_delete_after_days, -1);
+	assert_int_equal(a->pop3_delete_when_deleted_locally, 0);
+	assert_int_equal(a->pop3_max_message_size, 0);
+	a = config_find_account(c, "b");
+	assert_int_equal(a->pop3_leave_on_server, 0);
+	assert_int_equal(a->pop3_delete_after_days, 0);
+	assert_int_equal(a->pop3_delete_when_deleted_locally, 1);
+	assert_int_equal(a->pop3_max_message_size, 10 * 1024 * 1024);
+	config_free(c);
+	expect_error("[account \"a\"]\npop3.leave-on-server = maybe\n",
+	    "test.conf:2: bad value 'maybe' for 'pop3.leave-on-server'");
+	expect_error("[account \"a\"]\npop3.delete-after-days = -1\n",
+	    "bad number of days");
+	expect_error("[account \"a\"]\npop3.delete-after-days = 36501\n",
+	    "bad number of days");
+	expect_error("[account \"a\"]\npop3.max-message-size = 257M\n",
+	    "bad size");
+	expect_error("[account \"a\"]\npop3.max-message-size = 5X\n",
+	    "bad size");
+	expect_error("[account \"a\"]\npop3.max-message-size = 99999999999999999999\n",
+	    "bad size");
+}
+
+static void
 test_config_parse_rejects_nul(void **state)
 {
 	struct error	 err = { 0 };
@@ -316,6 +359,7 @@ main(void)
 		cmocka_unit_test(test_config_parse_port_bounds),
 		cmocka_unit_test(test_config_load_missing_file),
 		cmocka_unit_test(test_config_default_path_xdg),
+		cmocka_unit_test(test_config_parse_pop3_policy),
 		cmocka_unit_test(test_config_password_first_line),
 		cmocka_unit_test(test_config_password_failures),
 		cmocka_unit_test(test_theme_parse_good_and_bad_lines),
