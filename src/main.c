@@ -8,12 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config/config.h"
 #include "core/fs.h"
 #include "core/i18n.h"
 #include "core/log.h"
+#include "core/xmalloc.h"
+#include "net/net.h"
+#include "pop3/pop3.h"
+#include "store/store.h"
 #include "ui/ui.h"
 #include "wizard/wizard.h"
 
@@ -23,6 +28,8 @@ struct options {
 	enum log_level	 log_level;
 	int		 check;
 	const char	*check_account;
+	int		 fetch;
+	const char	*fetch_account;
 };
 
 /* The terminal's stderr: fd 2 itself goes to the log (libetpan writes
@@ -41,6 +48,9 @@ main_usage(FILE *f)
 	    "                 log in, and print one line per service\n"
 	    "  --version      print the version\n"
 	    "  --help         print this help\n"));
+	fprintf(f, _("  --fetch [ACCT] check the POP3 account(s) once without "
+	    "the interface,\n"
+	    "                 download new mail and print what was done\n"));
 }
 
 static int
@@ -48,6 +58,7 @@ main_parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'C' },
+		{ "fetch", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -70,6 +81,9 @@ main_parse_args(int argc, char **argv, struct options *o)
 		case 'C':
 			o->check = 1;
 			break;
+		case 'P':
+			o->fetch = 1;
+			break;
 		case 'h':
 			main_usage(stdout);
 			exit(0);
@@ -82,8 +96,15 @@ main_parse_args(int argc, char **argv, struct options *o)
 			return -1;
 		}
 	}
+	if (o->check && o->fetch) {
+		fprintf(main_err, _("postern: --check and --fetch do not go "
+		    "together\n"));
+		return -1;
+	}
 	if (o->check && optind < argc)
 		o->check_account = argv[optind++];
+	if (o->fetch && optind < argc)
+		o->fetch_account = argv[optind++];
 	if (optind < argc) {
 		fprintf(main_err, _("postern: unexpected argument '%s'\n"),
 		    argv[optind]);
@@ -140,10 +161,104 @@ main_load_config(const char *path_arg)
 	return config;
 }
 
+struct main_fetch_note {
+	const char	*prefix;
+};
+
+static void
+main_fetch_note(const char *text, void *arg)
+{
+	const struct main_fetch_note	*n = arg;
+
+	printf("%s%s\n", n->prefix, text);
+}
+
+/* One POP3 check of account a into its local store. */
+static int
+main_fetch_account(const struct account *a, const char *prefix,
+    struct error *err)
+{
+	struct main_fetch_note	 note = { prefix };
+	struct pop3_result	 res;
+	struct net_watchdog	*wd;
+	struct store		*st;
+	char			*dir, *pass;
+	int			 ret;
+
+	if (config_password(a, &pass, err) == -1)
+		return -1;
+	dir = store_account_dir(a->id);
+	st = store_open(dir, err);
+	free(dir);
+	if (st == NULL) {
+		config_password_free(pass);
+		return -1;
+	}
+	wd = net_watchdog_new();
+	ret = pop3_fetch(a, pass, st, wd, (int64_t)time(NULL),
+	    main_fetch_note, &note, &res, err);
+	config_password_free(pass);
+	net_watchdog_free(wd);
+	store_close(st);
+	printf(_("%s%u new, %u skipped, %u deleted on the server\n"), prefix,
+	    res.fetched, res.skipped, res.deleted);
+	fflush(stdout);
+	return ret;
+}
+
+/*
+ * postern --fetch [ACCOUNT]: one check of the named POP3 account, or of
+ * every POP3 account, without the interface.
+ */
+static int
+main_fetch(const struct config *config, const char *id)
+{
+	const struct account	*a;
+	struct error		 err = { 0 };
+	char			*prefix;
+	size_t			 i, n = 0;
+	int			 ret = 0;
+
+	if (id != NULL) {
+		if ((a = config_find_account(config, id)) == NULL) {
+			fprintf(main_err, _("postern: no account '%s'\n"), id);
+			return 1;
+		}
+		if (a->backend != BACKEND_POP3) {
+			fprintf(main_err, _("postern: account '%s' is not a "
+			    "POP3 account\n"), id);
+			return 1;
+		}
+		if (main_fetch_account(a, "", &err) == -1) {
+			fprintf(main_err, "postern: %s\n", err.msg);
+			return 1;
+		}
+		return 0;
+	}
+	for (i = 0; i < config->naccounts; i++) {
+		a = &config->accounts[i];
+		if (a->backend != BACKEND_POP3)
+			continue;
+		n++;
+		error_clear(&err);
+		prefix = xasprintf("%s: ", a->id);
+		if (main_fetch_account(a, prefix, &err) == -1) {
+			fprintf(main_err, "postern: %s%s\n", prefix, err.msg);
+			ret = 1;
+		}
+		free(prefix);
+	}
+	if (n == 0) {
+		fprintf(main_err, _("postern: no POP3 account to fetch\n"));
+		return 1;
+	}
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct options	 o = { NULL, LOG_LEVEL_WARN, 0, NULL };
+	struct options	 o = { NULL, LOG_LEVEL_WARN, 0, NULL, 0, NULL };
 	struct config	*config;
 	struct error	 err = { 0 };
 	int		 ret;
@@ -162,7 +277,9 @@ main(int argc, char **argv)
 	log_info("postern %s starting", PACKAGE_VERSION);
 	if ((config = main_load_config(o.config_path)) == NULL)
 		return 1;
-	if (o.check) {
+	if (o.fetch)
+		ret = main_fetch(config, o.fetch_account);
+	else if (o.check) {
 		fflush(stdout);
 		ret = wizard_check(config, o.check_account, stdout, &err);
 		if (ret == -1)

@@ -1,0 +1,49 @@
+/* src/pop3/pop3.h: downloading POP3 mail into the local store. */
+#ifndef POSTERN_POP3_POP3_H
+#define POSTERN_POP3_POP3_H
+
+#include <stdint.h>
+
+#include "config/config.h"
+#include "core/error.h"
+#include "net/net.h"
+#include "store/store.h"
+
+#define POP3_MAX_MESSAGES	1000000	/* in one maildrop listing */
+
+/* What one check did. */
+struct pop3_result {
+	unsigned	 fetched;	/* new messages stored */
+	unsigned	 skipped;	/* over pop3.max-message-size, left */
+	unsigned	 deleted;	/* deleted on the server (QUIT said +OK) */
+	unsigned	 listed;	/* messages on the server */
+};
+
+/* Called with a line for the user (a skipped message); text is borrowed. */
+typedef void	(*pop3_note_cb)(const char *text, void *arg);
+
+/*
+ * Runs one check of the account's POP3 maildrop into st: log in
+ * (password borrowed), list UIDLs, download every message whose UIDL the
+ * store has not recorded (durably, with its UIDL in the same
+ * transaction), then DELE what the account's policy says, and QUIT.
+ * A DELE is only sent for a message whose local copy is committed. On
+ * any failure the session is abandoned without QUIT, so that no DELE of
+ * it takes effect; what was downloaded stays, and the next check goes
+ * on from there. wd (borrowed) guards every blocking call; now is the
+ * clock for first-seen times and pop3.delete-after-days. *res counts
+ * what was done, also on failure.
+ */
+int	 pop3_fetch(const struct account *, const char *password,
+	    struct store *st, struct net_watchdog *wd, int64_t now,
+	    pop3_note_cb note, void *arg, struct pop3_result *res,
+	    struct error *);
+
+/*
+ * Turns a message as POP3 sent it (CRLF line ends, dot-stuffing already
+ * undone) into the bytes a Maildir holds: CRLF becomes LF. The result
+ * replaces out's contents.
+ */
+void	 pop3_to_maildir(const char *msg, size_t len, struct sbuf *out);
+
+#endif
