@@ -54,5 +54,6 @@ struct backend_ops {
 };
 
 extern const struct backend_ops imap_backend_ops;
+extern const struct backend_ops pop3_backend_ops;
 
 #endif

@@ -309,16 +309,11 @@ worker_start(const struct account *account, unsigned index,
 	struct worker	*w;
 	pthread_attr_t	 attr;
 
-	if (account->backend != BACKEND_IMAP) {
-		error_set(err, ERROR_INPUT,
-		    _("account '%s': the POP3 backend is not available yet"),
-		    account->id);
-		return NULL;
-	}
 	w = xcalloc(1, sizeof *w);
 	w->account = account;
 	w->index = index;
-	w->ops = &imap_backend_ops;
+	w->ops = account->backend == BACKEND_POP3 ? &pop3_backend_ops :
+	    &imap_backend_ops;
 	w->events = events;
 	w->requests = chan_new();
 	w->watchdog = net_watchdog_new();

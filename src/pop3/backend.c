@@ -1,0 +1,188 @@
+/* src/pop3/backend.c: the POP3 backend: a check at open, then local mail. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/sbuf.h"
+#include "core/xmalloc.h"
+#include "model/backend.h"
+#include "pop3/pop3.h"
+#include "store/store.h"
+
+#define POP3_CHUNK	500	/* summaries per callback */
+
+struct backend {
+	const struct account	*acct;		/* borrowed */
+	struct store		*st;
+	char			*selected;	/* folder name, NULL if none */
+	struct store_msg	*msgs;		/* of the selected folder */
+	size_t			 nmsgs;
+};
+
+static void
+pop3b_unselect(struct backend *b)
+{
+	store_msgs_free(b->msgs, b->nmsgs);
+	b->msgs = NULL;
+	b->nmsgs = 0;
+	free(b->selected);
+	b->selected = NULL;
+}
+
+static void
+pop3b_close(struct backend *b)
+{
+	if (b == NULL)
+		return;
+	pop3b_unselect(b);
+	store_close(b->st);
+	free(b);
+}
+
+/*
+ * Opens the local store and runs one check. A check that fails for the
+ * login or TLS fails the open (the user must act); one that fails on the
+ * way (network, server) is logged, and the local mail still opens.
+ */
+static struct backend *
+pop3b_open(const struct account *acct, const char *password,
+    struct net_watchdog *wd, struct error *err)
+{
+	struct pop3_result	 res;
+	struct backend		*b;
+	struct error		 e = { 0 };
+	char			*dir;
+
+	b = xcalloc(1, sizeof *b);
+	b->acct = acct;
+	dir = store_account_dir(acct->id);
+	b->st = store_open(dir, err);
+	free(dir);
+	if (b->st == NULL) {
+		free(b);
+		return NULL;
+	}
+	if (pop3_fetch(acct, password, b->st, wd, (int64_t)time(NULL), NULL,
+	    NULL, &res, &e) == -1) {
+		log_warn("account %s: check failed: %s", acct->id, e.msg);
+		if (e.kind == ERROR_AUTH || e.kind == ERROR_TLS ||
+		    e.kind == ERROR_INPUT || e.kind == ERROR_CANCELLED) {
+			if (err != NULL)
+				*err = e;
+			pop3b_close(b);
+			return NULL;
+		}
+	}
+	log_info("account %s: %u new, %u skipped, %u deleted on the server",
+	    acct->id, res.fetched, res.skipped, res.deleted);
+	return b;
+}
+
+static int
+pop3b_list_folders(struct backend *b, struct folder_info **foldersp,
+    size_t *np, struct error *err)
+{
+	struct store_folder	*v;
+	struct folder_info	*f;
+	size_t			 n, i;
+
+	if (store_folder_list(b->st, &v, &n, err) == -1)
+		return -1;
+	f = xcalloc(n > 0 ? n : 1, sizeof *f);
+	for (i = 0; i < n; i++) {
+		f[i].name = xstrdup(v[i].name);
+		f[i].wire_name = xstrdup(v[i].name);
+		f[i].delimiter = '.';
+		f[i].selectable = 1;
+		f[i].total = v[i].total;
+		f[i].unseen = v[i].unseen;
+	}
+	store_folders_free(v, n);
+	*foldersp = f;
+	*np = n;
+	return 0;
+}
+
+static int
+pop3b_select(struct backend *b, const char *wire_name, uint32_t *existsp,
+    struct error *err)
+{
+	pop3b_unselect(b);
+	if (store_msg_list(b->st, wire_name, &b->msgs, &b->nmsgs, err) == -1)
+		return -1;
+	b->selected = xstrdup(wire_name);
+	*existsp = (uint32_t)b->nmsgs;
+	return 0;
+}
+
+static void
+pop3b_summary(const struct store_msg *m, struct summary *s)
+{
+	memset(s, 0, sizeof *s);
+	s->uid = (uint32_t)m->id;
+	s->flags = m->flags;	/* the same bits as enum summary_flags */
+	s->size = m->size;
+	s->date = (time_t)m->date;
+	s->from = xstrdup(m->from != NULL ? m->from : "");
+	s->subject = xstrdup(m->subject != NULL ? m->subject : "");
+}
+
+/* Summaries from the store, newest first (the list is in that order). */
+static int
+pop3b_fetch_summaries(struct backend *b, summary_cb cb, void *arg,
+    struct error *err)
+{
+	struct summary	*out;
+	size_t		 i, n, done = 0;
+	int		 ret = 0;
+
+	if (b->selected == NULL)
+		return error_set(err, ERROR_INPUT, _("no folder is open"));
+	out = xcalloc(POP3_CHUNK, sizeof *out);
+	while (done < b->nmsgs && ret == 0) {
+		n = b->nmsgs - done < POP3_CHUNK ? b->nmsgs - done : POP3_CHUNK;
+		for (i = 0; i < n; i++)
+			pop3b_summary(&b->msgs[done + i], &out[i]);
+		done += n;
+		if (cb(out, n, (uint32_t)done, (uint32_t)b->nmsgs, arg) == -1)
+			ret = error_set(err, ERROR_CANCELLED, _("cancelled"));
+		for (i = 0; i < n; i++)
+			summary_clear(&out[i]);
+	}
+	free(out);
+	return ret;
+}
+
+static int
+pop3b_fetch_body(struct backend *b, uint32_t uid, struct sbuf *out,
+    struct error *err)
+{
+	struct store_msg	 m;
+	int			 same;
+
+	if (b->selected == NULL)
+		return error_set(err, ERROR_INPUT, _("no folder is open"));
+	if (store_msg_get(b->st, uid, &m, err) == -1)
+		return -1;
+	same = strcmp(m.folder, b->selected) == 0;
+	store_msg_clear(&m);
+	if (!same)
+		return error_set(err, ERROR_INPUT,
+		    _("message %u is not in this folder"), (unsigned)uid);
+	return store_msg_read(b->st, uid, out, err);
+}
+
+const struct backend_ops pop3_backend_ops = {
+	.name = "pop3",
+	.open = pop3b_open,
+	.list_folders = pop3b_list_folders,
+	.select = pop3b_select,
+	.fetch_summaries = pop3b_fetch_summaries,
+	.fetch_body = pop3b_fetch_body,
+	.close = pop3b_close,
+};
