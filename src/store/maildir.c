@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,7 +207,7 @@ store_maildir_clean_tmp(const char *dir)
 char *
 store_maildir_unique(void)
 {
-	static unsigned	 counter;
+	static atomic_uint	 counter;	/* workers deliver in parallel */
 	struct timeval	 tv;
 	char		 host[64];
 	size_t		 i;
@@ -221,7 +222,8 @@ store_maildir_unique(void)
 			host[i] = '_';
 	}
 	return xasprintf("%lld.M%ldP%ldQ%u.%s", (long long)tv.tv_sec,
-	    (long)tv.tv_usec, (long)getpid(), ++counter, host);
+	    (long)tv.tv_usec, (long)getpid(), atomic_fetch_add(&counter, 1) + 1,
+	    host);
 }
 
 char *
