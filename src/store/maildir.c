@@ -208,9 +208,9 @@ char *
 store_maildir_unique(void)
 {
 	static atomic_uint	 counter;	/* workers deliver in parallel */
-	struct timeval	 tv;
-	char		 host[64];
-	size_t		 i;
+	struct timeval		 tv;
+	char			 host[64];
+	size_t			 i;
 
 	gettimeofday(&tv, NULL);
 	if (gethostname(host, sizeof host) == -1 || host[0] == '\0')
