@@ -337,7 +337,7 @@ test_theme_load_shipped_themes(void **state)
 	size_t		 i;
 
 	(void)state;
-	dir = getenv("TOP_SRCDIR") != NULL ? getenv("TOP_SRCDIR") : "..";
+	dir = getenv("TOP_SRCDIR") != NULL ? getenv("TOP_SRCDIR") : ".";
 	setenv("POSTERN_DATADIR", dir, 1);
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (theme_load(&t, names[i], theme_collect, msgs, &err) == -1)
