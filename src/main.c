@@ -30,6 +30,23 @@ struct options {
 	const char	*check_account;
 	int		 fetch;
 	const char	*fetch_account;
+	int		 setup;
+	int		 setup_args;	/* options that need --setup */
+	int		 yes;
+	struct wizard_setup su;		/* postern --setup --email ... */
+};
+
+/* Long options without a short one. */
+enum {
+	OPT_SETUP = 256,
+	OPT_EMAIL,
+	OPT_PASSWORD_COMMAND,
+	OPT_NAME,
+	OPT_BACKEND,
+	OPT_ACCOUNT,
+	OPT_USERNAME,
+	OPT_CA_FILE,
+	OPT_YES,
 };
 
 /* The terminal's stderr: fd 2 itself goes to the log (libetpan writes
@@ -51,6 +68,90 @@ main_usage(FILE *f)
 	fprintf(f, _("  --fetch [ACCT] check the POP3 account(s) once without "
 	    "the interface,\n"
 	    "                 download new mail and print what was done\n"));
+	fprintf(f, _("  --setup --email ADDR --password-command CMD [--name "
+	    "NAME]\n"
+	    "          [--backend imap|pop3] [--account ID] [--username USER]\n"
+	    "          [--ca-file FILE] [--yes]\n"
+	    "                 find the servers for ADDR, try them, and add "
+	    "the account\n"));
+}
+
+/* Records one of the --setup options. */
+static int
+main_setup_option(struct options *o, int ch, const char *arg)
+{
+	if (ch != OPT_SETUP)
+		o->setup_args = 1;
+	switch (ch) {
+	case OPT_SETUP:
+		o->setup = 1;
+		break;
+	case OPT_EMAIL:
+		o->su.email = arg;
+		break;
+	case OPT_PASSWORD_COMMAND:
+		o->su.password_command = arg;
+		break;
+	case OPT_NAME:
+		o->su.name = arg;
+		break;
+	case OPT_BACKEND:
+		if (strcmp(arg, "imap") == 0)
+			o->su.backend = BACKEND_IMAP;
+		else if (strcmp(arg, "pop3") == 0)
+			o->su.backend = BACKEND_POP3;
+		else {
+			fprintf(main_err, _("postern: bad backend '%s' (imap "
+			    "or pop3)\n"), arg);
+			return -1;
+		}
+		break;
+	case OPT_ACCOUNT:
+		o->su.account_id = arg;
+		break;
+	case OPT_USERNAME:
+		o->su.username = arg;
+		break;
+	case OPT_CA_FILE:
+		o->su.ca_file = arg;
+		break;
+	case OPT_YES:
+		o->yes = 1;
+		break;
+	}
+	return 0;
+}
+
+/* The --setup options go together, and only with --setup. */
+static int
+main_setup_check(struct options *o)
+{
+	const char	*missing = NULL;
+
+	if (!o->setup) {
+		if (o->setup_args) {
+			fprintf(main_err, "%s\n", _("postern: --email, "
+			    "--password-command, --name, --backend, "
+			    "--account, --username, --ca-file and --yes go "
+			    "with --setup"));
+			return -1;
+		}
+		return 0;
+	}
+	if (o->check || o->fetch) {
+		fprintf(main_err, "%s\n", _("postern: --setup goes with "
+		    "neither --check nor --fetch"));
+		return -1;
+	}
+	if (o->su.email != NULL && o->su.password_command == NULL)
+		missing = "--password-command";
+	else if (o->su.email == NULL && o->su.password_command != NULL)
+		missing = "--email";
+	if (missing != NULL) {
+		fprintf(main_err, _("postern: --setup needs %s\n"), missing);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -59,6 +160,16 @@ main_parse_args(int argc, char **argv, struct options *o)
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'C' },
 		{ "fetch", no_argument, NULL, 'P' },
+		{ "setup", no_argument, NULL, OPT_SETUP },
+		{ "email", required_argument, NULL, OPT_EMAIL },
+		{ "password-command", required_argument, NULL,
+		    OPT_PASSWORD_COMMAND },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "account", required_argument, NULL, OPT_ACCOUNT },
+		{ "username", required_argument, NULL, OPT_USERNAME },
+		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+		{ "yes", no_argument, NULL, OPT_YES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -84,6 +195,18 @@ main_parse_args(int argc, char **argv, struct options *o)
 		case 'P':
 			o->fetch = 1;
 			break;
+		case OPT_SETUP:
+		case OPT_EMAIL:
+		case OPT_PASSWORD_COMMAND:
+		case OPT_NAME:
+		case OPT_BACKEND:
+		case OPT_ACCOUNT:
+		case OPT_USERNAME:
+		case OPT_CA_FILE:
+		case OPT_YES:
+			if (main_setup_option(o, ch, optarg) == -1)
+				return -1;
+			break;
 		case 'h':
 			main_usage(stdout);
 			exit(0);
@@ -101,6 +224,8 @@ main_parse_args(int argc, char **argv, struct options *o)
 		    "together\n"));
 		return -1;
 	}
+	if (main_setup_check(o) == -1)
+		return -1;
 	if (o->check && optind < argc)
 		o->check_account = argv[optind++];
 	if (o->fetch && optind < argc)
@@ -135,6 +260,54 @@ main_setup_log(enum log_level level)
 		target = open("/dev/null", O_WRONLY);
 	if (target != -1 && main_err != stderr)
 		dup2(target, STDERR_FILENO);
+}
+
+/* Asks "Save? [y/N]" on the terminal; 1 for yes. */
+static int
+main_confirm(void *arg)
+{
+	char	 line[32];
+
+	(void)arg;
+	printf("%s", _("Save this account? [y/N] "));
+	fflush(stdout);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return 0;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+/*
+ * postern --setup: the scripted form finds, tries and saves an account;
+ * without --email it would be the curses wizard, which is not there yet.
+ */
+static int
+main_setup(struct options *o)
+{
+	struct error	 err = { 0 };
+	char		*path;
+	int		 ret;
+
+	if (o->su.email == NULL) {
+		fprintf(main_err, "%s\n", _("postern: the interactive set-up "
+		    "wizard is not available yet; use the scripted form:\n"
+		    "  postern --setup --email ADDRESS --password-command "
+		    "'pass show mail/ADDRESS' [--backend imap|pop3] [--yes]"));
+		return 1;
+	}
+	if (!o->yes && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(main_err, "%s\n", _("postern: --setup asks before "
+		    "saving, but there is no terminal to ask on; add --yes"));
+		return 1;
+	}
+	path = o->config_path != NULL ? xstrdup(o->config_path) :
+	    config_default_path();
+	o->su.config_path = path;
+	o->su.confirm = o->yes ? NULL : main_confirm;
+	ret = wizard_setup_run(&o->su, stdout, &err);
+	if (ret == -1)
+		fprintf(main_err, "postern: %s\n", err.msg);
+	free(path);
+	return ret == 0 ? 0 : 1;
 }
 
 static struct config *
@@ -258,11 +431,14 @@ main_fetch(const struct config *config, const char *id)
 int
 main(int argc, char **argv)
 {
-	struct options	 o = { NULL, LOG_LEVEL_WARN, 0, NULL, 0, NULL };
+	struct options	 o;
 	struct config	*config;
 	struct error	 err = { 0 };
 	int		 ret;
 
+	memset(&o, 0, sizeof o);
+	o.log_level = LOG_LEVEL_WARN;
+	o.su.backend = BACKEND_IMAP;
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
 	bindtextdomain(PACKAGE, LOCALEDIR);
@@ -275,6 +451,11 @@ main(int argc, char **argv)
 		return 2;
 	main_setup_log(o.log_level);
 	log_info("postern %s starting", PACKAGE_VERSION);
+	if (o.setup) {
+		ret = main_setup(&o);
+		log_close();
+		return ret;
+	}
 	if ((config = main_load_config(o.config_path)) == NULL)
 		return 1;
 	if (o.fetch)

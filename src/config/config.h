@@ -7,6 +7,8 @@
 
 #include "core/error.h"
 
+struct sbuf;
+
 #define CONFIG_MAX_SIZE		(1024 * 1024)	/* a config is small text */
 #define CONFIG_MAX_ACCOUNTS	64
 #define CONFIG_MAX_VALUE	4096
@@ -87,5 +89,23 @@ const char	*config_security_name(enum security);
 int		 config_password(const struct account *, char **passp,
 		    struct error *);
 void		 config_password_free(char *);
+
+/*
+ * Appends the account as an [account "ID"] section to sb, in a form that
+ * config_parse reads back; a value that needs it is quoted. A config has
+ * no password to write, only password-command. -1 and err (sb unchanged)
+ * for an ID or a value that cannot be written (control characters).
+ */
+int		 config_format_account(struct sbuf *, const struct account *,
+		    struct error *);
+/*
+ * Writes the account into the config file at path: replaces its section
+ * (*replacedp = 1) or appends one (0), keeping every other line. The
+ * new text must parse, or nothing is written. The file is replaced
+ * atomically, with mode 0600 (a symbolic link is written through);
+ * missing parent directories are made with mode 0700.
+ */
+int		 config_write_account(const char *path, const struct account *,
+		    int *replacedp, struct error *);
 
 #endif

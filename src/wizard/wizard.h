@@ -1,7 +1,12 @@
-/* src/wizard/wizard.h: account set-up helpers (postern --check). */
+/*
+ * src/wizard/wizard.h: account set-up: provider data, the live probe of
+ * candidate servers, postern --setup and postern --check.
+ */
 #ifndef POSTERN_WIZARD_WIZARD_H
 #define POSTERN_WIZARD_WIZARD_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "config/config.h"
@@ -19,5 +24,185 @@
  */
 int	 wizard_check(const struct config *, const char *account_id,
 	    FILE *out, struct error *);
+
+/* Bounds on the provider data (a small text file we ship, or a test's). */
+#define WIZARD_PROVIDERS_MAX_SIZE	(1024 * 1024)
+#define WIZARD_MAX_PROVIDERS		1000
+#define WIZARD_MAX_DOMAINS		1000	/* per provider */
+#define WIZARD_MAX_CANDIDATES		32	/* per provider and service */
+#define WIZARD_MAX_BAD			50	/* bad-line messages kept */
+
+enum wizard_service {
+	WIZARD_IMAP = 0,
+	WIZARD_POP3,
+	WIZARD_SMTP,
+};
+#define WIZARD_NSERVICES	3
+
+/* One server to try. There is no plaintext security: tls or starttls. */
+struct wizard_candidate {
+	char		*host;
+	uint16_t	 port;
+	enum security	 security;
+};
+
+/* A provider of the data file, or the guesses for a domain. */
+struct wizard_provider {
+	char			*id;
+	char			*name;
+	char			*note;		/* a sentence to show; may be NULL */
+	char			**domains;	/* lower case */
+	size_t			 ndomains;
+	struct wizard_candidate	*cand[WIZARD_NSERVICES];	/* in order */
+	size_t			 ncand[WIZARD_NSERVICES];
+	int			 line;		/* of "provider", 0 for guesses */
+};
+
+/* The parsed data file; everything is owned by it. */
+struct wizard_providers {
+	char			*path;
+	struct wizard_provider	*providers;
+	size_t			 nproviders;
+	char			**bad;		/* "file:line: what", the first
+						   WIZARD_MAX_BAD */
+	size_t			 nbad;		/* every bad line */
+};
+
+/* "imap", "pop3" or "smtp". */
+const char	*wizard_service_name(enum wizard_service);
+
+/*
+ * The provider data file: $POSTERN_PROVIDERS when set and not empty, else
+ * fs_datadir()/data/providers. The caller frees it.
+ */
+char		*wizard_providers_path(void);
+/*
+ * Parses the provider data format (see data/providers) as if read from
+ * name. Never fails: a bad line is skipped (a bad "provider" line skips
+ * its whole block) and recorded in bad as "name:line: what".
+ */
+struct wizard_providers *wizard_providers_parse(const char *name,
+		    const char *text, size_t len);
+/* Reads and parses path (NULL: wizard_providers_path()); NULL and err. */
+struct wizard_providers *wizard_providers_load(const char *path,
+		    struct error *);
+void		 wizard_providers_free(struct wizard_providers *);
+/*
+ * The domain of an address ("Jane@Charter.NET" -> "charter.net"), lower
+ * case, checked to be a host name; NULL and err if it is not. The caller
+ * frees it.
+ */
+char		*wizard_address_domain(const char *address, struct error *);
+/*
+ * The provider serving domain (lower case, as wizard_address_domain gives
+ * it); exact match, so subdomains are listed one by one. NULL if none.
+ */
+const struct wizard_provider *wizard_providers_find(
+		    const struct wizard_providers *, const char *domain);
+/*
+ * Guesses for a domain not in the data: imap.D and mail.D on 993 (tls),
+ * pop3.D and pop.D on 995 (tls), smtp.D and mail.D on 465 (tls) and 587
+ * (starttls). Never plaintext. Free with wizard_provider_free.
+ */
+struct wizard_provider *wizard_provider_guess(const char *domain);
+void		 wizard_provider_free(struct wizard_provider *);
+
+/* What became of one candidate. */
+enum wizard_result {
+	WIZARD_OK = 0,		/* connected, verified, logged in */
+	WIZARD_FAILED,		/* reason says why */
+	WIZARD_SKIPPED,		/* not tried; reason says why */
+	WIZARD_RETRY_TLS,	/* a starttls candidate that sent no greeting:
+				   it is tried again as tls */
+};
+
+/* One line of the probe's report. The host is borrowed from the provider. */
+struct wizard_attempt {
+	enum wizard_service	 service;
+	struct wizard_candidate	 cand;
+	enum wizard_result	 result;
+	enum error_kind		 kind;		/* for WIZARD_FAILED */
+	char			 reason[ERROR_MSG_MAX];
+};
+
+typedef void	(*wizard_attempt_cb)(const struct wizard_attempt *, void *);
+
+/* What the probe logs in with; strings are borrowed for the probe's life. */
+struct wizard_probe_params {
+	const char		*address;	/* for the log */
+	const char		*username;
+	const char		*password_command;
+	const char		*ca_file;	/* extra trusted CA, may be NULL */
+	int			 timeout;	/* seconds per candidate; 0:
+						   WIZARD_PROBE_TIMEOUT */
+	int			 sniff_ms;	/* 0: WIZARD_SNIFF_MS */
+	wizard_attempt_cb	 cb;		/* called per attempt, may be NULL */
+	void			*arg;
+};
+
+#define WIZARD_PROBE_TIMEOUT	15	/* seconds */
+/*
+ * How long a starttls candidate may stay silent before we take it for a
+ * server that speaks TLS from the first byte (as mobile.charter.net does
+ * on 587): IMAP, POP3 and SMTP servers greet first, TLS servers wait for
+ * the client.
+ */
+#define WIZARD_SNIFF_MS		3000
+/*
+ * The password goes to at most this many hosts that reject it, while no
+ * login has succeeded yet: a wrong password is not sprayed over every
+ * candidate (nor locks the account), but a bare rr.com address, which
+ * can live on mail.twc.com or mail.brighthouse.com, still works.
+ */
+#define WIZARD_MAX_REJECTS	2
+
+struct wizard_probe;
+
+/* The probe keeps the password (run once, on first need) until freed. */
+struct wizard_probe *wizard_probe_new(const struct wizard_probe_params *);
+/*
+ * Tries the provider's candidates for service in order, live: connects
+ * (net_*_open: TLS verified, STARTTLS enforced; the password is only
+ * asked for and sent after that), logs in, and stops at the first that
+ * works, whose settings go to *chosen (host borrowed from the provider;
+ * security may differ from the data when a starttls candidate turned out
+ * to speak TLS from the first byte). Calls the callback once per
+ * attempt. A rejected login stops the probe (of this and later services)
+ * once WIZARD_MAX_REJECTS hosts rejected the password before any login
+ * succeeded; a host that rejected it is not asked again. Returns 0, or
+ * -1 and err when no candidate worked.
+ */
+int		 wizard_probe_run(struct wizard_probe *,
+		    const struct wizard_provider *, enum wizard_service,
+		    struct wizard_candidate *chosen, struct error *);
+/* 1 once a login succeeded (the password is right). */
+int		 wizard_probe_proven(const struct wizard_probe *);
+void		 wizard_probe_free(struct wizard_probe *);
+
+/* postern --setup --email ...: what the command line gave. */
+struct wizard_setup {
+	const char		*config_path;	/* where to write */
+	const char		*email;
+	const char		*name;		/* may be NULL */
+	const char		*username;	/* NULL: the address */
+	const char		*password_command;
+	const char		*ca_file;	/* may be NULL */
+	const char		*account_id;	/* NULL: the address */
+	enum backend_kind	 backend;
+	/* Asks "save?" (NULL: save without asking); 1 yes, 0 no. */
+	int			 (*confirm)(void *);
+	void			*arg;
+};
+
+/*
+ * Looks the address up in the provider data, probes the incoming service
+ * (IMAP or POP3) and SMTP, prints one line per attempt to out, then the
+ * account section, asks, and writes it into the config file. Returns 0
+ * when everything worked and the account was saved, 1 when a service
+ * failed or the user said no (the account is saved without SMTP when
+ * only SMTP failed), -1 and err for an error before probing.
+ */
+int		 wizard_setup_run(const struct wizard_setup *, FILE *out,
+		    struct error *);
 
 #endif
