@@ -28,6 +28,11 @@ struct summary {
 	time_t		 date;		/* Date: header, else INTERNALDATE */
 	char		*from;		/* display name, else address */
 	char		*subject;
+	char		*to;		/* "Name <a@b>, ..."; may be NULL */
+	char		*cc;		/* as to; may be NULL */
+	char		*message_id;	/* as sent, "<id@host>"; may be NULL */
+	char		*in_reply_to;	/* as sent; may be NULL */
+	char		*references;	/* unfolded, bounded; may be NULL */
 };
 
 #define FOLDER_COUNT_UNKNOWN	UINT32_MAX
