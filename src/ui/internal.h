@@ -11,6 +11,7 @@
 #include "config/theme.h"
 #include "core/sbuf.h"
 #include "model/model.h"
+#include "model/thread.h"
 
 #define UI_FOLDER_PANE_MAX	32	/* columns */
 #define UI_FOLDER_PANE_MIN_COLS	70	/* narrower terminals hide it */
@@ -67,12 +68,18 @@ struct ui {
 	char			*folder_open;	/* wire name */
 	uint64_t		 folder_serial;
 
-	/* index pane */
+	/* index pane: msgs as they came, rows in display order */
 	struct summary		*msgs;
 	size_t			 nmsgs;
 	size_t			 msgs_alloc;
-	size_t			 msg_cur;
+	unsigned char		*collapsed;	/* per msg: a folded thread */
+	struct thread_row	*idx_rows;
+	size_t			 nrows;
+	size_t			 msg_cur;	/* a row */
 	size_t			 msg_top;
+	enum config_sort	 sort;
+	int			 sort_reverse;
+	int			 meta;		/* Esc was pressed */
 	uint32_t		 msgs_total;
 	int			 loading;
 	int			 folder_failed;	/* the open failed */
@@ -114,6 +121,10 @@ void	 ui_draw_index(struct ui *, int top, int height, int x, int width);
 void	 ui_index_add(struct ui *, struct event *);
 void	 ui_index_clear(struct ui *);
 void	 ui_folders_set(struct ui *, struct event *);
+/* Sorts, threads and folds msgs into rows, keeping the cursor's message. */
+void	 ui_index_rebuild(struct ui *);
+/* The summary under the cursor, or NULL. */
+struct summary	*ui_index_current(struct ui *);
 
 /* pager.c */
 void	 ui_pager_show(struct ui *, struct event *);

@@ -104,8 +104,12 @@ ui_index_clear(struct ui *ui)
 	for (i = 0; i < ui->nmsgs; i++)
 		summary_clear(&ui->msgs[i]);
 	free(ui->msgs);
+	free(ui->collapsed);
+	free(ui->idx_rows);
 	ui->msgs = NULL;
-	ui->nmsgs = ui->msgs_alloc = 0;
+	ui->collapsed = NULL;
+	ui->idx_rows = NULL;
+	ui->nmsgs = ui->msgs_alloc = ui->nrows = 0;
 	ui->msg_cur = ui->msg_top = 0;
 	ui->msgs_total = 0;
 	ui->dirty = 1;
@@ -123,14 +127,51 @@ ui_index_add(struct ui *ui, struct event *ev)
 		ui->msgs_alloc = (ui->nmsgs + n) * 2;
 		ui->msgs = xreallocarray(ui->msgs, ui->msgs_alloc,
 		    sizeof *ui->msgs);
+		ui->collapsed = xreallocarray(ui->collapsed, ui->msgs_alloc,
+		    sizeof *ui->collapsed);
 	}
 	memcpy(ui->msgs + ui->nmsgs, ev->summaries, n * sizeof *ui->msgs);
+	memset(ui->collapsed + ui->nmsgs, 0, n);
 	for (i = n; i < ev->nsummaries; i++)
 		summary_clear(&ev->summaries[i]);
 	ui->nmsgs += n;
 	free(ev->summaries);	/* the strings now belong to ui->msgs */
 	ev->summaries = NULL;
 	ev->nsummaries = 0;
+	ui_index_rebuild(ui);
+}
+
+struct summary *
+ui_index_current(struct ui *ui)
+{
+	if (ui->msg_cur >= ui->nrows)
+		return NULL;
+	return &ui->msgs[ui->idx_rows[ui->msg_cur].msg];
+}
+
+void
+ui_index_rebuild(struct ui *ui)
+{
+	struct summary	*cur = ui_index_current(ui);
+	uint32_t	 uid = cur != NULL ? cur->uid : 0;
+	size_t		 i, n = 0, newcur = 0;
+	int		 folded = 0;
+
+	ui->idx_rows = xreallocarray(ui->idx_rows, ui->nmsgs > 0 ? ui->nmsgs : 1,
+	    sizeof *ui->idx_rows);
+	sort_rows(ui->msgs, ui->nmsgs, ui->sort, ui->sort_reverse, ui->idx_rows);
+	/* Fold in place; a hidden cursor moves to its thread's first row. */
+	for (i = 0; i < ui->nmsgs; i++) {
+		if (ui->idx_rows[i].depth == 0)
+			folded = ui->sort == CONFIG_SORT_THREAD &&
+			    ui->collapsed[ui->idx_rows[i].msg];
+		if (ui->idx_rows[i].depth == 0 || !folded)
+			ui->idx_rows[n++] = ui->idx_rows[i];
+		if (uid != 0 && ui->msgs[ui->idx_rows[i].msg].uid == uid)
+			newcur = n - 1;
+	}
+	ui->nrows = n;
+	ui->msg_cur = newcur;
 	ui->dirty = 1;
 }
 
@@ -177,17 +218,48 @@ ui_format_flags(uint32_t flags, char *buf)
 	buf[3] = '\0';
 }
 
+/* The thread tree in front of a reply: "│ ├─>", or ASCII. */
 static void
-ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t i)
+ui_format_tree(const struct ui *ui, const struct thread_row *r, char *buf,
+    size_t size)
 {
+	unsigned	 k, shown = r->depth > 8 ? 8 : r->depth;
+	size_t		 len = 0;
+	const char	*piece;
+
+	buf[0] = '\0';
+	if (ui->sort != CONFIG_SORT_THREAD)
+		return;
+	if (r->depth == 0) {
+		if (ui->collapsed[r->msg] && r->size > 1)
+			snprintf(buf, size, "(+%zu) ", r->size - 1);
+		return;
+	}
+	for (k = 1; k < shown; k++) {
+		piece = (r->more & (1U << (k - 1))) ?
+		    (ui->utf8 ? "\u2502 " : "| ") : "  ";
+		len += snprintf(buf + len, size - len, "%s", piece);
+	}
+	piece = r->last ? (ui->utf8 ? "\u2514\u2500>" : "`->") :
+	    (ui->utf8 ? "\u251c\u2500>" : "|->");
+	snprintf(buf + len, size - len, "%s", piece);
+}
+
+static void
+ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t row)
+{
+	struct thread_row *r = &ui->idx_rows[row];
+	size_t		 i = r->msg;
 	struct summary	*m = &ui->msgs[i];
+	char		 tree[128];
+	int		 treew;
 	char		 flags[4], date[32], size[16];
 	const char	*from = m->from != NULL ? m->from : "";
 	const char	*subj = m->subject != NULL ? m->subject : "";
 	struct ui_style	 st;
 	int		 col = x, fromw, sizew, subjw;
 
-	if (i == ui->msg_cur && ui->focus == FOCUS_INDEX)
+	if (row == ui->msg_cur && ui->focus == FOCUS_INDEX)
 		st = ui_style(ui, THEME_CURSOR);
 	else if (m->flags & SUMMARY_DELETED)
 		st = ui_style(ui, THEME_INDEX_DELETED);
@@ -211,6 +283,14 @@ ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t i)
 	ui_draw_text(y, col, 1, " ", 1, st);
 	col += 1;
 	subjw = x + width - col - sizew - 1;
+	ui_format_tree(ui, r, tree, sizeof tree);
+	if (tree[0] != '\0' && subjw > 0) {
+		treew = ui_draw_text(y, col, subjw, tree, strlen(tree),
+		    row == ui->msg_cur && ui->focus == FOCUS_INDEX ? st :
+		    ui_style(ui, THEME_TREE));
+		col += treew;
+		subjw -= treew;
+	}
 	ui_draw_text(y, col, subjw, subj, strlen(subj), st);
 	col += subjw > 0 ? subjw : 0;
 	ui_draw_fill(y, col, x + width - col, st);
@@ -224,18 +304,18 @@ ui_draw_index(struct ui *ui, int top, int height, int x, int width)
 	size_t	 i;
 	int	 y;
 
-	if (ui->msg_cur >= ui->nmsgs && ui->nmsgs > 0)
-		ui->msg_cur = ui->nmsgs - 1;
+	if (ui->msg_cur >= ui->nrows && ui->nrows > 0)
+		ui->msg_cur = ui->nrows - 1;
 	ui_scroll_to(ui->msg_cur, &ui->msg_top, height);
 	for (y = 0; y < height; y++) {
 		i = ui->msg_top + (size_t)y;
-		if (i < ui->nmsgs)
+		if (i < ui->nrows)
 			ui_draw_index_row(ui, top + y, x, width, i);
 		else
 			ui_draw_fill(top + y, x, width,
 			    ui_style(ui, THEME_NORMAL));
 	}
-	if (ui->nmsgs == 0 && height > 2) {
+	if (ui->nrows == 0 && height > 2) {
 		const char	*msg = ui->folder_open == NULL ?
 		    _("No folder open.") : ui->loading ? _("Loading...") :
 		    ui->folder_failed ? _("The folder could not be opened "

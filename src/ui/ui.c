@@ -128,11 +128,12 @@ ui_open_inbox(struct ui *ui)
 void
 ui_open_message(struct ui *ui)
 {
-	if (ui->msg_cur >= ui->nmsgs)
+	struct summary	*m = ui_index_current(ui);
+
+	if (m == NULL)
 		return;
 	ui->pager_serial = ++ui->serial;
-	worker_fetch_body(ui->worker, ui->msgs[ui->msg_cur].uid,
-	    ui->pager_serial);
+	worker_fetch_body(ui->worker, m->uid, ui->pager_serial);
 	ui_set_status(ui, _("Fetching the message..."));
 }
 
@@ -265,6 +266,8 @@ ui_draw_bars(struct ui *ui)
 		sbuf_addf(&b, _("  %zu of %u"), ui->nmsgs, ui->msgs_total);
 	if (ui->status != NULL)
 		sbuf_addf(&b, "  %s", ui->status);
+	sbuf_addf(&b, _("  sort:%s%s"), ui->sort_reverse ? "reverse-" : "",
+	    config_sort_name(ui->sort));
 	mrows = ui_message_rows(ui);
 	ui_draw_text(ui->rows - 1 - mrows, 0, ui->cols, b.buf, b.len, bar);
 	sbuf_release(&b);
@@ -379,6 +382,8 @@ ui_run(const struct config *config, struct error *err)
 
 	memset(&ui, 0, sizeof ui);
 	ui.config = config;
+	ui.sort = config->sort;
+	ui.sort_reverse = config->sort_reverse;
 	if ((ui.account = config_find_account(config, NULL)) == NULL)
 		return error_set(err, ERROR_INPUT,
 		    _("'%s' defines no account; see postern.conf(5)"),
