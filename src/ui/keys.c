@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curses.h>
 
 #include "core/i18n.h"
+#include "core/xmalloc.h"
 #include "ui/internal.h"
 
 enum ui_context {
@@ -283,6 +285,80 @@ act_sort_reverse(struct ui *ui)
 	    "reverse-" : "", config_sort_name(ui->sort));
 }
 
+static void
+ui_limit_done(struct ui *ui, const char *text)
+{
+	ui_index_limit(ui, text);
+}
+
+static void
+act_limit(struct ui *ui)
+{
+	ui_prompt_start(ui, _("Limit to (a query; empty or all: every "
+	    "message): "), ui_limit_done);
+	if (ui->limit != NULL)
+		sbuf_addstr(&ui->prompt_text, ui->limit);
+}
+
+static void
+act_find_next(struct ui *ui)
+{
+	if (ui->find == NULL)
+		ui_set_message(ui, 0, "%s", _("No search yet: press /."));
+	else if (ui_index_find_next(ui) == -1)
+		ui_set_message(ui, 0, "%s", _("No message matches."));
+}
+
+static void
+ui_find_done(struct ui *ui, const char *text)
+{
+	struct search	*s;
+	struct error	 err = { 0 };
+
+	if (*text == '\0')
+		return;
+	if ((s = search_parse(text, &err)) == NULL) {
+		ui_set_message(ui, 1, "%s", err.msg);
+		return;
+	}
+	search_free(ui->find);
+	ui->find = s;
+	act_find_next(ui);
+}
+
+static void
+act_find(struct ui *ui)
+{
+	ui_prompt_start(ui, _("Search for: "), ui_find_done);
+}
+
+static void
+ui_pager_find_done(struct ui *ui, const char *text)
+{
+	if (*text == '\0')
+		return;
+	free(ui->pager_find);
+	ui->pager_find = xstrdup(text);
+	if (ui_pager_find_next(ui) == -1)
+		ui_set_message(ui, 0, _("Not found below: %s"), text);
+}
+
+static void
+act_pager_find(struct ui *ui)
+{
+	ui_prompt_start(ui, _("Find in the message: "), ui_pager_find_done);
+}
+
+static const struct ui_action
+    a_limit = { "limit", N_("show only messages matching a query"),
+	act_limit },
+    a_find = { "search", N_("go to the next message matching a query"),
+	act_find },
+    a_find_next = { "search-next", N_("repeat the last search"),
+	act_find_next },
+    a_pfind = { "search", N_("go to the next line holding a text"),
+	act_pager_find };
+
 static const struct ui_action
     a_collapse = { "collapse-thread", N_("fold or unfold this thread"),
 	act_collapse_thread },
@@ -350,6 +426,10 @@ static const struct ui_binding ui_bindings[] = {
 	{ CONTEXT_INDEX, 'z', 0, "z", &a_collapse },
 	{ CONTEXT_INDEX, 'V' | UI_KEY_META, 0, "<esc>V", &a_collapse_all },
 	{ CONTEXT_INDEX, 'Z', 0, "Z", &a_collapse_all },
+	{ CONTEXT_INDEX, 'l', 0, "l", &a_limit },
+	{ CONTEXT_INDEX, '/', 0, "/", &a_find },
+	{ CONTEXT_INDEX, 'n', 0, "n", &a_find_next },
+	{ CONTEXT_PAGER, '/', 0, "/", &a_pfind },
 	{ CONTEXT_INDEX, 'o', 0, "o", &a_sort },
 	{ CONTEXT_INDEX, 'O', 0, "O", &a_sort_rev },
 	{ ALL, '\f', 0, "^L", &a_redraw },

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curses.h>
 
@@ -154,6 +155,60 @@ ui_pager_rerender(struct ui *ui)
 	ui->dirty = 1;
 }
 
+/* The next match of needle (ASCII case folded) in s[0..len), or NULL. */
+static const char *
+ui_pager_match(const char *s, size_t len, const char *needle)
+{
+	size_t	 n = strlen(needle), i;
+
+	for (i = 0; n > 0 && i + n <= len; i++) {
+		if (strncasecmp(s + i, needle, n) == 0)
+			return s + i;
+	}
+	return NULL;
+}
+
+int
+ui_pager_find_next(struct ui *ui)
+{
+	struct pager_line	*l;
+	size_t			 i;
+
+	if (ui->pager_find == NULL || ui->pager_width == 0)
+		return -1;
+	for (i = ui->pager_top + 1; i < ui->npager_lines; i++) {
+		l = &ui->pager_lines[i];
+		if (ui_pager_match(ui->pager_text.buf + l->off, l->len,
+		    ui->pager_find) != NULL) {
+			ui->pager_top = i;
+			ui->dirty = 1;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Draws the matches of the pager search on a line over its text. */
+static void
+ui_pager_highlight(struct ui *ui, int y, int x, int width,
+    const struct pager_line *l)
+{
+	const char	*s = ui->pager_text.buf + l->off, *m, *end = s + l->len;
+	size_t		 n;
+	int		 col;
+
+	if (ui->pager_find == NULL || (n = strlen(ui->pager_find)) == 0)
+		return;
+	for (m = s; (m = ui_pager_match(m, (size_t)(end - m),
+	    ui->pager_find)) != NULL; m += n) {
+		col = ui_text_width(s, (size_t)(m - s));
+		if (col >= width)
+			break;
+		ui_draw_text(y, x + col, width - col, m, n,
+		    ui_style(ui, THEME_CURSOR));
+	}
+}
+
 void
 ui_draw_pager(struct ui *ui, int top, int height, int x, int width)
 {
@@ -188,6 +243,7 @@ ui_draw_pager(struct ui *ui, int top, int height, int x, int width)
 			st = ui_style(ui, THEME_NORMAL);
 		ui_draw_text(top + y, x, width, ui->pager_text.buf + l->off,
 		    l->len, st);
+		ui_pager_highlight(ui, top + y, x, width, l);
 	}
 }
 

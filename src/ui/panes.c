@@ -149,19 +149,48 @@ ui_index_current(struct ui *ui)
 	return &ui->msgs[ui->idx_rows[ui->msg_cur].msg];
 }
 
+/* Sorts the messages that pass the limit into ui->idx_rows; the count. */
+static size_t
+ui_index_sort(struct ui *ui)
+{
+	struct summary	*sub;
+	size_t		*map, i, n = 0, one = ui->nmsgs > 0 ? ui->nmsgs : 1;
+
+	if (ui->limit_search == NULL) {
+		sort_rows(ui->msgs, ui->nmsgs, ui->sort, ui->sort_reverse,
+		    ui->idx_rows);
+		return ui->nmsgs;
+	}
+	/* Shallow copies: threads are made of the matches only. */
+	sub = xreallocarray(NULL, one, sizeof *sub);
+	map = xreallocarray(NULL, one, sizeof *map);
+	for (i = 0; i < ui->nmsgs; i++) {
+		if (search_match(ui->limit_search, &ui->msgs[i])) {
+			sub[n] = ui->msgs[i];
+			map[n++] = i;
+		}
+	}
+	sort_rows(sub, n, ui->sort, ui->sort_reverse, ui->idx_rows);
+	for (i = 0; i < n; i++)
+		ui->idx_rows[i].msg = map[ui->idx_rows[i].msg];
+	free(sub);
+	free(map);
+	return n;
+}
+
 void
 ui_index_rebuild(struct ui *ui)
 {
 	struct summary	*cur = ui_index_current(ui);
 	uint32_t	 uid = cur != NULL ? cur->uid : 0;
-	size_t		 i, n = 0, newcur = 0;
+	size_t		 i, n = 0, newcur = 0, total;
 	int		 folded = 0;
 
-	ui->idx_rows = xreallocarray(ui->idx_rows, ui->nmsgs > 0 ? ui->nmsgs : 1,
-	    sizeof *ui->idx_rows);
-	sort_rows(ui->msgs, ui->nmsgs, ui->sort, ui->sort_reverse, ui->idx_rows);
+	ui->idx_rows = xreallocarray(ui->idx_rows, ui->nmsgs > 0 ? ui->nmsgs :
+	    1, sizeof *ui->idx_rows);
+	total = ui_index_sort(ui);
 	/* Fold in place; a hidden cursor moves to its thread's first row. */
-	for (i = 0; i < ui->nmsgs; i++) {
+	for (i = 0; i < total; i++) {
 		if (ui->idx_rows[i].depth == 0)
 			folded = ui->sort == CONFIG_SORT_THREAD &&
 			    ui->collapsed[ui->idx_rows[i].msg];
@@ -173,6 +202,49 @@ ui_index_rebuild(struct ui *ui)
 	ui->nrows = n;
 	ui->msg_cur = newcur;
 	ui->dirty = 1;
+}
+
+void
+ui_index_limit(struct ui *ui, const char *query)
+{
+	struct search	*s = NULL;
+	struct error	 err = { 0 };
+
+	query += strspn(query, " \t");
+	if (*query != '\0' && strcmp(query, "all") != 0 &&
+	    (s = search_parse(query, &err)) == NULL) {
+		ui_set_message(ui, 1, "%s", err.msg);
+		return;
+	}
+	search_free(ui->limit_search);
+	free(ui->limit);
+	ui->limit_search = s;
+	ui->limit = s != NULL ? xstrdup(query) : NULL;
+	ui_index_rebuild(ui);
+	if (s != NULL && ui->nrows == 0)
+		ui_set_message(ui, 0, "%s", _("No message matches the limit "
+		    "(l all shows everything)."));
+}
+
+int
+ui_index_find_next(struct ui *ui)
+{
+	size_t	 i, row;
+
+	if (ui->find == NULL || ui->nrows == 0)
+		return -1;
+	for (i = 1; i <= ui->nrows; i++) {
+		row = (ui->msg_cur + i) % ui->nrows;
+		if (!search_match(ui->find, &ui->msgs[ui->idx_rows[row].msg]))
+			continue;
+		if (row <= ui->msg_cur)
+			ui_set_message(ui, 0, "%s",
+			    _("Search wrapped to the top."));
+		ui->msg_cur = row;
+		ui->dirty = 1;
+		return 0;
+	}
+	return -1;
 }
 
 /* "13:45" today, "Nov 24" this year, "2023-05-01" before. */

@@ -268,10 +268,15 @@ ui_draw_bars(struct ui *ui)
 		sbuf_addf(&b, "  %s", ui->status);
 	sbuf_addf(&b, _("  sort:%s%s"), ui->sort_reverse ? "reverse-" : "",
 	    config_sort_name(ui->sort));
+	if (ui->limit != NULL)
+		sbuf_addf(&b, _("  limit:%s (%zu shown)"), ui->limit,
+		    ui->nrows);
 	mrows = ui_message_rows(ui);
 	ui_draw_text(ui->rows - 1 - mrows, 0, ui->cols, b.buf, b.len, bar);
 	sbuf_release(&b);
 	ui_draw_message(ui, ui->rows - mrows, mrows);
+	if (ui->prompt_open)
+		ui_draw_prompt(ui, ui->rows - 1);	/* over the last row */
 }
 
 static void
@@ -314,6 +319,10 @@ ui_handle_keys(struct ui *ui)
 		if (rc == KEY_CODE_YES && wch == KEY_RESIZE) {
 			ui->pager_width = 0;	/* wrap again */
 			ui->dirty = 1;
+			continue;
+		}
+		if (ui->prompt_open) {
+			ui_prompt_key(ui, (int)wch, rc == KEY_CODE_YES);
 			continue;
 		}
 		if (ui->message != NULL) {
@@ -373,6 +382,12 @@ ui_free(struct ui *ui)
 	free(ui->folder_open);
 	free(ui->status);
 	free(ui->message);
+	free(ui->limit);
+	search_free(ui->limit_search);
+	search_free(ui->find);
+	free(ui->pager_find);
+	free(ui->prompt_label);
+	sbuf_release(&ui->prompt_text);
 }
 
 int
@@ -400,6 +415,7 @@ ui_run(const struct config *config, struct error *err)
 	worker_list_folders(ui.worker, ++ui.serial);
 	ui_open_inbox(&ui);
 	sbuf_init(&ui.pager_text);
+	sbuf_init(&ui.prompt_text);
 
 	initscr();
 	cbreak();
