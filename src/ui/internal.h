@@ -43,6 +43,8 @@ struct pager_line {
 	size_t	 len;
 	int	 header;	/* part of the header block */
 	int	 quote;		/* quote depth; -1 in the signature */
+	size_t	 pfx_off;	/* a rewrapped paragraph's quote prefix, */
+	size_t	 pfx_len;	/* drawn first; 0 if none */
 };
 
 struct ui {
