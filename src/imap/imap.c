@@ -27,7 +27,7 @@
 #define IMAP_CHUNK		2000	/* summaries per FETCH after that */
 #define IMAP_MAX_MESSAGES	10000000 /* in a folder we load */
 #define IMAP_MIN_RATE		(16 * 1024) /* bytes/s; slower is stalled */
-#define IMAP_SUMMARY_BYTES	4096	/* FETCH response for one summary */
+#define IMAP_SUMMARY_BYTES	4096	/* FETCH response, one summary */
 #define IMAP_SERVER_TEXT	200	/* bytes of server text we quote */
 
 enum imapc_caps {

@@ -13,7 +13,7 @@
 #define IMAP_MAX_FIELD		1024	/* decoded subject or name */
 #define IMAP_MAX_FIELD_RAW	(8 * 1024) /* raw header text we decode */
 #define IMAP_MAX_NAME		1024	/* a mailbox name on the wire */
-#define IMAP_MAX_REFS		(4 * 1024) /* References we keep, unfolded */
+#define IMAP_MAX_REFS		(4 * 1024) /* References kept, unfolded */
 
 /* A calendar time; zone in minutes east of UTC, mon 0-11. */
 struct imapc_time_parts {

@@ -142,7 +142,8 @@ imapc_references_from_header(const char *hdr, size_t len)
 		if (v[i] == '\r' || v[i] == '\n') {
 			if (v[i] == '\r' && i + 1 < vlen && v[i + 1] == '\n')
 				i++;
-			if (i + 1 >= vlen || (v[i + 1] != ' ' && v[i + 1] != '\t'))
+			if (i + 1 >= vlen ||
+			    (v[i + 1] != ' ' && v[i + 1] != '\t'))
 				break;
 			continue;
 		}

@@ -42,7 +42,7 @@ mime_flowed_decode(const char *s, size_t len, int delsp, struct sbuf *out)
 		flowed = clen > 0 && c[clen - 1] == ' ' &&
 		    !(clen == 3 && memcmp(c, "-- ", 3) == 0);
 		if (open && d != open_depth) {
-			sbuf_addch(out, '\n');	/* another depth: it ends */
+			sbuf_addch(out, '\n');	/* depth changed: ends */
 			open = 0;
 		}
 		if (open)

@@ -28,11 +28,12 @@ struct summary {
 	time_t		 date;		/* Date: header, else INTERNALDATE */
 	char		*from;		/* display name, else address */
 	char		*subject;
-	char		*to;		/* "Name <a@b>, ..."; may be NULL */
-	char		*cc;		/* as to; may be NULL */
-	char		*message_id;	/* as sent, "<id@host>"; may be NULL */
-	char		*in_reply_to;	/* as sent; may be NULL */
-	char		*references;	/* unfolded, bounded; may be NULL */
+	/* The rest may be NULL. */
+	char		*to;		/* "Name <a@b>, ..." */
+	char		*cc;		/* as to */
+	char		*message_id;	/* as sent, "<id@host>" */
+	char		*in_reply_to;	/* as sent */
+	char		*references;	/* unfolded, bounded */
 };
 
 #define FOLDER_COUNT_UNKNOWN	UINT32_MAX

@@ -123,7 +123,8 @@ search_quoted(struct search_parser *p, size_t *posp, struct sbuf *out)
 
 	for (; p->q[i] != '"'; i++) {
 		if (p->q[i] == '\0')
-			return search_fail(p, *posp, _("missing closing quote"));
+			return search_fail(p, *posp,
+			    _("missing closing quote"));
 		if (p->q[i] == '\\' && p->q[i + 1] != '\0')
 			i++;
 		sbuf_addch(out, p->q[i]);
@@ -410,7 +411,8 @@ search_unary(struct search_parser *p)
 	case TOK_END:
 		return search_fail(p, at, _("a term is missing at the end"));
 	default:
-		return search_fail(p, at, _("expected a term, not an operator"));
+		return search_fail(p, at,
+		    _("expected a term, not an operator"));
 	}
 	p->depth--;
 	return id;

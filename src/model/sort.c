@@ -17,7 +17,7 @@ struct sort_ctx {
 	const struct summary	*msgs;
 	enum config_sort	 key;
 	int			 reverse;
-	const size_t		*subj;		/* offset past "Re:" */
+	const size_t		*subj;		/* past "Re:" */
 	const time_t		*latest;	/* per thread root */
 };
 

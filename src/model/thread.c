@@ -189,8 +189,8 @@ thread_add(struct thread_ctx *t, size_t i)
 {
 	const struct summary	*m = &t->msgs[i];
 	const char		*ids[THREAD_MAX_REFS], *s, *id;
-	size_t			 lens[THREAD_MAX_REFS], nref, r, c = THREAD_NONE;
-	size_t			 prev = THREAD_NONE, rc, len;
+	size_t			 lens[THREAD_MAX_REFS], nref, r, rc, len;
+	size_t			 c = THREAD_NONE, prev = THREAD_NONE;
 
 	s = m->message_id;
 	if (s != NULL && thread_next_id(&s, &id, &len)) {

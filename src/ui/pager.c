@@ -154,7 +154,8 @@ ui_pager_wrap_paragraph(struct ui *ui, size_t *alloc, size_t off,
 			if (t[off + next] == ' ')
 				next++;		/* the blank ends the line */
 			else {
-				for (k = next; k > pos && t[off + k - 1] != ' ';)
+				k = next;
+				while (k > pos && t[off + k - 1] != ' ')
 					k--;
 				if (k > pos)
 					fit = (next = k) - pos;

@@ -86,7 +86,7 @@ test_search_parse_fields(void **state)
 	assert_int_equal(matches("subject:\"budget plan\""), 2);
 	assert_int_equal(matches("to:bob"), 1);
 	assert_int_equal(matches("cc:alice"), 2);
-	assert_int_equal(matches("budget"), 3);		/* bare: from or subject */
+	assert_int_equal(matches("budget"), 3);	/* from or subject */
 	assert_int_equal(matches("bob"), 2);
 	assert_int_equal(matches("\"lunch\""), 4);
 	assert_int_equal(matches("is:unread"), 1);
@@ -137,7 +137,8 @@ test_search_parse_errors_name_the_column(void **state)
 	    "column 9: missing closing quote"));
 	assert_non_null(strstr(bad("(budget"), "column 1: '(' without ')'"));
 	assert_non_null(strstr(bad("budget)"), "column 7: ')' without '('"));
-	assert_non_null(strstr(bad("budget or"), "column 10: a term is missing"));
+	assert_non_null(strstr(bad("budget or"),
+	    "column 10: a term is missing"));
 	assert_non_null(strstr(bad("or budget"), "column 1: expected a term"));
 	assert_non_null(strstr(bad("is:sleepy"), "column 1: unknown state"));
 	assert_non_null(strstr(bad("date:2024-13"), "bad date"));
