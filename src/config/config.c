@@ -104,6 +104,45 @@ config_parse_port(const char *s, uint16_t *portp, struct error *err)
 	return 0;
 }
 
+static const char *const config_sort_names[CONFIG_SORT_COUNT] = {
+	[CONFIG_SORT_DATE] = "date",
+	[CONFIG_SORT_ARRIVAL] = "arrival",
+	[CONFIG_SORT_FROM] = "from",
+	[CONFIG_SORT_SUBJECT] = "subject",
+	[CONFIG_SORT_SIZE] = "size",
+	[CONFIG_SORT_THREAD] = "thread",
+};
+
+int
+config_parse_sort(const char *s, enum config_sort *sortp, int *reversep,
+    struct error *err)
+{
+	const char	*name = s;
+	int		 i, reverse = 0;
+
+	if (strncmp(name, "reverse-", 8) == 0) {
+		reverse = 1;
+		name += 8;
+	}
+	for (i = 0; i < CONFIG_SORT_COUNT; i++) {
+		if (strcmp(name, config_sort_names[i]) == 0) {
+			*sortp = (enum config_sort)i;
+			*reversep = reverse;
+			return 0;
+		}
+	}
+	return error_set(err, ERROR_INPUT, _("bad sort order '%s' (date, "
+	    "arrival, from, subject, size or thread, optionally with "
+	    "reverse-)"), s);
+}
+
+const char *
+config_sort_name(enum config_sort sort)
+{
+	return (unsigned)sort < CONFIG_SORT_COUNT ? config_sort_names[sort] :
+	    "?";
+}
+
 const char *
 config_security_name(enum security sec)
 {
@@ -320,9 +359,16 @@ static int
 config_set_ui_key(struct config_parser *p, const char *key,
     const char *value)
 {
-	char	 msg[ERROR_MSG_MAX];
-	char	**slot;
+	struct error	 e;
+	char		 msg[ERROR_MSG_MAX];
+	char		**slot;
 
+	if (strcmp(key, "sort") == 0) {
+		if (config_parse_sort(value, &p->config->sort,
+		    &p->config->sort_reverse, &e) == -1)
+			return config_error(p, e.msg);
+		return 0;
+	}
 	if (strcmp(key, "theme") == 0)
 		slot = &p->config->theme;
 	else {
@@ -488,6 +534,8 @@ config_parse(const char *name, const char *text, size_t len,
 
 	c = xcalloc(1, sizeof *c);
 	c->path = xstrdup(name);
+	c->sort = CONFIG_SORT_DATE;	/* newest first */
+	c->sort_reverse = 1;
 	memset(&p, 0, sizeof p);
 	p.config = c;
 	p.name = c->path;

@@ -54,11 +54,24 @@ struct account {
 	int			 line;
 };
 
+/* The index order ([ui] sort); ascending unless reversed. */
+enum config_sort {
+	CONFIG_SORT_DATE,	/* Date: header, oldest first */
+	CONFIG_SORT_ARRIVAL,	/* UID */
+	CONFIG_SORT_FROM,
+	CONFIG_SORT_SUBJECT,	/* without Re:, Fwd: ... */
+	CONFIG_SORT_SIZE,
+	CONFIG_SORT_THREAD,	/* threads by their newest message */
+	CONFIG_SORT_COUNT
+};
+
 struct config {
 	char		*path;
 	struct account	*accounts;
 	size_t		 naccounts;
 	char		*theme;		/* theme name, may be NULL */
+	enum config_sort sort;		/* default: date, reversed */
+	int		 sort_reverse;
 };
 
 /* The default config path: $XDG_CONFIG_HOME/postern/config; caller frees. */
@@ -77,6 +90,14 @@ const struct account *config_find_account(const struct config *,
 		    const char *id);
 /* Parses a port number 1-65535. */
 int		 config_parse_port(const char *, uint16_t *, struct error *);
+/*
+ * Parses a sort order: date, arrival, from, subject, size or thread,
+ * optionally prefixed "reverse-".
+ */
+int		 config_parse_sort(const char *, enum config_sort *,
+		    int *reversep, struct error *);
+/* The sort order's name without "reverse-", e.g. "thread". */
+const char	*config_sort_name(enum config_sort);
 /* Returns "tls" or "starttls". */
 const char	*config_security_name(enum security);
 

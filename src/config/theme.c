@@ -28,6 +28,7 @@ static const char *const theme_elements[THEME_COUNT] = {
 	[THEME_SIDEBAR] = "sidebar",
 	[THEME_SIDEBAR_UNREAD] = "sidebar-unread",
 	[THEME_MARKER] = "marker",
+	[THEME_TREE] = "tree",
 };
 
 static const char *const theme_colors[] = {
@@ -70,6 +71,7 @@ theme_init(struct theme *t)
 		[THEME_SIDEBAR_UNREAD] = { THEME_DEFAULT, THEME_DEFAULT,
 		    THEME_BOLD },
 		[THEME_MARKER] = { 5, THEME_DEFAULT, 0 },
+		[THEME_TREE] = { 5, THEME_DEFAULT, 0 },
 	};
 
 	memcpy(t->style, builtin, sizeof builtin);

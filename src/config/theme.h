@@ -26,6 +26,7 @@ enum theme_element {
 	THEME_SIDEBAR,		/* the folder pane */
 	THEME_SIDEBAR_UNREAD,
 	THEME_MARKER,		/* "~" past the end, wrap marks */
+	THEME_TREE,		/* thread tree lines in the index */
 	THEME_COUNT
 };
 

@@ -27,7 +27,7 @@
 #define IMAP_CHUNK		2000	/* summaries per FETCH after that */
 #define IMAP_MAX_MESSAGES	10000000 /* in a folder we load */
 #define IMAP_MIN_RATE		(16 * 1024) /* bytes/s; slower is stalled */
-#define IMAP_SUMMARY_BYTES	2048	/* FETCH response for one summary */
+#define IMAP_SUMMARY_BYTES	4096	/* FETCH response, one summary */
 #define IMAP_SERVER_TEXT	200	/* bytes of server text we quote */
 
 enum imapc_caps {
@@ -520,9 +520,13 @@ imapc_summary_fetch_type(void)
 	    mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    imapc_need(mailimap_fetch_att_new_internaldate())) != 0)
 		imapc_need(NULL);
-	/* The Content-Type header tells about attachments at little cost. */
+	/*
+	 * The Content-Type header tells about attachments at little cost;
+	 * References threads the index (ENVELOPE lacks it).
+	 */
 	names = imapc_need(clist_new());
-	if (clist_append(names, imapc_need(strdup("Content-Type"))) != 0)
+	if (clist_append(names, imapc_need(strdup("Content-Type"))) != 0 ||
+	    clist_append(names, imapc_need(strdup("References"))) != 0)
 		imapc_need(NULL);
 	hl = imapc_need(mailimap_header_list_new(names));
 	if (mailimap_fetch_type_new_fetch_att_list_add(ft,

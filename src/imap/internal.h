@@ -13,6 +13,7 @@
 #define IMAP_MAX_FIELD		1024	/* decoded subject or name */
 #define IMAP_MAX_FIELD_RAW	(8 * 1024) /* raw header text we decode */
 #define IMAP_MAX_NAME		1024	/* a mailbox name on the wire */
+#define IMAP_MAX_REFS		(4 * 1024) /* References kept, unfolded */
 
 /* A calendar time; zone in minutes east of UTC, mon 0-11. */
 struct imapc_time_parts {
@@ -45,14 +46,22 @@ uint32_t	 imapc_flags_from_fetch(
 uint32_t	 imapc_flags_from_content_type(const char *hdr, size_t len);
 
 /*
+ * Returns the References field of hdr (len bytes, as
+ * BODY[HEADER.FIELDS (...)] returns it) unfolded and cut to IMAP_MAX_REFS
+ * bytes, as a new string; NULL if there is none.
+ */
+char		*imapc_references_from_header(const char *hdr, size_t len);
+
+/*
  * Decodes a header value from the server (RFC 2047, 8-bit) into a new
  * UTF-8 string cut to IMAP_MAX_FIELD bytes; raw may be NULL (gives "").
  */
 char		*imapc_field_decode(const char *raw);
 
 /*
- * Fills s->subject, s->from (the display name, else mailbox@host) and
- * s->date (when the Date is readable) from an ENVELOPE. The strings are
+ * Fills s->subject, s->from (the display name, else mailbox@host), s->to,
+ * s->cc, s->message_id, s->in_reply_to and s->date (when the Date is
+ * readable) from an ENVELOPE. The strings are
  * new; s owns them. env may be NULL.
  */
 void		 imapc_summary_from_envelope(

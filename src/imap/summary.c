@@ -18,6 +18,7 @@
 #include "model/model.h"
 
 #define SUMMARY_CT_NAME		"content-type:"
+#define SUMMARY_REFS_NAME	"references:"
 
 /* System flags, as libetpan tags them. */
 static const struct {
@@ -66,17 +67,20 @@ imapc_flags_from_fetch(const struct mailimap_msg_att_dynamic *dyn)
 	return flags;
 }
 
-/* Finds the value of the Content-Type field in a header block. */
+/*
+ * Finds the value of the field name (with its colon, lower case) in a
+ * header block; the value runs to the end of the block.
+ */
 static const char *
-summary_find_content_type(const char *hdr, size_t len, size_t *vlenp)
+summary_find_field(const char *hdr, size_t len, const char *name,
+    size_t *vlenp)
 {
 	const char	*p = hdr, *end = hdr + len, *v, *nl;
-	size_t		 n = strlen(SUMMARY_CT_NAME);
+	size_t		 n = strlen(name);
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
-		if ((size_t)(end - p) >= n &&
-		    strncasecmp(p, SUMMARY_CT_NAME, n) == 0) {
+		if ((size_t)(end - p) >= n && strncasecmp(p, name, n) == 0) {
 			v = p + n;
 			*vlenp = (size_t)(end - v);
 			return v;
@@ -95,7 +99,8 @@ imapc_flags_from_content_type(const char *hdr, size_t len)
 	char		 type[64];
 	size_t		 vlen, i, n = 0;
 
-	if (hdr == NULL || (v = summary_find_content_type(hdr, len, &vlen)) ==
+	if (hdr == NULL || (v = summary_find_field(hdr, len, SUMMARY_CT_NAME,
+	    &vlen)) ==
 	    NULL)
 		return 0;
 	/* Skip white space and folding, then take "type/subtype". */
@@ -118,6 +123,37 @@ imapc_flags_from_content_type(const char *hdr, size_t len)
 			return SUMMARY_ATTACHMENT;
 	}
 	return 0;
+}
+
+char *
+imapc_references_from_header(const char *hdr, size_t len)
+{
+	struct sbuf	 b;
+	const char	*v;
+	size_t		 vlen, i;
+
+	if (hdr == NULL ||
+	    (v = summary_find_field(hdr, len, SUMMARY_REFS_NAME, &vlen)) ==
+	    NULL)
+		return NULL;
+	sbuf_init(&b);
+	/* Unfold: the value ends at a line break not followed by a blank. */
+	for (i = 0; i < vlen && b.len < IMAP_MAX_REFS; i++) {
+		if (v[i] == '\r' || v[i] == '\n') {
+			if (v[i] == '\r' && i + 1 < vlen && v[i + 1] == '\n')
+				i++;
+			if (i + 1 >= vlen ||
+			    (v[i + 1] != ' ' && v[i + 1] != '\t'))
+				break;
+			continue;
+		}
+		sbuf_addch(&b, v[i] == '\0' || v[i] == '\t' ? ' ' : v[i]);
+	}
+	if (b.len == 0) {
+		sbuf_release(&b);
+		return NULL;
+	}
+	return sbuf_detach(&b, NULL);
 }
 
 /* Cuts s to at most max bytes, on a UTF-8 character boundary. */
@@ -190,6 +226,59 @@ summary_from(const struct mailimap_envelope *env)
 	return s;
 }
 
+/* "Name <a@b>, c@d" for an address list; NULL if it has none. */
+static char *
+summary_addresses(const clist *list)
+{
+	const struct mailimap_address	*a;
+	struct sbuf			 b;
+	clistiter			*it;
+	char				*name;
+
+	if (list == NULL)
+		return NULL;
+	sbuf_init(&b);
+	for (it = clist_begin((clist *)list); it != NULL &&
+	    b.len < IMAP_MAX_FIELD; it = clist_next(it)) {
+		a = clist_content(it);
+		if (a == NULL || a->ad_host_name == NULL ||
+		    a->ad_mailbox_name == NULL)
+			continue;
+		if (b.len > 0)
+			sbuf_addstr(&b, ", ");
+		if (a->ad_personal_name != NULL) {
+			name = imapc_field_decode(a->ad_personal_name);
+			sbuf_addf(&b, "%s ", name);
+			free(name);
+		}
+		sbuf_addf(&b, "<%.*s@%.*s>", IMAP_MAX_FIELD / 2,
+		    a->ad_mailbox_name, IMAP_MAX_FIELD / 2, a->ad_host_name);
+	}
+	if (b.len == 0) {
+		sbuf_release(&b);
+		return NULL;
+	}
+	name = sbuf_detach(&b, NULL);
+	summary_cut(name, IMAP_MAX_FIELD);
+	return name;
+}
+
+/* A Message-ID or In-Reply-To as sent, bounded; NULL if absent. */
+static char *
+summary_id(const char *raw)
+{
+	char	*s, *p;
+
+	if (raw == NULL || *raw == '\0')
+		return NULL;
+	s = xstrndup(raw, IMAP_MAX_FIELD);
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			*p = ' ';
+	}
+	return s;
+}
+
 void
 imapc_summary_from_envelope(const struct mailimap_envelope *env,
     struct summary *s)
@@ -198,6 +287,11 @@ imapc_summary_from_envelope(const struct mailimap_envelope *env,
 
 	free(s->subject);
 	free(s->from);
+	free(s->to);
+	free(s->cc);
+	free(s->message_id);
+	free(s->in_reply_to);
+	s->to = s->cc = s->message_id = s->in_reply_to = NULL;
 	if (env == NULL) {
 		s->subject = xstrdup("");
 		s->from = xstrdup("");
@@ -205,6 +299,12 @@ imapc_summary_from_envelope(const struct mailimap_envelope *env,
 	}
 	s->subject = imapc_field_decode(env->env_subject);
 	s->from = summary_from(env);
+	if (env->env_to != NULL)
+		s->to = summary_addresses(env->env_to->to_list);
+	if (env->env_cc != NULL)
+		s->cc = summary_addresses(env->env_cc->cc_list);
+	s->message_id = summary_id(env->env_message_id);
+	s->in_reply_to = summary_id(env->env_in_reply_to);
 	if (env->env_date != NULL &&
 	    strnlen(env->env_date, IMAP_MAX_FIELD_RAW) < IMAP_MAX_FIELD_RAW &&
 	    imapc_date_parse(env->env_date, &t) == 0)
@@ -241,6 +341,7 @@ struct summary_parts {
 	uint32_t			 size;
 	const struct mailimap_envelope	*env;
 	const struct mailimap_date_time	*internal;
+	char				*references;	/* owned */
 };
 
 static void
@@ -265,9 +366,13 @@ summary_take_static(const struct mailimap_msg_att_static *st,
 		break;
 	case MAILIMAP_MSG_ATT_BODY_SECTION:
 		sec = st->att_data.att_body_section;
-		if (sec != NULL && sec->sec_body_part != NULL)
+		if (sec != NULL && sec->sec_body_part != NULL) {
 			p->flags |= imapc_flags_from_content_type(
 			    sec->sec_body_part, sec->sec_length);
+			free(p->references);
+			p->references = imapc_references_from_header(
+			    sec->sec_body_part, sec->sec_length);
+		}
 		break;
 	}
 }
@@ -295,12 +400,15 @@ imapc_summary_from_att(const struct mailimap_msg_att *att, struct summary *s)
 		    item->att_data.att_static != NULL)
 			summary_take_static(item->att_data.att_static, &p);
 	}
-	if (!p.has_uid || p.uid == 0)
+	if (!p.has_uid || p.uid == 0) {
+		free(p.references);
 		return -1;
+	}
 	s->uid = p.uid;
 	s->flags = p.flags;
 	s->size = p.size;
 	imapc_summary_from_envelope(p.env, s);
+	s->references = p.references;
 	if (s->date == 0 && imapc_time_from_imap(p.internal, &t) == 0)
 		s->date = t;
 	return 0;
@@ -311,9 +419,6 @@ imapc_summaries_release(struct summary *v, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		free(v[i].from);
-		free(v[i].subject);
-		v[i].from = v[i].subject = NULL;
-	}
+	for (i = 0; i < n; i++)
+		summary_clear(&v[i]);
 }

@@ -38,6 +38,16 @@ void	 mime_qp_decode(const char *s, size_t len, struct sbuf *out);
  */
 void	 mime_html_to_text(const char *s, size_t len, struct sbuf *out);
 
+/*
+ * Appends the text/plain; format=flowed body s (UTF-8, any line ends) to
+ * out as paragraphs (RFC 3676): one line each ending in '\n', with '\r'
+ * where the sender broke it (a soft line break, the space before it
+ * kept, or dropped with delsp); quoted paragraphs start with their depth
+ * in '>' and a blank; space-stuffing is undone. Fixed lines stay lines.
+ */
+void	 mime_flowed_decode(const char *s, size_t len, int delsp,
+	    struct sbuf *out);
+
 /* One header field: name and raw value (folded, as sent). */
 struct mime_field {
 	const char	*name;

@@ -14,6 +14,13 @@
 
 enum mime_render_flags {
 	MIME_RENDER_ALL_HEADERS = (1 << 0),	/* every header, as sent */
+	/*
+	 * text/plain; format=flowed as paragraphs to rewrap: one line
+	 * each, '\r' marking the sender's soft line breaks, quoted ones
+	 * starting with '>' per level and a blank (RFC 3676). Without
+	 * this flag no '\r' is ever put out.
+	 */
+	MIME_RENDER_FLOWED = (1 << 1),
 };
 
 /*

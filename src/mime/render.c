@@ -338,6 +338,27 @@ render_is_text(const struct render_part *p, const char *want)
 	    strcmp(p->type.value, want) == 0;
 }
 
+/* text/plain; format=flowed, and the caller wants paragraphs. */
+static int
+render_is_flowed(const struct render *r, const struct render_part *p)
+{
+	const struct mime_param	*f;
+
+	if (!(r->flags & MIME_RENDER_FLOWED) ||
+	    strcmp(p->type.value, "text/plain") != 0)
+		return 0;
+	f = mime_params_get(&p->type, "format");
+	return f != NULL && strcasecmp(f->value, "flowed") == 0;
+}
+
+static int
+render_delsp(const struct render_part *p)
+{
+	const struct mime_param	*d = mime_params_get(&p->type, "delsp");
+
+	return d != NULL && strcasecmp(d->value, "yes") == 0;
+}
+
 /* Shows the text part: transfer encoding, charset, HTML, bounds. */
 static void
 render_text(struct render *r, const struct render_part *p)
@@ -370,7 +391,11 @@ render_text(struct render *r, const struct render_part *p)
 		sbuf_setlen(&text, room);
 		r->noted_size = 1;
 	}
-	render_add_text(r, text.buf, text.len);
+	if (render_is_flowed(r, p))
+		mime_flowed_decode(text.buf, text.len, render_delsp(p),
+		    r->out);
+	else
+		render_add_text(r, text.buf, text.len);
 	if (r->out->len > 0 && r->out->buf[r->out->len - 1] != '\n')
 		sbuf_addch(r->out, '\n');
 	sbuf_release(&raw);

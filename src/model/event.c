@@ -11,7 +11,13 @@ summary_clear(struct summary *s)
 {
 	free(s->from);
 	free(s->subject);
-	s->from = s->subject = NULL;
+	free(s->to);
+	free(s->cc);
+	free(s->message_id);
+	free(s->in_reply_to);
+	free(s->references);
+	s->from = s->subject = s->to = s->cc = NULL;
+	s->message_id = s->in_reply_to = s->references = NULL;
 }
 
 void

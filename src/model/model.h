@@ -28,6 +28,12 @@ struct summary {
 	time_t		 date;		/* Date: header, else INTERNALDATE */
 	char		*from;		/* display name, else address */
 	char		*subject;
+	/* The rest may be NULL. */
+	char		*to;		/* "Name <a@b>, ..." */
+	char		*cc;		/* as to */
+	char		*message_id;	/* as sent, "<id@host>" */
+	char		*in_reply_to;	/* as sent */
+	char		*references;	/* unfolded, bounded */
 };
 
 #define FOLDER_COUNT_UNKNOWN	UINT32_MAX

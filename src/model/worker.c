@@ -150,7 +150,7 @@ worker_summaries_cb(struct summary *s, size_t n, uint32_t done,
 	ev->summaries = xreallocarray(NULL, n, sizeof *ev->summaries);
 	memcpy(ev->summaries, s, n * sizeof *s);
 	for (i = 0; i < n; i++)
-		s[i].from = s[i].subject = NULL;	/* taken */
+		memset(&s[i], 0, sizeof s[i]);	/* the strings are taken */
 	ev->nsummaries = n;
 	ev->done = done;
 	ev->total = total;

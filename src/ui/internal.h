@@ -11,11 +11,14 @@
 #include "config/theme.h"
 #include "core/sbuf.h"
 #include "model/model.h"
+#include "model/search.h"
+#include "model/thread.h"
 
 #define UI_FOLDER_PANE_MAX	32	/* columns */
 #define UI_FOLDER_PANE_MIN_COLS	70	/* narrower terminals hide it */
 #define UI_MAX_MESSAGES		2000000	/* summaries kept for one folder */
 #define UI_MAX_PAGER_LINES	1000000
+#define UI_PROMPT_MAX		1024	/* bytes typed at a prompt */
 
 enum ui_view {
 	VIEW_INDEX,
@@ -40,6 +43,8 @@ struct pager_line {
 	size_t	 len;
 	int	 header;	/* part of the header block */
 	int	 quote;		/* quote depth; -1 in the signature */
+	size_t	 pfx_off;	/* a rewrapped paragraph's quote prefix, */
+	size_t	 pfx_len;	/* drawn first; 0 if none */
 };
 
 struct ui {
@@ -67,12 +72,27 @@ struct ui {
 	char			*folder_open;	/* wire name */
 	uint64_t		 folder_serial;
 
-	/* index pane */
+	/* index pane: msgs as they came, rows in display order */
 	struct summary		*msgs;
 	size_t			 nmsgs;
 	size_t			 msgs_alloc;
-	size_t			 msg_cur;
+	unsigned char		*collapsed;	/* per msg: a folded thread */
+	struct thread_row	*idx_rows;
+	size_t			 nrows;
+	size_t			 msg_cur;	/* a row */
 	size_t			 msg_top;
+	enum config_sort	 sort;
+	int			 sort_reverse;
+	int			 meta;		/* Esc was pressed */
+	char			*limit;		/* the query, or NULL */
+	struct search		*limit_search;
+	struct search		*find;		/* last / in the index */
+
+	/* the prompt on the message line */
+	int			 prompt_open;
+	char			*prompt_label;
+	struct sbuf		 prompt_text;
+	void			 (*prompt_done)(struct ui *, const char *);
 	uint32_t		 msgs_total;
 	int			 loading;
 	int			 folder_failed;	/* the open failed */
@@ -88,6 +108,7 @@ struct ui {
 	size_t			 pager_raw_len;
 	int			 pager_all_headers;
 	int			 pager_width;	/* wrapped for this width */
+	char			*pager_find;	/* highlighted text, or NULL */
 
 	/* help */
 	size_t			 help_top;
@@ -114,6 +135,16 @@ void	 ui_draw_index(struct ui *, int top, int height, int x, int width);
 void	 ui_index_add(struct ui *, struct event *);
 void	 ui_index_clear(struct ui *);
 void	 ui_folders_set(struct ui *, struct event *);
+/* Sorts, threads and folds msgs into rows, keeping the cursor's message. */
+void	 ui_index_rebuild(struct ui *);
+/* Limits the index to query; NULL, "" or "all" shows everything. */
+void	 ui_index_limit(struct ui *, const char *query);
+/* Moves to the next row matching the last index search; -1 if none. */
+int	 ui_index_find_next(struct ui *);
+/* Shows the next pager line holding ui->pager_find; -1 if none. */
+int	 ui_pager_find_next(struct ui *);
+/* The summary under the cursor, or NULL. */
+struct summary	*ui_index_current(struct ui *);
 
 /* pager.c */
 void	 ui_pager_show(struct ui *, struct event *);
@@ -122,6 +153,12 @@ void	 ui_draw_pager(struct ui *, int top, int height, int x, int width);
 void	 ui_pager_clear(struct ui *);
 void	 ui_pager_rerender(struct ui *);
 int	 ui_pager_height(struct ui *);
+
+/* prompt.c */
+void	 ui_prompt_start(struct ui *, const char *label,
+	    void (*done)(struct ui *, const char *));
+void	 ui_prompt_key(struct ui *, int key, int is_func);
+void	 ui_draw_prompt(struct ui *, int y);
 
 /* keys.c */
 int	 ui_key_dispatch(struct ui *, int key, int is_func);

@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curses.h>
 
 #include "core/i18n.h"
+#include "core/xmalloc.h"
 #include "ui/internal.h"
 
 enum ui_context {
@@ -21,6 +23,8 @@ struct ui_action {
 	const char	*help;
 	void		 (*run)(struct ui *);
 };
+
+#define UI_KEY_META	0x40000000	/* Esc, then the key */
 
 struct ui_binding {
 	int		 contexts;
@@ -40,7 +44,7 @@ ui_move(struct ui *ui, long delta)
 		n = ui->nfolders;
 	} else {
 		cur = &ui->msg_cur;
-		n = ui->nmsgs;
+		n = ui->nrows;
 	}
 	if (n == 0)
 		return;
@@ -210,6 +214,161 @@ act_help_up(struct ui *ui)
 	ui->dirty = 1;
 }
 
+/* The row of the first message of the cursor's thread. */
+static size_t
+ui_thread_start(struct ui *ui)
+{
+	size_t	 i = ui->msg_cur;
+
+	while (i > 0 && ui->idx_rows[i].depth > 0)
+		i--;
+	return i;
+}
+
+static int
+ui_need_threads(struct ui *ui)
+{
+	if (ui->sort == CONFIG_SORT_THREAD && ui->nrows > 0)
+		return 1;
+	ui_set_message(ui, 0, "%s", _("Threads are shown when sorted by "
+	    "thread (press o until it says so)."));
+	return 0;
+}
+
+static void
+act_collapse_thread(struct ui *ui)
+{
+	size_t	 msg;
+
+	if (!ui_need_threads(ui))
+		return;
+	msg = ui->idx_rows[ui_thread_start(ui)].msg;
+	ui->collapsed[msg] = !ui->collapsed[msg];
+	ui_index_rebuild(ui);
+}
+
+static void
+act_collapse_all(struct ui *ui)
+{
+	size_t	 i;
+	int	 all = 1;
+
+	if (!ui_need_threads(ui))
+		return;
+	for (i = 0; i < ui->nrows; i++) {
+		if (ui->idx_rows[i].depth == 0 && ui->idx_rows[i].size > 1 &&
+		    !ui->collapsed[ui->idx_rows[i].msg])
+			all = 0;
+	}
+	for (i = 0; i < ui->nrows; i++) {
+		if (ui->idx_rows[i].depth == 0)
+			ui->collapsed[ui->idx_rows[i].msg] = !all;
+	}
+	ui_index_rebuild(ui);
+}
+
+static void
+act_sort_next(struct ui *ui)
+{
+	ui->sort = (enum config_sort)((ui->sort + 1) % CONFIG_SORT_COUNT);
+	ui_index_rebuild(ui);
+	ui_set_message(ui, 0, _("Sorted by %s%s."), ui->sort_reverse ?
+	    "reverse-" : "", config_sort_name(ui->sort));
+}
+
+static void
+act_sort_reverse(struct ui *ui)
+{
+	ui->sort_reverse = !ui->sort_reverse;
+	ui_index_rebuild(ui);
+	ui_set_message(ui, 0, _("Sorted by %s%s."), ui->sort_reverse ?
+	    "reverse-" : "", config_sort_name(ui->sort));
+}
+
+static void
+ui_limit_done(struct ui *ui, const char *text)
+{
+	ui_index_limit(ui, text);
+}
+
+static void
+act_limit(struct ui *ui)
+{
+	ui_prompt_start(ui, _("Limit to (a query; empty or all: every "
+	    "message): "), ui_limit_done);
+	if (ui->limit != NULL)
+		sbuf_addstr(&ui->prompt_text, ui->limit);
+}
+
+static void
+act_find_next(struct ui *ui)
+{
+	if (ui->find == NULL)
+		ui_set_message(ui, 0, "%s", _("No search yet: press /."));
+	else if (ui_index_find_next(ui) == -1)
+		ui_set_message(ui, 0, "%s", _("No message matches."));
+}
+
+static void
+ui_find_done(struct ui *ui, const char *text)
+{
+	struct search	*s;
+	struct error	 err = { 0 };
+
+	if (*text == '\0')
+		return;
+	if ((s = search_parse(text, &err)) == NULL) {
+		ui_set_message(ui, 1, "%s", err.msg);
+		return;
+	}
+	search_free(ui->find);
+	ui->find = s;
+	act_find_next(ui);
+}
+
+static void
+act_find(struct ui *ui)
+{
+	ui_prompt_start(ui, _("Search for: "), ui_find_done);
+}
+
+static void
+ui_pager_find_done(struct ui *ui, const char *text)
+{
+	if (*text == '\0')
+		return;
+	free(ui->pager_find);
+	ui->pager_find = xstrdup(text);
+	if (ui_pager_find_next(ui) == -1)
+		ui_set_message(ui, 0, _("Not found below: %s"), text);
+}
+
+static void
+act_pager_find(struct ui *ui)
+{
+	ui_prompt_start(ui, _("Find in the message: "), ui_pager_find_done);
+}
+
+static const struct ui_action
+    a_limit = { "limit", N_("show only messages matching a query"),
+	act_limit },
+    a_find = { "search", N_("go to the next message matching a query"),
+	act_find },
+    a_find_next = { "search-next", N_("repeat the last search"),
+	act_find_next },
+    a_pfind = { "search", N_("go to the next line holding a text"),
+	act_pager_find };
+
+static const struct ui_action
+    a_collapse = { "collapse-thread", N_("fold or unfold this thread"),
+	act_collapse_thread },
+    a_collapse_all = { "collapse-all", N_("fold or unfold all threads"),
+	act_collapse_all },
+    a_sort = { "sort-next", N_("sort by the next key (date, arrival, "
+	"from, subject, size, thread)"), act_sort_next },
+    a_sort_rev = { "sort-reverse", N_("reverse the sort order"),
+	act_sort_reverse };
+
 static const struct ui_action
     a_next = { "next-entry", N_("move to the next entry"), act_next },
     a_prev = { "previous-entry", N_("move to the previous entry"), act_prev },
@@ -263,6 +422,16 @@ static const struct ui_binding ui_bindings[] = {
 	{ LIST, 'c', 0, "c", &a_change },
 	{ LIST, '\t', 0, "<tab>", &a_focus },
 	{ LIST, 'q', 0, "q", &a_quit },
+	{ CONTEXT_INDEX, 'v' | UI_KEY_META, 0, "<esc>v", &a_collapse },
+	{ CONTEXT_INDEX, 'z', 0, "z", &a_collapse },
+	{ CONTEXT_INDEX, 'V' | UI_KEY_META, 0, "<esc>V", &a_collapse_all },
+	{ CONTEXT_INDEX, 'Z', 0, "Z", &a_collapse_all },
+	{ CONTEXT_INDEX, 'l', 0, "l", &a_limit },
+	{ CONTEXT_INDEX, '/', 0, "/", &a_find },
+	{ CONTEXT_INDEX, 'n', 0, "n", &a_find_next },
+	{ CONTEXT_PAGER, '/', 0, "/", &a_pfind },
+	{ CONTEXT_INDEX, 'o', 0, "o", &a_sort },
+	{ CONTEXT_INDEX, 'O', 0, "O", &a_sort_rev },
 	{ ALL, '\f', 0, "^L", &a_redraw },
 	{ ALL, '?', 0, "?", &a_help },
 	{ CONTEXT_PAGER, 'j', 0, "j", &a_ldown },
@@ -303,12 +472,35 @@ ui_context(const struct ui *ui, enum ui_view view)
 	return ui->focus == FOCUS_FOLDERS ? CONTEXT_FOLDERS : CONTEXT_INDEX;
 }
 
+static const struct ui_binding *
+ui_key_find(int ctx, int key, int is_func)
+{
+	size_t	 i;
+
+	for (i = 0; i < UI_NBINDINGS; i++) {
+		if ((ui_bindings[i].contexts & ctx) &&
+		    ui_bindings[i].key == key &&
+		    ui_bindings[i].is_func == is_func)
+			return &ui_bindings[i];
+	}
+	return NULL;
+}
+
 int
 ui_key_dispatch(struct ui *ui, int key, int is_func)
 {
 	int	 ctx = ui_context(ui, ui->view);
 	size_t	 i;
 
+	/* Esc alone, where it means nothing itself, prefixes the next key. */
+	if (!is_func && key == 033 && !ui->meta &&
+	    ui_key_find(ctx, key, 0) == NULL) {
+		ui->meta = 1;
+		return 0;
+	}
+	if (ui->meta && !is_func)
+		key |= UI_KEY_META;
+	ui->meta = 0;
 	for (i = 0; i < UI_NBINDINGS; i++) {
 		if ((ui_bindings[i].contexts & ctx) &&
 		    ui_bindings[i].key == key &&

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curses.h>
 
@@ -14,6 +15,7 @@
 #include "ui/internal.h"
 
 #define UI_TAB_WIDTH	8
+#define UI_FLOWED	'\r'	/* starts a paragraph to rewrap */
 
 void
 ui_pager_clear(struct ui *ui)
@@ -29,6 +31,35 @@ ui_pager_clear(struct ui *ui)
 	ui->pager_width = 0;
 }
 
+/*
+ * Sanitizes rendered text line by line. A line holding '\r' is a
+ * paragraph whose soft line breaks mime marked: it is joined and starts
+ * with UI_FLOWED, which sanitized text can never hold.
+ */
+static void
+ui_pager_sanitize(struct sbuf *out, const char *s, size_t len)
+{
+	const char	*end = s + len, *nl, *p, *cr;
+
+	while (s < end) {
+		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			nl = end;
+		if (memchr(s, '\r', (size_t)(nl - s)) != NULL)
+			sbuf_addch(out, UI_FLOWED);
+		for (p = s; p < nl; p = cr + 1) {
+			if ((cr = memchr(p, '\r', (size_t)(nl - p))) == NULL)
+				cr = nl;
+			sanitize_append(out, p, (size_t)(cr - p),
+			    SANITIZE_KEEP_TAB);
+			if (cr == nl)
+				break;
+		}
+		if (nl < end)
+			sbuf_addch(out, '\n');
+		s = nl + 1;
+	}
+}
+
 /* Renders the raw message into safe text with tabs expanded. */
 static void
 ui_pager_render(struct ui *ui)
@@ -39,15 +70,15 @@ ui_pager_render(struct ui *ui)
 	int		 col = 0, flags;
 
 	sbuf_init(&rendered);
-	flags = ui->pager_all_headers ? MIME_RENDER_ALL_HEADERS : 0;
+	flags = MIME_RENDER_FLOWED |
+	    (ui->pager_all_headers ? MIME_RENDER_ALL_HEADERS : 0);
 	if (mime_render(ui->pager_raw, ui->pager_raw_len, flags, &rendered,
 	    &err) == -1) {
 		ui_set_message(ui, 1, "%s", err.msg);
 		sbuf_addstr(&rendered, err.msg);
 	}
 	sbuf_init(&safe);
-	sanitize_append(&safe, rendered.buf, rendered.len,
-	    SANITIZE_KEEP_NEWLINE | SANITIZE_KEEP_TAB);
+	ui_pager_sanitize(&safe, rendered.buf, rendered.len);
 	sbuf_release(&rendered);
 	sbuf_release(&ui->pager_text);
 	sbuf_init(&ui->pager_text);
@@ -60,20 +91,23 @@ ui_pager_render(struct ui *ui)
 		}
 		sbuf_addch(&ui->pager_text, safe.buf[i]);
 		/* Columns only matter for tabs; count bytes of ASCII. */
-		col = safe.buf[i] == '\n' ? 0 : col + 1;
+		if (safe.buf[i] != UI_FLOWED)
+			col = safe.buf[i] == '\n' ? 0 : col + 1;
 	}
 	sbuf_release(&safe);
 	ui->pager_width = 0;
 }
 
-static void
+static struct pager_line *
 ui_pager_add_line(struct ui *ui, size_t *alloc, size_t off, size_t len,
     int header, int quote)
 {
 	struct pager_line	*l;
 
+	static struct pager_line	 spare;
+
 	if (ui->npager_lines == UI_MAX_PAGER_LINES)
-		return;
+		return &spare;
 	if (ui->npager_lines == *alloc) {
 		*alloc = *alloc == 0 ? 256 : *alloc * 2;
 		ui->pager_lines = xreallocarray(ui->pager_lines, *alloc,
@@ -84,6 +118,59 @@ ui_pager_add_line(struct ui *ui, size_t *alloc, size_t off, size_t len,
 	l->len = len;
 	l->header = header;
 	l->quote = quote;
+	l->pfx_off = l->pfx_len = 0;
+	return l;
+}
+
+/*
+ * Wraps a paragraph at word boundaries: its quote prefix (">> ") starts
+ * every display line, the words fill width columns.
+ */
+static void
+ui_pager_wrap_paragraph(struct ui *ui, size_t *alloc, size_t off,
+    size_t len, int quote, int width)
+{
+	const char		*t = ui->pager_text.buf;
+	struct pager_line	*l;
+	size_t			 pfx = 0, pos, fit, k, next;
+	int			 w;
+
+	while (pfx < len && t[off + pfx] == '>')
+		pfx++;
+	if (pfx > 0 && pfx < len && t[off + pfx] == ' ')
+		pfx++;
+	w = width - ui_text_width(t + off, pfx);
+	if (w < 8) {
+		w = width;	/* too narrow to repeat the prefix */
+		pfx = 0;
+	}
+	pos = pfx;
+	do {
+		fit = ui_text_fit(t + off + pos, len - pos, w);
+		if (fit == 0 && len > pos)
+			fit = 1;
+		next = pos + fit;
+		if (next < len) {
+			if (t[off + next] == ' ')
+				next++;		/* the blank ends the line */
+			else {
+				k = next;
+				while (k > pos && t[off + k - 1] != ' ')
+					k--;
+				if (k > pos)
+					fit = (next = k) - pos;
+			}
+		}
+		l = ui_pager_add_line(ui, alloc, off + pos, fit, 0, quote);
+		if (pos > pfx) {
+			l->pfx_off = off;
+			l->pfx_len = pfx;
+		} else {
+			l->off = off;
+			l->len = pos + fit;
+		}
+		pos = next;
+	} while (pos < len);
 }
 
 /* Splits the text into display lines wrapped at width columns. */
@@ -92,7 +179,7 @@ ui_pager_layout(struct ui *ui, int width)
 {
 	const char	*text = ui->pager_text.buf;
 	size_t		 off = 0, end, len, fit, alloc = 0, i;
-	int		 header = 1, quote, sig = 0;
+	int		 header = 1, quote, sig = 0, flowed;
 
 	if (width < 1)
 		width = 1;
@@ -100,6 +187,8 @@ ui_pager_layout(struct ui *ui, int width)
 	ui->pager_lines = NULL;
 	ui->npager_lines = 0;
 	while (off < ui->pager_text.len) {
+		flowed = text[off] == UI_FLOWED;
+		off += flowed;
 		end = off;
 		while (end < ui->pager_text.len && text[end] != '\n')
 			end++;
@@ -115,6 +204,12 @@ ui_pager_layout(struct ui *ui, int width)
 			quote += text[i] == '>';
 		if (sig)
 			quote = -1;
+		if (flowed && !header) {
+			ui_pager_wrap_paragraph(ui, &alloc, off, len, quote,
+			    width);
+			off = end + 1;
+			continue;
+		}
 		do {
 			fit = ui_text_fit(text + off, len, width);
 			if (fit == 0 && len > 0)
@@ -154,6 +249,60 @@ ui_pager_rerender(struct ui *ui)
 	ui->dirty = 1;
 }
 
+/* The next match of needle (ASCII case folded) in s[0..len), or NULL. */
+static const char *
+ui_pager_match(const char *s, size_t len, const char *needle)
+{
+	size_t	 n = strlen(needle), i;
+
+	for (i = 0; n > 0 && i + n <= len; i++) {
+		if (strncasecmp(s + i, needle, n) == 0)
+			return s + i;
+	}
+	return NULL;
+}
+
+int
+ui_pager_find_next(struct ui *ui)
+{
+	struct pager_line	*l;
+	size_t			 i;
+
+	if (ui->pager_find == NULL || ui->pager_width == 0)
+		return -1;
+	for (i = ui->pager_top + 1; i < ui->npager_lines; i++) {
+		l = &ui->pager_lines[i];
+		if (ui_pager_match(ui->pager_text.buf + l->off, l->len,
+		    ui->pager_find) != NULL) {
+			ui->pager_top = i;
+			ui->dirty = 1;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Draws the matches of the pager search on a line over its text. */
+static void
+ui_pager_highlight(struct ui *ui, int y, int x, int width,
+    const struct pager_line *l)
+{
+	const char	*s = ui->pager_text.buf + l->off, *m, *end = s + l->len;
+	size_t		 n;
+	int		 col;
+
+	if (ui->pager_find == NULL || (n = strlen(ui->pager_find)) == 0)
+		return;
+	for (m = s; (m = ui_pager_match(m, (size_t)(end - m),
+	    ui->pager_find)) != NULL; m += n) {
+		col = ui_text_width(s, (size_t)(m - s));
+		if (col >= width)
+			break;
+		ui_draw_text(y, x + col, width - col, m, n,
+		    ui_style(ui, THEME_CURSOR));
+	}
+}
+
 void
 ui_draw_pager(struct ui *ui, int top, int height, int x, int width)
 {
@@ -163,7 +312,7 @@ ui_draw_pager(struct ui *ui, int top, int height, int x, int width)
 	struct pager_line	*l;
 	struct ui_style		 st;
 	size_t			 i;
-	int			 y;
+	int			 y, pw;
 
 	if (ui->pager_width != width)
 		ui_pager_layout(ui, width);
@@ -186,8 +335,13 @@ ui_draw_pager(struct ui *ui, int top, int height, int x, int width)
 			st = ui_style(ui, quotes[(l->quote - 1) % 3]);
 		else
 			st = ui_style(ui, THEME_NORMAL);
-		ui_draw_text(top + y, x, width, ui->pager_text.buf + l->off,
-		    l->len, st);
+		pw = 0;
+		if (l->pfx_len > 0)
+			pw = ui_draw_text(top + y, x, width,
+			    ui->pager_text.buf + l->pfx_off, l->pfx_len, st);
+		ui_draw_text(top + y, x + pw, width - pw,
+		    ui->pager_text.buf + l->off, l->len, st);
+		ui_pager_highlight(ui, top + y, x + pw, width - pw, l);
 	}
 }
 

@@ -104,8 +104,12 @@ ui_index_clear(struct ui *ui)
 	for (i = 0; i < ui->nmsgs; i++)
 		summary_clear(&ui->msgs[i]);
 	free(ui->msgs);
+	free(ui->collapsed);
+	free(ui->idx_rows);
 	ui->msgs = NULL;
-	ui->nmsgs = ui->msgs_alloc = 0;
+	ui->collapsed = NULL;
+	ui->idx_rows = NULL;
+	ui->nmsgs = ui->msgs_alloc = ui->nrows = 0;
 	ui->msg_cur = ui->msg_top = 0;
 	ui->msgs_total = 0;
 	ui->dirty = 1;
@@ -123,15 +127,124 @@ ui_index_add(struct ui *ui, struct event *ev)
 		ui->msgs_alloc = (ui->nmsgs + n) * 2;
 		ui->msgs = xreallocarray(ui->msgs, ui->msgs_alloc,
 		    sizeof *ui->msgs);
+		ui->collapsed = xreallocarray(ui->collapsed, ui->msgs_alloc,
+		    sizeof *ui->collapsed);
 	}
 	memcpy(ui->msgs + ui->nmsgs, ev->summaries, n * sizeof *ui->msgs);
+	memset(ui->collapsed + ui->nmsgs, 0, n);
 	for (i = n; i < ev->nsummaries; i++)
 		summary_clear(&ev->summaries[i]);
 	ui->nmsgs += n;
 	free(ev->summaries);	/* the strings now belong to ui->msgs */
 	ev->summaries = NULL;
 	ev->nsummaries = 0;
+	ui_index_rebuild(ui);
+}
+
+struct summary *
+ui_index_current(struct ui *ui)
+{
+	if (ui->msg_cur >= ui->nrows)
+		return NULL;
+	return &ui->msgs[ui->idx_rows[ui->msg_cur].msg];
+}
+
+/* Sorts the messages that pass the limit into ui->idx_rows; the count. */
+static size_t
+ui_index_sort(struct ui *ui)
+{
+	struct summary	*sub;
+	size_t		*map, i, n = 0, one = ui->nmsgs > 0 ? ui->nmsgs : 1;
+
+	if (ui->limit_search == NULL) {
+		sort_rows(ui->msgs, ui->nmsgs, ui->sort, ui->sort_reverse,
+		    ui->idx_rows);
+		return ui->nmsgs;
+	}
+	/* Shallow copies: threads are made of the matches only. */
+	sub = xreallocarray(NULL, one, sizeof *sub);
+	map = xreallocarray(NULL, one, sizeof *map);
+	for (i = 0; i < ui->nmsgs; i++) {
+		if (search_match(ui->limit_search, &ui->msgs[i])) {
+			sub[n] = ui->msgs[i];
+			map[n++] = i;
+		}
+	}
+	sort_rows(sub, n, ui->sort, ui->sort_reverse, ui->idx_rows);
+	for (i = 0; i < n; i++)
+		ui->idx_rows[i].msg = map[ui->idx_rows[i].msg];
+	free(sub);
+	free(map);
+	return n;
+}
+
+void
+ui_index_rebuild(struct ui *ui)
+{
+	struct summary	*cur = ui_index_current(ui);
+	uint32_t	 uid = cur != NULL ? cur->uid : 0;
+	size_t		 i, n = 0, newcur = 0, total;
+	int		 folded = 0;
+
+	ui->idx_rows = xreallocarray(ui->idx_rows, ui->nmsgs > 0 ? ui->nmsgs :
+	    1, sizeof *ui->idx_rows);
+	total = ui_index_sort(ui);
+	/* Fold in place; a hidden cursor moves to its thread's first row. */
+	for (i = 0; i < total; i++) {
+		if (ui->idx_rows[i].depth == 0)
+			folded = ui->sort == CONFIG_SORT_THREAD &&
+			    ui->collapsed[ui->idx_rows[i].msg];
+		if (ui->idx_rows[i].depth == 0 || !folded)
+			ui->idx_rows[n++] = ui->idx_rows[i];
+		if (uid != 0 && ui->msgs[ui->idx_rows[i].msg].uid == uid)
+			newcur = n - 1;
+	}
+	ui->nrows = n;
+	ui->msg_cur = newcur;
 	ui->dirty = 1;
+}
+
+void
+ui_index_limit(struct ui *ui, const char *query)
+{
+	struct search	*s = NULL;
+	struct error	 err = { 0 };
+
+	query += strspn(query, " \t");
+	if (*query != '\0' && strcmp(query, "all") != 0 &&
+	    (s = search_parse(query, &err)) == NULL) {
+		ui_set_message(ui, 1, "%s", err.msg);
+		return;
+	}
+	search_free(ui->limit_search);
+	free(ui->limit);
+	ui->limit_search = s;
+	ui->limit = s != NULL ? xstrdup(query) : NULL;
+	ui_index_rebuild(ui);
+	if (s != NULL && ui->nrows == 0)
+		ui_set_message(ui, 0, "%s", _("No message matches the limit "
+		    "(l all shows everything)."));
+}
+
+int
+ui_index_find_next(struct ui *ui)
+{
+	size_t	 i, row;
+
+	if (ui->find == NULL || ui->nrows == 0)
+		return -1;
+	for (i = 1; i <= ui->nrows; i++) {
+		row = (ui->msg_cur + i) % ui->nrows;
+		if (!search_match(ui->find, &ui->msgs[ui->idx_rows[row].msg]))
+			continue;
+		if (row <= ui->msg_cur)
+			ui_set_message(ui, 0, "%s",
+			    _("Search wrapped to the top."));
+		ui->msg_cur = row;
+		ui->dirty = 1;
+		return 0;
+	}
+	return -1;
 }
 
 /* "13:45" today, "Nov 24" this year, "2023-05-01" before. */
@@ -177,17 +290,48 @@ ui_format_flags(uint32_t flags, char *buf)
 	buf[3] = '\0';
 }
 
+/* The thread tree in front of a reply: "│ ├─>", or ASCII. */
 static void
-ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t i)
+ui_format_tree(const struct ui *ui, const struct thread_row *r, char *buf,
+    size_t size)
 {
+	unsigned	 k, shown = r->depth > 8 ? 8 : r->depth;
+	size_t		 len = 0;
+	const char	*piece;
+
+	buf[0] = '\0';
+	if (ui->sort != CONFIG_SORT_THREAD)
+		return;
+	if (r->depth == 0) {
+		if (ui->collapsed[r->msg] && r->size > 1)
+			snprintf(buf, size, "(+%zu) ", r->size - 1);
+		return;
+	}
+	for (k = 1; k < shown; k++) {
+		piece = (r->more & (1U << (k - 1))) ?
+		    (ui->utf8 ? "\u2502 " : "| ") : "  ";
+		len += snprintf(buf + len, size - len, "%s", piece);
+	}
+	piece = r->last ? (ui->utf8 ? "\u2514\u2500>" : "`->") :
+	    (ui->utf8 ? "\u251c\u2500>" : "|->");
+	snprintf(buf + len, size - len, "%s", piece);
+}
+
+static void
+ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t row)
+{
+	struct thread_row *r = &ui->idx_rows[row];
+	size_t		 i = r->msg;
 	struct summary	*m = &ui->msgs[i];
+	char		 tree[128];
+	int		 treew;
 	char		 flags[4], date[32], size[16];
 	const char	*from = m->from != NULL ? m->from : "";
 	const char	*subj = m->subject != NULL ? m->subject : "";
 	struct ui_style	 st;
 	int		 col = x, fromw, sizew, subjw;
 
-	if (i == ui->msg_cur && ui->focus == FOCUS_INDEX)
+	if (row == ui->msg_cur && ui->focus == FOCUS_INDEX)
 		st = ui_style(ui, THEME_CURSOR);
 	else if (m->flags & SUMMARY_DELETED)
 		st = ui_style(ui, THEME_INDEX_DELETED);
@@ -211,6 +355,14 @@ ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t i)
 	ui_draw_text(y, col, 1, " ", 1, st);
 	col += 1;
 	subjw = x + width - col - sizew - 1;
+	ui_format_tree(ui, r, tree, sizeof tree);
+	if (tree[0] != '\0' && subjw > 0) {
+		treew = ui_draw_text(y, col, subjw, tree, strlen(tree),
+		    row == ui->msg_cur && ui->focus == FOCUS_INDEX ? st :
+		    ui_style(ui, THEME_TREE));
+		col += treew;
+		subjw -= treew;
+	}
 	ui_draw_text(y, col, subjw, subj, strlen(subj), st);
 	col += subjw > 0 ? subjw : 0;
 	ui_draw_fill(y, col, x + width - col, st);
@@ -224,18 +376,18 @@ ui_draw_index(struct ui *ui, int top, int height, int x, int width)
 	size_t	 i;
 	int	 y;
 
-	if (ui->msg_cur >= ui->nmsgs && ui->nmsgs > 0)
-		ui->msg_cur = ui->nmsgs - 1;
+	if (ui->msg_cur >= ui->nrows && ui->nrows > 0)
+		ui->msg_cur = ui->nrows - 1;
 	ui_scroll_to(ui->msg_cur, &ui->msg_top, height);
 	for (y = 0; y < height; y++) {
 		i = ui->msg_top + (size_t)y;
-		if (i < ui->nmsgs)
+		if (i < ui->nrows)
 			ui_draw_index_row(ui, top + y, x, width, i);
 		else
 			ui_draw_fill(top + y, x, width,
 			    ui_style(ui, THEME_NORMAL));
 	}
-	if (ui->nmsgs == 0 && height > 2) {
+	if (ui->nrows == 0 && height > 2) {
 		const char	*msg = ui->folder_open == NULL ?
 		    _("No folder open.") : ui->loading ? _("Loading...") :
 		    ui->folder_failed ? _("The folder could not be opened "

@@ -128,11 +128,12 @@ ui_open_inbox(struct ui *ui)
 void
 ui_open_message(struct ui *ui)
 {
-	if (ui->msg_cur >= ui->nmsgs)
+	struct summary	*m = ui_index_current(ui);
+
+	if (m == NULL)
 		return;
 	ui->pager_serial = ++ui->serial;
-	worker_fetch_body(ui->worker, ui->msgs[ui->msg_cur].uid,
-	    ui->pager_serial);
+	worker_fetch_body(ui->worker, m->uid, ui->pager_serial);
 	ui_set_status(ui, _("Fetching the message..."));
 }
 
@@ -265,10 +266,17 @@ ui_draw_bars(struct ui *ui)
 		sbuf_addf(&b, _("  %zu of %u"), ui->nmsgs, ui->msgs_total);
 	if (ui->status != NULL)
 		sbuf_addf(&b, "  %s", ui->status);
+	sbuf_addf(&b, _("  sort:%s%s"), ui->sort_reverse ? "reverse-" : "",
+	    config_sort_name(ui->sort));
+	if (ui->limit != NULL)
+		sbuf_addf(&b, _("  limit:%s (%zu shown)"), ui->limit,
+		    ui->nrows);
 	mrows = ui_message_rows(ui);
 	ui_draw_text(ui->rows - 1 - mrows, 0, ui->cols, b.buf, b.len, bar);
 	sbuf_release(&b);
 	ui_draw_message(ui, ui->rows - mrows, mrows);
+	if (ui->prompt_open)
+		ui_draw_prompt(ui, ui->rows - 1);	/* over the last row */
 }
 
 static void
@@ -311,6 +319,10 @@ ui_handle_keys(struct ui *ui)
 		if (rc == KEY_CODE_YES && wch == KEY_RESIZE) {
 			ui->pager_width = 0;	/* wrap again */
 			ui->dirty = 1;
+			continue;
+		}
+		if (ui->prompt_open) {
+			ui_prompt_key(ui, (int)wch, rc == KEY_CODE_YES);
 			continue;
 		}
 		if (ui->message != NULL) {
@@ -370,6 +382,12 @@ ui_free(struct ui *ui)
 	free(ui->folder_open);
 	free(ui->status);
 	free(ui->message);
+	free(ui->limit);
+	search_free(ui->limit_search);
+	search_free(ui->find);
+	free(ui->pager_find);
+	free(ui->prompt_label);
+	sbuf_release(&ui->prompt_text);
 }
 
 int
@@ -379,6 +397,8 @@ ui_run(const struct config *config, struct error *err)
 
 	memset(&ui, 0, sizeof ui);
 	ui.config = config;
+	ui.sort = config->sort;
+	ui.sort_reverse = config->sort_reverse;
 	if ((ui.account = config_find_account(config, NULL)) == NULL)
 		return error_set(err, ERROR_INPUT,
 		    _("'%s' defines no account; see postern.conf(5)"),
@@ -395,6 +415,7 @@ ui_run(const struct config *config, struct error *err)
 	worker_list_folders(ui.worker, ++ui.serial);
 	ui_open_inbox(&ui);
 	sbuf_init(&ui.pager_text);
+	sbuf_init(&ui.prompt_text);
 
 	initscr();
 	cbreak();

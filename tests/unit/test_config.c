@@ -349,6 +349,43 @@ test_theme_load_shipped_themes(void **state)
 	assert_non_null(strstr(err.msg, "no theme called 'no-such-theme'"));
 }
 
+static void
+test_config_parse_sort_names(void **state)
+{
+	struct config	*c;
+	struct error	 err = { 0 };
+	enum config_sort sort = CONFIG_SORT_SIZE;
+	int		 rev = 7;
+	static const char bad[] = "[ui]\nsort = sideways\n";
+
+	(void)state;
+	assert_int_equal(config_parse_sort("thread", &sort, &rev, &err), 0);
+	assert_int_equal(sort, CONFIG_SORT_THREAD);
+	assert_int_equal(rev, 0);
+	assert_int_equal(config_parse_sort("reverse-from", &sort, &rev, &err),
+	    0);
+	assert_int_equal(sort, CONFIG_SORT_FROM);
+	assert_int_equal(rev, 1);
+	assert_int_equal(config_parse_sort("reverse-", &sort, &rev, &err), -1);
+	assert_int_equal(config_parse_sort("Date", &sort, &rev, &err), -1);
+	assert_int_equal(sort, CONFIG_SORT_FROM);	/* untouched */
+	assert_string_equal(config_sort_name(CONFIG_SORT_ARRIVAL), "arrival");
+
+	/* Default: newest first. */
+	c = config_parse("x", "[ui]\n", 5, &err);
+	assert_non_null(c);
+	assert_int_equal(c->sort, CONFIG_SORT_DATE);
+	assert_int_equal(c->sort_reverse, 1);
+	config_free(c);
+	c = config_parse("x", "[ui]\nsort = subject\n", 20, &err);
+	assert_non_null(c);
+	assert_int_equal(c->sort, CONFIG_SORT_SUBJECT);
+	assert_int_equal(c->sort_reverse, 0);
+	config_free(c);
+	assert_null(config_parse("x", bad, sizeof bad - 1, &err));
+	assert_non_null(strstr(err.msg, "x:2: bad sort order 'sideways'"));
+}
+
 int
 main(void)
 {
@@ -357,6 +394,7 @@ main(void)
 		cmocka_unit_test(test_config_parse_errors_name_file_and_line),
 		cmocka_unit_test(test_config_parse_rejects_nul),
 		cmocka_unit_test(test_config_parse_port_bounds),
+		cmocka_unit_test(test_config_parse_sort_names),
 		cmocka_unit_test(test_config_load_missing_file),
 		cmocka_unit_test(test_config_default_path_xdg),
 		cmocka_unit_test(test_config_parse_pop3_policy),

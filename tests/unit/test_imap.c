@@ -331,6 +331,35 @@ test_imapc_flags_from_content_type_kinds(void **state)
 	    "Content-Type: multipart/mixed", 20), 0);
 }
 
+static void
+test_imapc_references_from_header_folded(void **state)
+{
+	char	*r;
+	char	*big;
+	size_t	 i;
+
+	(void)state;
+	r = imapc_references_from_header("Content-Type: text/plain\r\n"
+	    "References: <a@x>\r\n <b@x>\r\n\t<c@x>\r\nX-Other: 1\r\n\r\n",
+	    64);
+	assert_non_null(r);
+	assert_string_equal(r, " <a@x> <b@x> <c@x>");
+	free(r);
+	assert_null(imapc_references_from_header("Content-Type: a/b\r\n\r\n",
+	    22));
+	assert_null(imapc_references_from_header(NULL, 0));
+	/* Bounded. */
+	big = malloc(100001);
+	memcpy(big, "References:", 11);
+	for (i = 11; i < 100000; i++)
+		big[i] = i % 10 == 0 ? ' ' : 'x';
+	big[100000] = '\0';
+	r = imapc_references_from_header(big, 100000);
+	assert_true(strlen(r) <= IMAP_MAX_REFS);
+	free(r);
+	free(big);
+}
+
 /* An address on the stack, in an envelope on the stack. */
 struct test_env {
 	struct mailimap_address		 addr;
@@ -366,8 +395,7 @@ test_imapc_summary_from_envelope_decoded(void **state)
 	assert_string_equal(s.subject, "\xc3\x9c" "berblick zum Quartal");
 	assert_string_equal(s.from, "J\xc3\xb6rg M\xc3\xbcller");
 	assert_int_equal((long long)s.date, 1748952309);
-	free(s.subject);
-	free(s.from);
+	summary_clear(&s);
 	clist_free(t.from.frm_list);
 }
 
@@ -388,8 +416,7 @@ test_imapc_summary_from_envelope_address_only(void **state)
 	t.addr.ad_personal_name = "  ";
 	imapc_summary_from_envelope(&t.env, &s);
 	assert_string_equal(s.from, "bob@example.org");
-	free(s.subject);
-	free(s.from);
+	summary_clear(&s);
 	clist_free(t.from.frm_list);
 }
 
@@ -414,8 +441,7 @@ test_imapc_summary_from_envelope_missing(void **state)
 	/* This call frees the old strings. */
 	imapc_summary_from_envelope(&env, &s);
 	assert_string_equal(s.from, "");
-	free(s.subject);
-	free(s.from);
+	summary_clear(&s);
 	clist_free(from.frm_list);
 }
 
@@ -440,8 +466,7 @@ test_imapc_summary_from_envelope_long_subject(void **state)
 	assert_true(strlen(s.subject) >= IMAP_MAX_FIELD - 1);
 	assert_int_equal(strlen(s.subject) % 2, 0);
 	assert_memory_equal(s.subject, raw, strlen(s.subject));
-	free(s.subject);
-	free(s.from);
+	summary_clear(&s);
 	free(raw);
 }
 
@@ -461,12 +486,15 @@ struct test_att {
 static void
 test_att_init(struct test_att *t, int with_uid)
 {
-	static char	 ct[] = "Content-Type: multipart/mixed; b=x\r\n\r\n";
+	static char	 ct[] = "Content-Type: multipart/mixed; b=x\r\n"
+	    "References: <r1@x>\r\n <r2@x>\r\n\r\n";
 	size_t		 i;
 
 	memset(t, 0, sizeof *t);
 	test_env_init(&t->env, NULL, "ann", "example.org");
 	t->env.env.env_subject = "Hello";
+	t->env.env.env_message_id = "<m@x>";
+	t->env.env.env_in_reply_to = "<r2@x>";
 	t->st[0].att_type = MAILIMAP_MSG_ATT_ENVELOPE;
 	t->st[0].att_data.att_env = &t->env.env;
 	t->st[1].att_type = MAILIMAP_MSG_ATT_RFC822_SIZE;
@@ -519,6 +547,9 @@ test_imapc_summary_from_att_full(void **state)
 	assert_int_equal(s.flags, SUMMARY_SEEN | SUMMARY_ATTACHMENT);
 	assert_string_equal(s.subject, "Hello");
 	assert_string_equal(s.from, "ann@example.org");
+	assert_string_equal(s.message_id, "<m@x>");
+	assert_string_equal(s.in_reply_to, "<r2@x>");
+	assert_string_equal(s.references, " <r1@x> <r2@x>");
 	/* No Date in the envelope: INTERNALDATE. */
 	assert_int_equal((long long)s.date, 1748952309);
 	imapc_summaries_release(&s, 1);
@@ -568,6 +599,7 @@ main(void)
 		cmocka_unit_test(test_imapc_time_from_imap_zone),
 		cmocka_unit_test(test_imapc_flags_from_fetch_map),
 		cmocka_unit_test(test_imapc_flags_from_content_type_kinds),
+		cmocka_unit_test(test_imapc_references_from_header_folded),
 		cmocka_unit_test(test_imapc_summary_from_envelope_decoded),
 		cmocka_unit_test(test_imapc_summary_from_envelope_address_only),
 		cmocka_unit_test(test_imapc_summary_from_envelope_missing),

@@ -1238,6 +1238,51 @@ test_mime_render_appends(void **state)
 	sbuf_release(&out);
 }
 
+/* Renders msg with flags; the body after the header block. */
+static void
+check_flowed(const char *msg, int flags, const char *want)
+{
+	struct sbuf	 out;
+	struct error	 err = { 0 };
+	const char	*body;
+
+	sbuf_init(&out);
+	assert_int_equal(mime_render(msg, strlen(msg), flags, &out, &err), 0);
+	body = strstr(out.buf, "\n\n");
+	assert_non_null(body);
+	assert_string_equal(body + 2, want);
+	sbuf_release(&out);
+}
+
+static void
+test_mime_render_flowed_paragraphs(void **state)
+{
+	static const char hdr[] = "Subject: f\r\nContent-Type: text/plain;"
+	    " format=flowed";
+	char	 msg[1024];
+
+	(void)state;
+	snprintf(msg, sizeof msg, "%s\r\n\r\nOne two \r\nthree four\r\n"
+	    "\r\n> quoted \r\n> more\r\n>> deep \r\n"
+	    "after a depth change\r\n -- \r\n-- \r\nsig\r\n", hdr);
+	check_flowed(msg, MIME_RENDER_FLOWED,
+	    "One two \rthree four\n\n"
+	    "> quoted \rmore\n"
+	    ">> deep \n"
+	    "after a depth change\n"
+	    "-- \n-- \nsig\n");
+	/* Without the flag: the lines as sent, no CR. */
+	check_flowed(msg, 0, "One two \nthree four\n\n> quoted \n> more\n"
+	    ">> deep \nafter a depth change\n -- \n-- \nsig\n");
+	/* DelSp=yes drops the space of a soft break. */
+	snprintf(msg, sizeof msg, "%s; delsp=yes\r\n\r\nSuper \r\n"
+	    "califragilistic\r\n", hdr);
+	check_flowed(msg, MIME_RENDER_FLOWED, "Super\rcalifragilistic\n");
+	/* Not flowed: untouched. */
+	check_flowed("Subject: f\r\n\r\nOne two \r\nthree\r\n",
+	    MIME_RENDER_FLOWED, "One two \nthree\n");
+}
+
 static int
 has_suffix(const char *s, const char *suffix)
 {
@@ -1390,6 +1435,7 @@ main(void)
 		cmocka_unit_test(test_mime_render_no_blank_line),
 		cmocka_unit_test(test_mime_render_multipart_without_parts),
 		cmocka_unit_test(test_mime_render_appends),
+		cmocka_unit_test(test_mime_render_flowed_paragraphs),
 		cmocka_unit_test(test_mime_render_data_files),
 	};
 

@@ -1,0 +1,187 @@
+/* tests/unit/test_search.c: the query language of limit and search. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "unit.h"
+
+#include "core/error.h"
+#include "model/model.h"
+#include "model/search.h"
+
+static struct summary	 msgs[4];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	memset(msgs, 0, sizeof msgs);
+	msgs[0].from = "Alice Example";
+	msgs[0].subject = "Budget 2024";
+	msgs[0].to = "Bob <bob@example.test>";
+	msgs[0].flags = 0;				/* unread */
+	msgs[0].date = 1709294400;			/* 2024-03-01 12:00 */
+	msgs[0].size = 2 * 1024 * 1024;
+	msgs[1].from = "bob@example.test";
+	msgs[1].subject = "Re: budget plan";
+	msgs[1].cc = "Alice <alice@example.test>";
+	msgs[1].flags = SUMMARY_SEEN | SUMMARY_FLAGGED;
+	msgs[1].date = 1719835200;			/* 2024-07-01 12:00 */
+	msgs[1].size = 500;
+	msgs[2].from = "Carl";
+	msgs[2].subject = "Lunch";
+	msgs[2].flags = SUMMARY_SEEN | SUMMARY_ANSWERED | SUMMARY_ATTACHMENT;
+	msgs[2].date = 1704067200;			/* 2024-01-01 00:00 */
+	msgs[2].size = 1024;
+	msgs[3].from = NULL;
+	msgs[3].subject = NULL;
+	msgs[3].flags = SUMMARY_SEEN;
+	msgs[3].date = 1700000000;			/* 2023-11 */
+	msgs[3].size = 0;
+	return 0;
+}
+
+/* The matching messages as a bit mask: bit i for msgs[i]. */
+static int
+matches(const char *query)
+{
+	struct search	*s;
+	struct error	 err = { 0 };
+	int		 i, mask = 0;
+
+	s = search_parse(query, &err);
+	if (s == NULL)
+		fail_msg("'%s': %s", query, err.msg);
+	for (i = 0; i < 4; i++)
+		if (search_match(s, &msgs[i]))
+			mask |= 1 << i;
+	search_free(s);
+	return mask;
+}
+
+static const char *
+bad(const char *query)
+{
+	static struct error	 err;
+	struct search		*s;
+
+	memset(&err, 0, sizeof err);
+	s = search_parse(query, &err);
+	assert_null(s);
+	assert_int_equal(err.kind, ERROR_INPUT);
+	return err.msg;
+}
+
+static void
+test_search_parse_fields(void **state)
+{
+	(void)state;
+	assert_int_equal(matches("from:alice"), 1);
+	assert_int_equal(matches("FROM:ALICE"), 1);
+	assert_int_equal(matches("subject:budget"), 3);
+	assert_int_equal(matches("subject:\"budget plan\""), 2);
+	assert_int_equal(matches("to:bob"), 1);
+	assert_int_equal(matches("cc:alice"), 2);
+	assert_int_equal(matches("budget"), 3);	/* from or subject */
+	assert_int_equal(matches("bob"), 2);
+	assert_int_equal(matches("\"lunch\""), 4);
+	assert_int_equal(matches("is:unread"), 1);
+	assert_int_equal(matches("is:read"), 14);
+	assert_int_equal(matches("is:flagged"), 2);
+	assert_int_equal(matches("is:replied"), 4);
+	assert_int_equal(matches("has:attachment"), 4);
+}
+
+static void
+test_search_parse_dates_and_sizes(void **state)
+{
+	(void)state;
+	assert_int_equal(matches("date:2024-01..2024-06"), 5);
+	assert_int_equal(matches("date:2024"), 7);
+	assert_int_equal(matches("date:2024-03-01"), 1);
+	assert_int_equal(matches("date:..2023-12"), 8);
+	assert_int_equal(matches("date:2024-07.."), 2);
+	assert_int_equal(matches("size:>1M"), 1);
+	assert_int_equal(matches("size:<1k"), 10);
+	assert_int_equal(matches("size:<=1K"), 14);
+	assert_int_equal(matches("size:>=1K"), 5);
+	assert_int_equal(matches("size:100..2000"), 6);
+}
+
+static void
+test_search_parse_precedence(void **state)
+{
+	(void)state;
+	/* and binds tighter than or; a blank is and. */
+	assert_int_equal(matches("from:carl or from:bob is:flagged"), 6);
+	assert_int_equal(matches("from:carl or from:bob and is:unread"), 4);
+	assert_int_equal(matches("(from:carl or from:bob) is:read"), 6);
+	assert_int_equal(matches("not is:read"), 1);
+	assert_int_equal(matches("NOT budget AND NOT lunch"), 8);
+	assert_int_equal(matches("not (budget or lunch)"), 8);
+	assert_int_equal(matches("from:alice is:unread"), 1);
+	assert_int_equal(matches("((((budget))))"), 3);
+}
+
+static void
+test_search_parse_errors_name_the_column(void **state)
+{
+	(void)state;
+	assert_non_null(strstr(bad("from:alice frm:bob"),
+	    "column 12: unknown field"));
+	assert_non_null(strstr(bad("subject:\"open"),
+	    "column 9: missing closing quote"));
+	assert_non_null(strstr(bad("(budget"), "column 1: '(' without ')'"));
+	assert_non_null(strstr(bad("budget)"), "column 7: ')' without '('"));
+	assert_non_null(strstr(bad("budget or"),
+	    "column 10: a term is missing"));
+	assert_non_null(strstr(bad("or budget"), "column 1: expected a term"));
+	assert_non_null(strstr(bad("is:sleepy"), "column 1: unknown state"));
+	assert_non_null(strstr(bad("date:2024-13"), "bad date"));
+	assert_non_null(strstr(bad("date:.."), "bad date"));
+	assert_non_null(strstr(bad("size:1M"), "bad size"));
+	assert_non_null(strstr(bad("size:>lots"), "bad size"));
+	assert_non_null(strstr(bad("to:"), "a field needs a value"));
+	assert_non_null(strstr(bad("body:invoice"), "not available yet"));
+	assert_non_null(strstr(bad(""), "a term is missing"));
+}
+
+static void
+test_search_parse_bounds(void **state)
+{
+	char	 q[4096];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < 100; i++)
+		q[i] = '(';
+	q[i] = '\0';
+	assert_non_null(strstr(bad(q), "nested too deeply"));
+	for (i = 0; i < 200; i++)
+		memcpy(q + 5 * i, "a or ", 5);
+	memcpy(q + 5 * i, "a", 2);
+	assert_non_null(strstr(bad(q), "query too long"));
+	memset(q, 'a', 2000);
+	q[2000] = '\0';
+	assert_non_null(strstr(bad(q), "longer than"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_search_parse_fields, setup),
+		cmocka_unit_test_setup(test_search_parse_dates_and_sizes,
+		    setup),
+		cmocka_unit_test_setup(test_search_parse_precedence, setup),
+		cmocka_unit_test_setup(
+		    test_search_parse_errors_name_the_column, setup),
+		cmocka_unit_test_setup(test_search_parse_bounds, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
