@@ -15,12 +15,30 @@
 #include "core/fs.h"
 #include "core/i18n.h"
 #include "core/log.h"
+#include "core/sbuf.h"
 #include "core/xmalloc.h"
+#include "imap/imap.h"
+#include "mime/mime.h"
 #include "net/net.h"
 #include "pop3/pop3.h"
+#include "smtp/smtp.h"
 #include "store/store.h"
 #include "ui/ui.h"
 #include "wizard/wizard.h"
+
+/* Batch sending (Mutt's -s, -c, -b, -a) and --flush-outbox. */
+struct send_options {
+	int		 batch;		/* send stdin without the UI */
+	const char	*subject;
+	struct sbuf	 to;		/* address lists, ", " between */
+	struct sbuf	 cc;
+	struct sbuf	 bcc;
+	const char	**files;	/* -a */
+	size_t		 nfiles;
+	const char	*account;	/* --send-account */
+	int		 flush;		/* --flush-outbox */
+	const char	*flush_account;
+};
 
 /* What the user asked for on the command line. */
 struct options {
@@ -34,6 +52,7 @@ struct options {
 	int		 setup_args;	/* options that need --setup */
 	int		 yes;
 	struct wizard_setup su;		/* postern --setup --email ... */
+	struct send_options send;	/* postern -s ..., --flush-outbox */
 };
 
 /* Long options without a short one. */
@@ -58,11 +77,18 @@ main_usage(FILE *f)
 {
 	fprintf(f, _("usage: postern [-F config] [-d level] [--check "
 	    "[account]]\n"
+	    "       postern [--send-account acct] -s subject [-c addr] [-b addr] "
+	    "[-a file ... --] addr ... < body\n"
+	    "       postern --flush-outbox [account]\n"
 	    "  -F FILE        read FILE instead of the default config\n"
 	    "  -d LEVEL       log level: error, warn, info or debug\n"
 	    "  --check [ACCT] connect to every server of the account(s), "
 	    "verify TLS,\n"
 	    "                 log in, and print one line per service\n"
+	    "  -s, -c, -b, -a send stdin as a message with this subject, "
+	    "Cc, Bcc,\n"
+	    "                 attachments, from ACCT or the first account\n"
+	    "  --flush-outbox [ACCT] retry sending the queued messages\n"
 	    "  --version      print the version\n"
 	    "  --help         print this help\n"));
 	fprintf(f, _("  --fetch [ACCT] check the POP3 account(s) once without "
@@ -154,6 +180,125 @@ main_setup_check(struct options *o)
 	return 0;
 }
 
+/* Appends one address (list) to an address list. */
+static void
+main_send_addr(struct sbuf *list, const char *addr)
+{
+	if (list->len > 0)
+		sbuf_addstr(list, ", ");
+	sbuf_addstr(list, addr);
+}
+
+/* One of -s, -c, -b, -a, --send-account, --flush-outbox. */
+static void
+main_send_option(int ch, const char *arg, struct send_options *so)
+{
+	switch (ch) {
+	case 's':
+		so->subject = arg;
+		break;
+	case 'c':
+		main_send_addr(&so->cc, arg);
+		break;
+	case 'b':
+		main_send_addr(&so->bcc, arg);
+		break;
+	case 'a':
+		so->files = xreallocarray(so->files, so->nfiles + 1,
+		    sizeof *so->files);
+		so->files[so->nfiles++] = arg;
+		break;
+	case 'A':
+		so->account = arg;
+		return;
+	case 'O':
+		so->flush = 1;
+		return;
+	}
+	so->batch = 1;
+}
+
+/*
+ * Mutt's "-a file ... --": every argument after -a up to "--" or the
+ * next option is a file. Returns a copy of argv with "-a" before each
+ * (the caller frees the array, not the strings).
+ */
+static char **
+main_send_expand(int *argcp, char **argv)
+{
+	char	**v;
+	int	  i, n = 0, in_a = 0;
+
+	v = xreallocarray(NULL, (size_t)*argcp * 2 + 1, sizeof *v);
+	for (i = 0; i < *argcp; i++) {
+		if (i > 0 && strcmp(argv[i], "--") == 0) {
+			while (i < *argcp)
+				v[n++] = argv[i++];
+			break;
+		}
+		if (in_a && argv[i][0] != '-')
+			v[n++] = (char *)"-a";
+		else
+			in_a = 0;
+		v[n++] = argv[i];
+		if (i > 0 && argv[i][0] == '-' && argv[i][1] != '\0' &&
+		    argv[i][2] == '\0' && strchr("Fdscba", argv[i][1]) !=
+		    NULL && i + 1 < *argcp) {
+			in_a = argv[i][1] == 'a';
+			v[n++] = argv[++i];
+		} else if (i > 0 && strcmp(argv[i], "--send-account") == 0 &&
+		    i + 1 < *argcp)
+			v[n++] = argv[++i];
+	}
+	v[n] = NULL;
+	*argcp = n;
+	return v;
+}
+
+/* postern -s ...: stdin as the text, sent through the outbox. */
+static int
+main_send(const struct config *config, const struct send_options *so)
+{
+	const struct account	*a;
+	struct mime_draft	 d;
+	struct sbuf		 body;
+	struct error		 err = { 0 };
+	char			 buf[8192];
+	size_t			 n;
+	int			 ret = 1;
+
+	sbuf_init(&body);
+	if ((a = config_find_account(config, so->account)) == NULL) {
+		fprintf(main_err, _("postern: no account '%s' in %s\n"),
+		    so->account != NULL ? so->account : "", config->path);
+		goto out;
+	}
+	while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) {
+		if (body.len + n > MIME_MAX_BODY) {
+			fprintf(main_err, _("postern: message text larger "
+			    "than %d bytes\n"), MIME_MAX_BODY);
+			goto out;
+		}
+		sbuf_add(&body, buf, n);
+	}
+	memset(&d, 0, sizeof d);
+	d.to = so->to.buf;
+	d.cc = so->cc.buf;
+	d.bcc = so->bcc.buf;
+	d.subject = so->subject;
+	d.body = body.buf;
+	d.body_len = body.len;
+	d.attachments = so->files;
+	d.nattachments = so->nfiles;
+	if (outbox_send_draft(a, &d, imapc_append_sent, main_err, &err) == 0)
+		ret = 0;
+	else
+		fprintf(main_err, _("postern: not sent: %s\n"), err.msg);
+out:
+	sbuf_release(&body);
+	return ret;
+}
+
 static int
 main_parse_args(int argc, char **argv, struct options *o)
 {
@@ -170,6 +315,8 @@ main_parse_args(int argc, char **argv, struct options *o)
 		{ "username", required_argument, NULL, OPT_USERNAME },
 		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 		{ "yes", no_argument, NULL, OPT_YES },
+		{ "flush-outbox", no_argument, NULL, 'O' },
+		{ "send-account", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -177,8 +324,8 @@ main_parse_args(int argc, char **argv, struct options *o)
 	struct error	 err = { 0 };
 	int		 ch;
 
-	while ((ch = getopt_long(argc, argv, "F:d:hv", longopts, NULL)) !=
-	    -1) {
+	while ((ch = getopt_long(argc, argv, "F:d:hvs:c:b:a:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'F':
 			o->config_path = optarg;
@@ -210,6 +357,14 @@ main_parse_args(int argc, char **argv, struct options *o)
 		case 'h':
 			main_usage(stdout);
 			exit(0);
+		case 's':
+		case 'c':
+		case 'b':
+		case 'a':
+		case 'A':
+		case 'O':
+			main_send_option(ch, optarg, &o->send);
+			break;
 		case 'v':
 		case 'V':
 			printf("postern %s\n", PACKAGE_VERSION);
@@ -230,6 +385,13 @@ main_parse_args(int argc, char **argv, struct options *o)
 		o->check_account = argv[optind++];
 	if (o->fetch && optind < argc)
 		o->fetch_account = argv[optind++];
+	if (o->send.flush && !o->check && !o->fetch && optind < argc)
+		o->send.flush_account = argv[optind++];
+	if (!o->check && !o->fetch && !o->send.flush) {
+		while (optind < argc)
+			main_send_addr(&o->send.to, argv[optind++]);
+		o->send.batch |= o->send.to.len > 0;
+	}
 	if (optind < argc) {
 		fprintf(main_err, _("postern: unexpected argument '%s'\n"),
 		    argv[optind]);
@@ -434,6 +596,7 @@ main(int argc, char **argv)
 	struct options	 o;
 	struct config	*config;
 	struct error	 err = { 0 };
+	char		**args;
 	int		 ret;
 
 	memset(&o, 0, sizeof o);
@@ -447,7 +610,13 @@ main(int argc, char **argv)
 	/* libetpan writes to sockets without MSG_NOSIGNAL. */
 	signal(SIGPIPE, SIG_IGN);
 	main_err = stderr;
-	if (main_parse_args(argc, argv, &o) == -1)
+	memset(&o, 0, sizeof o);
+	o.log_level = LOG_LEVEL_WARN;
+	sbuf_init(&o.send.to);
+	sbuf_init(&o.send.cc);
+	sbuf_init(&o.send.bcc);
+	args = main_send_expand(&argc, argv);
+	if (main_parse_args(argc, args, &o) == -1)
 		return 2;
 	main_setup_log(o.log_level);
 	log_info("postern %s starting", PACKAGE_VERSION);
@@ -460,6 +629,14 @@ main(int argc, char **argv)
 		return 1;
 	if (o.fetch)
 		ret = main_fetch(config, o.fetch_account);
+	else if (o.send.flush && !o.check) {
+		ret = outbox_flush(config, o.send.flush_account,
+		    imapc_append_sent, stdout, &err);
+		if (ret == -1)
+			fprintf(main_err, "postern: %s\n", err.msg);
+		ret = ret == 0 ? 0 : 1;
+	} else if (o.send.batch && !o.check)
+		ret = main_send(config, &o.send);
 	else if (o.check) {
 		fflush(stdout);
 		ret = wizard_check(config, o.check_account, stdout, &err);
@@ -472,6 +649,11 @@ main(int argc, char **argv)
 			fprintf(main_err, "postern: %s\n", err.msg);
 	}
 	config_free(config);
+	sbuf_release(&o.send.to);
+	sbuf_release(&o.send.cc);
+	sbuf_release(&o.send.bcc);
+	free(o.send.files);
+	free(args);
 	log_info("postern exits with %d", ret);
 	log_close();
 	return ret;

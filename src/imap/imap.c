@@ -99,7 +99,7 @@ imapc_need(void *p)
 }
 
 /* Seconds allowed for an operation that moves about bytes. */
-static int
+int
 imapc_deadline(const struct backend *b, size_t bytes)
 {
 	size_t	 extra = bytes / IMAP_MIN_RATE;
@@ -109,7 +109,7 @@ imapc_deadline(const struct backend *b, size_t bytes)
 	return b->timeout + (int)extra;
 }
 
-static void
+void
 imapc_arm(struct backend *b, int seconds)
 {
 	net_watchdog_arm(b->wd, b->imap->imap_stream, seconds);
@@ -160,7 +160,7 @@ imapc_error(struct backend *b, int r, const char *what, struct error *err)
  * Disarms the watchdog after a blocking call and checks its result r: a
  * watchdog that fired makes any result a time-out.
  */
-static int
+int
 imapc_done(struct backend *b, int r, const char *what, struct error *err)
 {
 	if (net_watchdog_disarm(b->wd)) {
@@ -200,9 +200,7 @@ imapc_read_caps(struct backend *b, struct error *err)
 	return 0;
 }
 
-static void imapc_close(struct backend *);
-
-static struct backend *
+struct backend *
 imapc_open(const struct account *acct, const char *password,
     struct net_watchdog *wd, struct error *err)
 {
@@ -251,7 +249,7 @@ imapc_open(const struct account *acct, const char *password,
  * mailimap_logout under the watchdog would race with its freeing the
  * stream.
  */
-static void
+void
 imapc_close(struct backend *b)
 {
 	if (b == NULL)
@@ -259,6 +257,12 @@ imapc_close(struct backend *b)
 	net_imap_close(b->imap, !b->broken);
 	free(b->host);
 	free(b);
+}
+
+mailimap *
+imapc_session(struct backend *b)
+{
+	return b->imap;
 }
 
 /* Fills f from one LIST response; -1 if the name is unusable. */

@@ -8,6 +8,9 @@
 #define IMAP_MAX_FOLDERS	10000		/* we list and STATUS */
 #define IMAP_MAX_MESSAGE	(64 * 1024 * 1024) /* one raw message */
 
+struct account;
+struct error;
+
 /*
  * Decodes a mailbox name in modified UTF-7 (RFC 3501 section 5.1.3) to
  * UTF-8. Returns a new string the caller frees, or NULL when s (len
@@ -25,5 +28,13 @@ char	*imapc_utf7_decode(const char *s, size_t len);
  * untouched) for anything it cannot make sense of.
  */
 int	 imapc_date_parse(const char *s, time_t *tp);
+
+/*
+ * Logs in to the account's IMAP server with password (borrowed) and
+ * APPENDs msg (len bytes), flagged \Seen, to the folder marked \Sent
+ * (RFC 6154 SPECIAL-USE), else to one named "Sent". 0, or -1 and err.
+ */
+int	 imapc_append_sent(const struct account *, const char *password,
+	    const char *msg, size_t len, struct error *);
 
 #endif

@@ -77,4 +77,24 @@ int		 imapc_summary_from_att(const struct mailimap_msg_att *,
 /* Frees the strings of n summaries (free(NULL) for taken ones). */
 void		 imapc_summaries_release(struct summary *, size_t n);
 
+struct backend;
+struct net_watchdog;
+struct error;
+
+/*
+ * The session code of imap.c for the other files here: log in to the
+ * account's IMAP server (password borrowed, wd the caller's watchdog),
+ * end the session, arm wd for a call, check a call's result r (a fired
+ * watchdog makes it a time-out), seconds for moving bytes, and the
+ * libetpan session itself.
+ */
+struct backend	*imapc_open(const struct account *, const char *password,
+		    struct net_watchdog *wd, struct error *);
+void		 imapc_close(struct backend *);
+void		 imapc_arm(struct backend *, int seconds);
+int		 imapc_done(struct backend *, int r, const char *what,
+		    struct error *);
+int		 imapc_deadline(const struct backend *, size_t bytes);
+mailimap	*imapc_session(struct backend *);
+
 #endif

@@ -109,4 +109,36 @@ char	*mime_params_decode(const struct mime_params *, const char *name);
  */
 int	 mime_prescan(const char *msg, size_t len, struct sbuf *out);
 
+/* Appends base64 of len bytes at s in lines of 76 characters + CRLF. */
+void	 mime_b64_encode(const void *s, size_t len, struct sbuf *out);
+/*
+ * Appends s quoted-printable (RFC 2045 6.7) with CRLF line ends: '\n'
+ * and CRLF in s end lines, lines stay within 76 columns (soft breaks),
+ * blanks before a line end, '=', control and 8-bit bytes are encoded,
+ * and so are "From " and "." at the start of a line.
+ */
+void	 mime_qp_encode(const char *s, size_t len, struct sbuf *out);
+
+struct mime_address_list;
+
+/*
+ * Appends the header "name: value" + CRLF for unstructured UTF-8 text
+ * (Subject): runs of words that are not printable ASCII become RFC 2047
+ * words (Q or B, whichever is shorter), lines are folded under 78
+ * columns, CR and LF become spaces, invalid UTF-8 is read as
+ * windows-1252.
+ */
+void	 mime_header_text(struct sbuf *out, const char *name,
+	    const char *value);
+/* Appends an address header for l (names encoded as needed), folded. */
+void	 mime_header_addresses(struct sbuf *out, const char *name,
+	    const struct mime_address_list *l);
+/*
+ * Appends a header of message ids (In-Reply-To, References) taken from
+ * ids ("<a@b> <c@d>"); what is not an id is dropped, and so is the
+ * header when nothing is left.
+ */
+void	 mime_header_ids(struct sbuf *out, const char *name,
+	    const char *ids);
+
 #endif

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/error.h"
 #include "core/sbuf.h"
@@ -11,6 +12,11 @@
 #define MIME_MAX_DEPTH		32		/* multipart nesting we follow */
 #define MIME_MAX_PARTS		1000		/* parts we list */
 #define MIME_MAX_HEADER		(256 * 1024)	/* one decoded header value */
+#define MIME_MAX_ADDRESSES	1000		/* in one address list */
+#define MIME_MAX_ADDRESS_TEXT	(64 * 1024)	/* an address list as typed */
+#define MIME_MAX_ATTACHMENTS	100		/* files in one message */
+#define MIME_MAX_ATTACHMENT	(25 * 1024 * 1024) /* bytes of one file */
+#define MIME_MAX_BODY		(16 * 1024 * 1024) /* bytes of the text */
 
 enum mime_render_flags {
 	MIME_RENDER_ALL_HEADERS = (1 << 0),	/* every header, as sent */
@@ -51,5 +57,81 @@ void	 mime_charset_to_utf8(const char *charset, const char *s, size_t len,
  */
 int	 mime_render(const char *msg, size_t len, int flags, struct sbuf *out,
 	    struct error *);
+
+/*
+ * One address of a list. addr is "local@domain" as on the wire (ASCII);
+ * name the display name in UTF-8, or NULL; group the name of the group
+ * it belongs to, or NULL. An empty group ("undisclosed-recipients:;")
+ * is one entry with addr NULL. The list owns the strings.
+ */
+struct mime_address {
+	char	*name;
+	char	*addr;
+	char	*group;
+};
+
+struct mime_address_list {
+	struct mime_address	*v;
+	size_t			 n;
+};
+
+/*
+ * Parses an RFC 5322 address list (display names quoted or not, with
+ * commas in quotes, comments, groups, angle addresses, RFC 2047 words in
+ * names; UTF-8 names typed as they are) and appends its addresses to l
+ * (start from { NULL, 0 }). On error (ERROR_INPUT naming the problem)
+ * returns -1 and l is as it was. Non-ASCII addresses are refused.
+ */
+int	 mime_address_parse(const char *s, struct mime_address_list *l,
+	    struct error *);
+/* Frees the addresses and empties l. */
+void	 mime_address_list_release(struct mime_address_list *l);
+
+/*
+ * A message to build. Strings are UTF-8 and borrowed for the call; NULL
+ * (or "") leaves a header out. Address fields are lists for
+ * mime_address_parse; from must hold exactly one mailbox.
+ */
+struct mime_draft {
+	const char		 *from;
+	const char		 *to;
+	const char		 *cc;
+	const char		 *bcc;		/* envelope only, never written */
+	const char		 *reply_to;
+	const char		 *subject;
+	const char		 *in_reply_to;	/* "<id>" */
+	const char		 *references;	/* "<id> <id> ..." */
+	const char		 *body;		/* text, '\n' or CRLF lines */
+	size_t			  body_len;
+	const char *const	 *attachments;	/* file paths */
+	size_t			  nattachments;
+	time_t			  date;		/* 0: now */
+};
+
+/* Who a built message goes to; owned by the caller (mime_envelope_release). */
+struct mime_envelope {
+	char	 *from;		/* the From address */
+	char	**rcpts;	/* To, Cc and Bcc, each once */
+	size_t	  nrcpts;
+};
+
+/*
+ * Builds the message for draft into msg (appended, CRLF line ends): Date,
+ * From, To, Cc, Subject, Reply-To, Message-ID (random, at From's
+ * domain), In-Reply-To, References, MIME-Version, User-Agent; non-ASCII
+ * text as RFC 2047 words, lines folded under 78 columns. The body is
+ * text/plain; charset=utf-8 in 7bit when it is ASCII with lines of at
+ * most 998 bytes, else quoted-printable (invalid UTF-8 is read as
+ * windows-1252). Attachments become base64 parts of a multipart/mixed,
+ * typed by file name extension, named with RFC 2231 when not ASCII.
+ * Fills env (the caller releases it). ERROR_INPUT for bad addresses or
+ * too many or too large parts, ERROR_SYS for an unreadable file.
+ */
+int	 mime_build(const struct mime_draft *, struct sbuf *msg,
+	    struct mime_envelope *env, struct error *);
+void	 mime_envelope_release(struct mime_envelope *);
+
+/* The MIME type for a file name's extension; application/octet-stream. */
+const char	*mime_type_for_name(const char *name);
 
 #endif

@@ -60,6 +60,25 @@ void		 net_pop3_close(mailpop3 *, int polite);
 void		 net_smtp_close(mailsmtp *, int polite);
 
 /*
+ * Whether AUTH can work on s at all: the server offers PLAIN or LOGIN
+ * and cyrus-sasl has the module for it (libsasl2-modules; without it
+ * libetpan fails as for a wrong password). Ask before the password.
+ */
+int		 net_smtp_auth_ready(mailsmtp *, const char *host,
+		    struct error *);
+/*
+ * SMTP AUTH PLAIN (LOGIN when PLAIN is not offered or the credentials
+ * do not fit libetpan's buffer) as user. Refuses CR/LF/NUL in user and
+ * pass. ERROR_AUTH for refused credentials, ERROR_SYS for a missing
+ * SASL module, ERROR_NET for a lost link. The caller arms its watchdog
+ * around the call.
+ */
+int		 net_smtp_auth(mailsmtp *, const char *host, const char *user,
+		    const char *pass, struct error *);
+/* The server's last SMTP reply on one line, cut to size; "" if none. */
+const char	*net_smtp_reply(const mailsmtp *, char *buf, size_t size);
+
+/*
  * Refuses a user name, password, mailbox name or address holding CR, LF
  * or NUL (libetpan would put them on the wire raw); what names the value
  * in the message (never the value itself).

@@ -1,13 +1,23 @@
 /* src/net/smtp.c: opening and closing SMTP submission sessions. */
 #include <config.h>	/* autoconf's */
 
+#include <stdlib.h>
+#include <string.h>
+
+#include <sasl/sasl.h>
+
 #include "core/i18n.h"
 #include "core/log.h"
 #include "net/internal.h"
 
-/* The server's last reply, its lines joined by spaces, cut to size. */
-static const char *
-net_smtp_text(const mailsmtp *s, char *buf, size_t size)
+/*
+ * libetpan sends "AUTH PLAIN <base64 of user NUL user NUL password>" from
+ * a 513-byte buffer and cuts what does not fit: 11 + 4 * 124 + 2 bytes.
+ */
+#define NET_SMTP_PLAIN_MAX	(3 * 124 - 2)
+
+const char *
+net_smtp_reply(const mailsmtp *s, char *buf, size_t size)
 {
 	size_t	 i;
 
@@ -45,10 +55,10 @@ net_smtp_greeting(struct net_conn *c, mailsmtp *s, mailstream *stream,
 		return 0;
 	case MAILSMTP_ERROR_SERVICE_NOT_AVAILABLE:
 		return error_set(err, ERROR_SERVER, _("%s refused service: %s"),
-		    c->where, net_smtp_text(s, buf, sizeof buf));
+		    c->where, net_smtp_reply(s, buf, sizeof buf));
 	case MAILSMTP_ERROR_STREAM:
 		/* Also what an answer without a reply code gives. */
-		if (*net_smtp_text(s, buf, sizeof buf) == '\0')
+		if (*net_smtp_reply(s, buf, sizeof buf) == '\0')
 			return error_set(err, ERROR_NET, _("%s closed the "
 			    "connection before greeting"), c->where);
 		/* FALLTHROUGH */
@@ -74,7 +84,7 @@ net_smtp_ehlo(struct net_conn *c, mailsmtp *s, struct error *err)
 		return error_set(err, ERROR_NET, _("%s closed the connection"),
 		    c->where);
 	return error_set(err, ERROR_PROTO, _("%s rejected EHLO: %d %s"),
-	    c->where, s->response_code, net_smtp_text(s, buf, sizeof buf));
+	    c->where, s->response_code, net_smtp_reply(s, buf, sizeof buf));
 }
 
 static int
@@ -151,4 +161,122 @@ net_smtp_close(mailsmtp *s, int polite)
 		mailsmtp_quit(s);
 	net_smtp_discard(s);
 	mailsmtp_free(s);
+}
+
+/*
+ * SMTP AUTH goes through cyrus-sasl, also PLAIN and LOGIN. Without
+ * libsasl2-modules libetpan fails with the code of a wrong password;
+ * ask cyrus-sasl first whether it can do mech at all.
+ */
+static int
+net_smtp_sasl_mech(const char *host, const char *mech, struct error *err)
+{
+	/* No procedures: the values would come by interaction. */
+	sasl_callback_t	 cb[] = {
+		{ SASL_CB_USER, NULL, NULL },
+		{ SASL_CB_AUTHNAME, NULL, NULL },
+		{ SASL_CB_PASS, NULL, NULL },
+		{ SASL_CB_LIST_END, NULL, NULL },
+	};
+	sasl_conn_t	*conn = NULL;
+	sasl_interact_t	*prompts = NULL;
+	const char	*out = NULL, *used = NULL;
+	unsigned	 outlen = 0;
+	int		 r;
+
+	if ((r = sasl_client_init(NULL)) != SASL_OK) {
+		log_warn("sasl_client_init: %d", r);
+		return error_set(err, ERROR_SYS, _("SASL module for %s "
+		    "missing: install libsasl2-modules"), mech);
+	}
+	r = sasl_client_new("smtp", host, NULL, NULL, cb, 0, &conn);
+	if (r == SASL_OK)
+		r = sasl_client_start(conn, mech, &prompts, &out, &outlen,
+		    &used);
+	/* The mechanism's prompts are ours until the next step: none. */
+	if (r == SASL_INTERACT)
+		free(prompts);
+	if (conn != NULL)
+		sasl_dispose(&conn);
+	sasl_client_done();
+	/* A usable mechanism asks for the user (PLAIN) or continues. */
+	if (r == SASL_INTERACT || r == SASL_OK || r == SASL_CONTINUE)
+		return 0;
+	log_warn("SASL cannot do %s: %d", mech, r);
+	return error_set(err, ERROR_SYS, _("SASL module for %s missing: "
+	    "install libsasl2-modules"), mech);
+}
+
+/*
+ * PLAIN if offered and len (user name and password) fits libetpan's
+ * buffer, else LOGIN; returns the MAILSMTP_AUTH_* bit.
+ */
+static int
+net_smtp_mech(const mailsmtp *s, size_t len, struct error *err)
+{
+	if ((s->auth & MAILSMTP_AUTH_PLAIN) && len <= NET_SMTP_PLAIN_MAX)
+		return MAILSMTP_AUTH_PLAIN;
+	if (s->auth & MAILSMTP_AUTH_LOGIN)
+		return MAILSMTP_AUTH_LOGIN;
+	if (s->auth & MAILSMTP_AUTH_PLAIN)
+		return error_set(err, ERROR_INPUT, _("user name and password "
+		    "too long for SMTP AUTH PLAIN"));
+	return error_set(err, ERROR_SERVER, _("server offers neither AUTH "
+	    "PLAIN nor AUTH LOGIN"));
+}
+
+static const char *
+net_smtp_mech_name(int mech)
+{
+	return mech == MAILSMTP_AUTH_PLAIN ? "PLAIN" : "LOGIN";
+}
+
+static int
+net_smtp_auth_error(const mailsmtp *s, int r, struct error *err)
+{
+	char		 buf[256];
+	const char	*text;
+
+	text = net_smtp_reply(s, buf, sizeof buf);
+	if (*text == '\0')
+		text = _("no reason given");
+	if ((r == MAILSMTP_ERROR_AUTH_LOGIN && s->response_code == 535) ||
+	    r == MAILSMTP_ERROR_AUTH_AUTHENTICATION_FAILED)
+		return error_set(err, ERROR_AUTH, _("authentication failed: "
+		    "%d %s"), s->response_code, text);
+	if (r == MAILSMTP_ERROR_STREAM)
+		return error_set(err, ERROR_NET, _("connection lost during "
+		    "AUTH"));
+	return error_set(err, ERROR_SERVER, _("AUTH failed (error %d): %d %s"),
+	    r, s->response_code, text);
+}
+
+int
+net_smtp_auth_ready(mailsmtp *s, const char *host, struct error *err)
+{
+	int	 mech;
+
+	if ((mech = net_smtp_mech(s, 0, err)) == -1)
+		return -1;
+	return net_smtp_sasl_mech(host, net_smtp_mech_name(mech), err);
+}
+
+int
+net_smtp_auth(mailsmtp *s, const char *host, const char *user,
+    const char *pass, struct error *err)
+{
+	int	 mech, r;
+
+	if (net_check_wire_string(_("user name"), user, err) == -1 ||
+	    net_check_wire_string(_("password"), pass, err) == -1)
+		return -1;
+	mech = net_smtp_mech(s, strlen(user) + strlen(pass), err);
+	if (mech == -1 || net_smtp_sasl_mech(host, net_smtp_mech_name(mech),
+	    err) == -1)
+		return -1;
+	log_info("%s: SMTP AUTH %s", host, net_smtp_mech_name(mech));
+	r = mailsmtp_auth_type(s, user, pass, mech);
+	if (r != MAILSMTP_NO_ERROR)
+		return net_smtp_auth_error(s, r, err);
+	return 0;
 }

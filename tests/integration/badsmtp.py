@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""tests/integration/badsmtp.py: an SMTP submission server that fails on
+purpose, for tests/integration/outbox.sh.
+
+    badsmtp.py CERT_CHAIN KEY DIR [LIFETIME_S]
+
+Listens on 127.0.0.1 (implicit TLS with the test kit's certificate) and
+writes its port to DIR/port. For each connection it reads DIR/mode:
+  data5xx   554 after the message's final dot
+  rcpt4xx   451 to every RCPT
+  dropdata  closes the connection after the final dot, without a reply
+Every message body received (dot-unstuffed, as the client sent it) is
+kept in DIR/received-N.eml. It exits by itself after LIFETIME_S seconds
+(default 120).
+"""
+import os
+import socket
+import ssl
+import sys
+import threading
+import time
+
+
+def serve(conn, outdir, counter):
+    f = conn.makefile("rb")
+
+    def say(line):
+        conn.sendall(line.encode() + b"\r\n")
+
+    try:
+        mode = open(os.path.join(outdir, "mode")).read().strip()
+    except OSError:
+        mode = "data5xx"
+    say("220 badsmtp ESMTP test server")
+    while True:
+        line = f.readline(4096)
+        if not line:
+            return
+        cmd = line.decode("latin-1").rstrip("\r\n")
+        verb = cmd.split(" ", 1)[0].upper()
+        if verb in ("EHLO", "HELO"):
+            conn.sendall(b"250-badsmtp\r\n250-AUTH PLAIN LOGIN\r\n"
+                         b"250-SIZE 10000000\r\n250 8BITMIME\r\n")
+        elif verb == "AUTH":
+            parts = cmd.split()
+            if len(parts) >= 2 and parts[1].upper() == "LOGIN":
+                say("334 VXNlcm5hbWU6")
+                f.readline(4096)
+                say("334 UGFzc3dvcmQ6")
+                f.readline(4096)
+            elif len(parts) == 2:
+                say("334 ")
+                f.readline(4096)
+            say("235 2.7.0 ok")
+        elif verb == "MAIL":
+            say("250 2.1.0 ok")
+        elif verb == "RCPT":
+            if mode == "rcpt4xx":
+                say("451 4.3.0 try again later (badsmtp)")
+            else:
+                say("250 2.1.5 ok")
+        elif verb == "DATA":
+            say("354 go ahead")
+            data = []
+            while True:
+                l = f.readline(1 << 20)
+                if not l or l == b".\r\n":
+                    break
+                if l.startswith(b"."):
+                    l = l[1:]
+                data.append(l)
+            n = next(counter)
+            with open(os.path.join(outdir, "received-%d.eml" % n), "wb") as o:
+                o.write(b"".join(data))
+            if mode == "dropdata":
+                conn.shutdown(socket.SHUT_RDWR)
+                return
+            say("554 5.6.0 message refused (badsmtp)")
+        elif verb == "RSET" or verb == "NOOP":
+            say("250 ok")
+        elif verb == "QUIT":
+            say("221 bye")
+            return
+        else:
+            say("502 5.5.2 not implemented")
+
+
+def counter_gen():
+    n = 0
+    while True:
+        n += 1
+        yield n
+
+
+def main():
+    chain, key, outdir = sys.argv[1:4]
+    lifetime = float(sys.argv[4]) if len(sys.argv) > 4 else 120.0
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(chain, key)
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    tmp = os.path.join(outdir, "port.tmp")
+    with open(tmp, "w") as o:
+        o.write("%d\n" % srv.getsockname()[1])
+    os.rename(tmp, os.path.join(outdir, "port"))
+    deadline = time.monotonic() + lifetime
+    counter = counter_gen()
+    lock = threading.Lock()
+
+    def handle(raw):
+        try:
+            raw.settimeout(30)
+            conn = ctx.wrap_socket(raw, server_side=True)
+            with lock:
+                serve(conn, outdir, counter)
+            conn.close()
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            raw.close()
+
+    srv.settimeout(0.5)
+    while time.monotonic() < deadline:
+        try:
+            raw, _ = srv.accept()
+        except socket.timeout:
+            continue
+        threading.Thread(target=handle, args=(raw,), daemon=True).start()
+    srv.close()
+
+
+if __name__ == "__main__":
+    main()
