@@ -449,6 +449,10 @@ mime_address_parse(const char *s, struct mime_address_list *l,
 			free(l->v[l->n].addr);
 			free(l->v[l->n].group);
 		}
+		if (l->n == 0) {
+			free(l->v);
+			l->v = NULL;
+		}
 	}
 	return ret;
 }

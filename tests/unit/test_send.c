@@ -576,6 +576,7 @@ test_outbox_put_list_lock(void **state)
 	assert_int_equal(outbox_lock(obdir, id), -1);
 	free(ids[0]);
 	free(ids);
+	free(id);
 	assert_int_equal(outbox_list(obdir, &ids, &n, &err), 0);
 	assert_int_equal(n, 0);
 	free(ids);
