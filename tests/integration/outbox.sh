@@ -89,6 +89,7 @@ t_check 'grep -q "451" "${E%.eml}.err"' "4xx at RCPT: the error is the 451"
 # --- the link drops after the message, before the answer
 echo dropdata > "$BAD/mode"
 run "$HOSTILE" --flush-outbox
+t_log "$OUT"
 t_is "$RC" 1 "drop after DATA: flush reports a failure"
 t_check '[ -s "$BAD/received-2.eml" ] && cmp -s "$BAD/received-2.eml" "$T_TMPDIR/built.eml"' \
     "drop after DATA: the whole message went out"
