@@ -9,7 +9,7 @@ writes its port to DIR/port. For each connection it reads DIR/mode:
   data5xx   554 after the message's final dot
   rcpt4xx   451 to every RCPT
   dropdata  closes the connection after the final dot, without a reply
-Every message body received (dot-unstuffed, as the client sent it) is
+Its pid goes to DIR/pid. Every message body received (dot-unstuffed, as the client sent it) is
 kept in DIR/received-N.eml. It exits by itself after LIFETIME_S seconds
 (default 120).
 """
@@ -102,6 +102,8 @@ def main():
     srv.bind(("127.0.0.1", 0))
     srv.listen(8)
     tmp = os.path.join(outdir, "port.tmp")
+    with open(os.path.join(outdir, "pid"), "w") as o:
+        o.write("%d\n" % os.getpid())
     with open(tmp, "w") as o:
         o.write("%d\n" % srv.getsockname()[1])
     os.rename(tmp, os.path.join(outdir, "port"))
