@@ -268,6 +268,17 @@ main_send(const struct config *config, const struct send_options *so)
 	int			 ret = 1;
 
 	sbuf_init(&body);
+	/*
+	 * Mutt opens the compose screen when the body is not piped in;
+	 * Postern has none yet, so it says so instead of reading the
+	 * terminal until end of file.
+	 */
+	if (isatty(STDIN_FILENO)) {
+		fprintf(main_err, _("postern: pipe the message body into "
+		    "standard input (postern -s SUBJECT ADDR < body); the "
+		    "compose screen is not available yet\n"));
+		goto out;
+	}
 	if ((a = config_find_account(config, so->account)) == NULL) {
 		fprintf(main_err, _("postern: no account '%s' in %s\n"),
 		    so->account != NULL ? so->account : "", config->path);
