@@ -99,6 +99,19 @@ t_is() {
 	return 1
 }
 
+# t_match REGEXP DESC: ok when a line of $OUT (a command's captured
+# output) matches the extended regular expression; shows $OUT otherwise.
+t_match() {
+	if printf '%s\n' "$OUT" | grep -Eq -- "$1"; then
+		t_ok "$2"
+		return 0
+	fi
+	t_fail "$2"
+	printf '#   want: %s\n' "$1"
+	printf '%s\n' "$OUT" | sed 's/^/#   | /'
+	return 1
+}
+
 # t_skip REASON: the whole script is skipped (automake SKIP, exit 77).
 t_skip() {
 	printf '# SKIP %s\n' "$*"

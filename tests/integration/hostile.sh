@@ -77,16 +77,6 @@ run_check() {
 	SECS=$(( (t1 - t0) / 1000000000 ))
 }
 
-expect() {
-	if printf '%s\n' "$OUT" | grep -Eq -- "$1"; then
-		t_ok "$2"
-	else
-		t_fail "$2"
-		printf '#   want: %s\n' "$1"
-		printf '%s\n' "$OUT" | sed 's/^/#   | /'
-	fi
-}
-
 bounded() {
 	if [ "$RC" = 124 ] || [ "$SECS" -ge "$BOUND" ]; then
 		t_fail "$1: ends within $BOUND s (took $SECS s, status $RC)"
@@ -101,28 +91,28 @@ for a in trickle-imap trickle-imaps trickle-pop3 trickle-smtp silent-imaps; do
 	proto="${proto%s}"
 	run_check "$a"
 	bounded "$a"
-	expect "^$a $proto 127\\.0\\.0\\.1:[0-9]+ \\((tls|starttls)\\): FAILED: .*timed out after $TIMEOUT s" \
+	t_match "^$a $proto 127\\.0\\.0\\.1:[0-9]+ \\((tls|starttls)\\): FAILED: .*timed out after $TIMEOUT s" \
 	    "$a: reported as a time-out"
 done
 
 # {4000000000} and EOF: libetpan would spin at EOF forever.
 run_check literal
 bounded literal
-expect "^literal imap 127\\.0\\.0\\.1:$PORT_literal \\(starttls\\): FAILED: .*timed out" \
+t_match "^literal imap 127\\.0\\.0\\.1:$PORT_literal \\(starttls\\): FAILED: .*timed out" \
     "huge literal then EOF: reported as a time-out"
 
 run_check garbage-imap
 bounded garbage-imap
-expect "FAILED: 127\\.0\\.0\\.1:$PORT_garbage did not greet as an IMAP server" \
+t_match "FAILED: 127\\.0\\.0\\.1:$PORT_garbage did not greet as an IMAP server" \
     "IMAP garbage: not an IMAP server"
 run_check garbage-pop3
-expect "FAILED: 127\\.0\\.0\\.1:$PORT_garbage did not greet as a POP3 server" \
+t_match "FAILED: 127\\.0\\.0\\.1:$PORT_garbage did not greet as a POP3 server" \
     "POP3 garbage: not a POP3 server"
 run_check garbage-smtp
-expect "^garbage-smtp smtp .*FAILED: 127\\.0\\.0\\.1:$PORT_garbage did not greet as an SMTP server" \
+t_match "^garbage-smtp smtp .*FAILED: 127\\.0\\.0\\.1:$PORT_garbage did not greet as an SMTP server" \
     "SMTP garbage: not an SMTP server"
 run_check garbage-imaps
-expect "FAILED: TLS handshake with 127\\.0\\.0\\.1:$PORT_garbage failed" \
+t_match "FAILED: TLS handshake with 127\\.0\\.0\\.1:$PORT_garbage failed" \
     "garbage instead of TLS: handshake failure"
 
 t_done

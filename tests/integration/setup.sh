@@ -63,16 +63,6 @@ setup() {
 	OUT="$(cat "$T_TMPDIR/out")"
 }
 
-expect() {
-	if printf '%s\n' "$OUT" | grep -Eq -- "$1"; then
-		t_ok "$2"
-	else
-		t_fail "$2"
-		printf '#   want: %s\n' "$1"
-		printf '%s\n' "$OUT" | sed 's/^/#   | /'
-	fi
-}
-
 credentials_seen() {
 	cat "$TESTENV_DIR"/log/fake-*.log | grep -c CREDENTIALS-SEEN
 }
@@ -81,15 +71,15 @@ credentials_seen() {
 setup --email carol@example.test --password-command "cat '$PWFILE'" \
     --name "Carol Example" --ca-file "$CA_FILE" --account carol --yes
 t_is "$RC" 0 "setup: exit status 0"
-expect "^Provider: Test Mail\$" "the provider is recognised"
-expect "^Note: Test Mail wants app passwords\\.\$" "its note is shown"
-expect "^imap localhost:$CLOSED \\(tls\\): FAILED: .*refused" \
+t_match "^Provider: Test Mail\$" "the provider is recognised"
+t_match "^Note: Test Mail wants app passwords\\.\$" "its note is shown"
+t_match "^imap localhost:$CLOSED \\(tls\\): FAILED: .*refused" \
     "refused candidate: reason"
-expect "^imap localhost:$FAKE_IMAPS_BADHOST_PORT \\(tls\\): FAILED: .*hostname mismatch.*SHA-256 fingerprint [0-9A-F:]{95}\$" \
+t_match "^imap localhost:$FAKE_IMAPS_BADHOST_PORT \\(tls\\): FAILED: .*hostname mismatch.*SHA-256 fingerprint [0-9A-F:]{95}\$" \
     "wrong certificate host: reason with fingerprint"
-expect "^imap localhost:$FAKE_IMAP_NOSTARTTLS_PORT \\(starttls\\): FAILED: .*offers no STARTTLS" \
+t_match "^imap localhost:$FAKE_IMAP_NOSTARTTLS_PORT \\(starttls\\): FAILED: .*offers no STARTTLS" \
     "no STARTTLS: reason"
-expect "^imap localhost:$IMAPS_PORT \\(tls\\): OK\$" "the working one is picked"
+t_match "^imap localhost:$IMAPS_PORT \\(tls\\): OK\$" "the working one is picked"
 t_is "$(printf '%s\n' "$OUT" | grep -c '^imap ')" 4 \
     "one line per IMAP candidate"
 t_is "$(credentials_seen)" 0 \
@@ -99,10 +89,10 @@ t_check "grep -q . '$TESTENV_DIR/log/fake-imap_nostarttls.log'" \
 t_check "grep -q ' connect ' '$TESTENV_DIR/log/fake-imaps_badhost.log' &&
     ! grep -q ' C: ' '$TESTENV_DIR/log/fake-imaps_badhost.log'" \
     "the bad-host fake was contacted and was sent no command at all"
-expect "^smtp localhost:$SMTPS_PORT \\(starttls\\): no greeting .*TLS from the first byte; trying tls\$" \
+t_match "^smtp localhost:$SMTPS_PORT \\(starttls\\): no greeting .*TLS from the first byte; trying tls\$" \
     "SMTP listed as starttls but speaking TLS first: detected"
-expect "^smtp localhost:$SMTPS_PORT \\(tls\\): OK\$" "... and tried as tls"
-expect "^Added account 'carol' to " "the account is added"
+t_match "^smtp localhost:$SMTPS_PORT \\(tls\\): OK\$" "... and tried as tls"
+t_match "^Added account 'carol' to " "the account is added"
 
 t_is "$(stat -c %a "$CONF")" 600 "the config has mode 0600"
 t_is "$(grep -c 'ar\\\\ol' "$CONF")" 0 "the config holds no password"
@@ -121,7 +111,7 @@ t_check "t_run 60 -- '$POSTERN' -F '$CONF' --check carol" \
 setup --email carol@example.test --password-command "cat '$PWFILE'" \
     --ca-file "$CA_FILE" --account carol --yes
 t_is "$RC" 0 "setup again: exit status 0"
-expect "^Replaced account 'carol' in " "the account is replaced"
+t_match "^Replaced account 'carol' in " "the account is replaced"
 t_is "$(grep -c '^\[account "carol"\]' "$CONF")" 1 "one section for it"
 
 # --------------------------------------------------------------- SMTP
@@ -130,9 +120,9 @@ setup --email dave@direct.example.test --username carol@example.test \
     --password-command "cat '$PWFILE'" --ca-file "$CA_FILE" \
     --account direct --yes
 t_is "$RC" 0 "tls listed first: exit status 0"
-expect "^smtp localhost:$SMTPS_PORT \\(tls\\): OK\$" "SMTP tls used directly"
+t_match "^smtp localhost:$SMTPS_PORT \\(tls\\): OK\$" "SMTP tls used directly"
 t_is "$(printf '%s\n' "$OUT" | grep -c 'trying tls')" 0 "no retry needed"
-expect "^imap localhost:$IMAP_PORT \\(starttls\\): OK\$" \
+t_match "^imap localhost:$IMAP_PORT \\(starttls\\): OK\$" \
     "a real STARTTLS server is not taken for a TLS one"
 t_check "sed -n '/^\\[account \"direct\"\\]/,\$p' '$CONF' |
     grep -qx 'imap.security = starttls'" "IMAP STARTTLS saved as starttls"
@@ -142,7 +132,7 @@ setup --email erin@plain.example.test --username carol@example.test \
     --password-command "cat '$PWFILE'" --ca-file "$CA_FILE" \
     --account plain --yes
 t_is "$RC" 0 "SMTP STARTTLS: exit status 0"
-expect "^smtp localhost:$SMTP_PORT \\(starttls\\): OK\$" "SMTP STARTTLS works"
+t_match "^smtp localhost:$SMTP_PORT \\(starttls\\): OK\$" "SMTP STARTTLS works"
 t_check "sed -n '/^\\[account \"plain\"\\]/,\$p' '$CONF' |
     grep -qx 'smtp.security = starttls'" "SMTP STARTTLS saved as starttls"
 
@@ -150,11 +140,11 @@ t_check "sed -n '/^\\[account \"plain\"\\]/,\$p' '$CONF' |
 setup --email carol@example.test --password-command "cat '$PWFILE'" \
     --ca-file "$CA_FILE" --account pop --backend pop3 --yes
 t_is "$RC" 0 "POP3: exit status 0"
-expect "^pop3 localhost:$FAKE_POP3S_BADHOST_PORT \\(tls\\): FAILED: .*hostname mismatch" \
+t_match "^pop3 localhost:$FAKE_POP3S_BADHOST_PORT \\(tls\\): FAILED: .*hostname mismatch" \
     "POP3 wrong certificate host: reason"
-expect "^pop3 localhost:$FAKE_POP3_NOSTARTTLS_PORT \\(starttls\\): FAILED: .*offers no STLS" \
+t_match "^pop3 localhost:$FAKE_POP3_NOSTARTTLS_PORT \\(starttls\\): FAILED: .*offers no STLS" \
     "POP3 no STLS: reason"
-expect "^pop3 localhost:$POP3S_PORT \\(tls\\): OK\$" "POP3S picked"
+t_match "^pop3 localhost:$POP3S_PORT \\(tls\\): OK\$" "POP3S picked"
 t_is "$(printf '%s\n' "$OUT" | grep -c '^imap ')" 0 "no IMAP probed for POP3"
 t_check "sed -n '/^\\[account \"pop\"\\]/,\$p' '$CONF' |
     grep -qx 'backend = pop3' && sed -n '/^\\[account \"pop\"\\]/,\$p' '$CONF' |
@@ -169,13 +159,13 @@ cp "$CONF" "$T_TMPDIR/conf.before"
 setup --email carol@wrongpw.example.test --username carol@example.test \
     --password-command "cat '$BADPW'" --ca-file "$CA_FILE" --yes
 t_is "$RC" 1 "wrong password: exit status 1"
-expect "^imap localhost:$IMAPS_PORT \\(tls\\): FAILED: authentication failed" \
+t_match "^imap localhost:$IMAPS_PORT \\(tls\\): FAILED: authentication failed" \
     "the rejection is reported"
-expect "^imap localhost:$IMAP_PORT \\(starttls\\): not tried: localhost already rejected" \
+t_match "^imap localhost:$IMAP_PORT \\(starttls\\): not tried: localhost already rejected" \
     "a host that rejected the password is not asked again"
-expect "^imap 127.0.0.1:$IMAPS_PORT \\(tls\\): FAILED: authentication failed" \
+t_match "^imap 127.0.0.1:$IMAPS_PORT \\(tls\\): FAILED: authentication failed" \
     "a second host may try (rr.com lives on two)"
-expect "^imap localhost:$FAKE_IMAP_NOSTARTTLS_PORT \\(starttls\\): not tried: the login was rejected by 2 servers" \
+t_match "^imap localhost:$FAKE_IMAP_NOSTARTTLS_PORT \\(starttls\\): not tried: the login was rejected by 2 servers" \
     "then the probe stops: the password is not sprayed"
 t_is "$(printf '%s\n' "$OUT" | grep -c '^smtp ')" 0 "no SMTP after a rejection"
 t_check "cmp -s '$CONF' '$T_TMPDIR/conf.before'" "nothing saved"
@@ -183,13 +173,13 @@ t_check "cmp -s '$CONF' '$T_TMPDIR/conf.before'" "nothing saved"
 setup --email carol@example.test --password-command "cat '$PWFILE'" \
     --ca-file "$CA_FILE" --account notty
 t_is "$RC" 1 "no terminal and no --yes: refused"
-expect "no terminal to ask on; add --yes" "the refusal says why"
+t_match "no terminal to ask on; add --yes" "the refusal says why"
 t_is "$(grep -c notty "$CONF")" 0 "nothing saved without confirmation"
 
 setup
 t_is "$RC" 1 "--setup without --email: exit status 1"
-expect "not available yet" "the wizard is announced as missing"
-expect "postern --setup --email" "the scripted form is shown"
+t_match "not available yet" "the wizard is announced as missing"
+t_match "postern --setup --email" "the scripted form is shown"
 
 setup --email carol@example.test
 t_is "$RC" 2 "--email without --password-command: usage error"

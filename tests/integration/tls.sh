@@ -37,17 +37,6 @@ run_check() {
 	RC=$?
 }
 
-# expect REGEXP DESC: ok when a line of OUT matches REGEXP (grep -E).
-expect() {
-	if printf '%s\n' "$OUT" | grep -Eq -- "$1"; then
-		t_ok "$2"
-	else
-		t_fail "$2"
-		printf '#   want: %s\n' "$1"
-		printf '%s\n' "$OUT" | sed 's/^/#   | /'
-	fi
-}
-
 # expect_status WANT DESC: ok when RC is WANT.
 expect_status() {
 	t_is "$RC" "$1" "$2"
@@ -90,44 +79,44 @@ for a in imaps imap pop3s pop3 smtps smtp; do
 	smtps) want="smtp localhost:$SMTPS_PORT \\(tls\\)" ;;
 	smtp) want="smtp localhost:$SMTP_PORT \\(starttls\\)" ;;
 	esac
-	expect "^$a $want: OK\$" "$a: verified and logged in"
+	t_match "^$a $want: OK\$" "$a: verified and logged in"
 	expect_status 0 "$a: exit status 0"
 done
 
 # --- certificates that must be refused
 run_check noca
-expect "^noca imap localhost:$IMAPS_PORT \\(tls\\): FAILED: .*unable to get local issuer certificate" \
+t_match "^noca imap localhost:$IMAPS_PORT \\(tls\\): FAILED: .*unable to get local issuer certificate" \
     "no CA file: the kit's CA is not trusted"
-expect "SHA-256 fingerprint $SERVER_CERT_SHA256\$" \
+t_match "SHA-256 fingerprint $SERVER_CERT_SHA256\$" \
     "no CA file: the message gives the server's fingerprint"
 expect_status 1 "no CA file: exit status 1"
 
 for a in badhost-imap badhost-pop3 badhost-smtp; do
 	run_check "$a"
-	expect "^$a (imap|pop3|smtp) localhost:[0-9]+ \\(tls\\): FAILED: .*'localhost'.*hostname mismatch; SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}\$" \
+	t_match "^$a (imap|pop3|smtp) localhost:[0-9]+ \\(tls\\): FAILED: .*'localhost'.*hostname mismatch; SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}\$" \
 	    "$a: wrong host name refused"
 	expect_status 1 "$a: exit status 1"
 done
 for a in selfsigned-imap selfsigned-smtp; do
 	run_check "$a"
-	expect "^$a (imap|smtp) .*: FAILED: .*self-signed certificate" \
+	t_match "^$a (imap|smtp) .*: FAILED: .*self-signed certificate" \
 	    "$a: self-signed certificate refused"
 done
 run_check expired
-expect "^expired imap .*: FAILED: .*certificate has expired" \
+t_match "^expired imap .*: FAILED: .*certificate has expired" \
     "expired certificate refused"
 
 # --- downgrades: no STARTTLS, STARTTLS refused, bytes injected before TLS
 for p in imap pop3 smtp; do
 	run_check "nostarttls-$p"
-	expect "^nostarttls-$p $p localhost:[0-9]+ \\(starttls\\): FAILED: server localhost:[0-9]+ offers no (STARTTLS|STLS); refusing to send credentials" \
+	t_match "^nostarttls-$p $p localhost:[0-9]+ \\(starttls\\): FAILED: server localhost:[0-9]+ offers no (STARTTLS|STLS); refusing to send credentials" \
 	    "$p without STARTTLS refused"
 	expect_status 1 "$p without STARTTLS: exit status 1"
 	run_check "starttlsfail-$p"
-	expect "^starttlsfail-$p $p .*: FAILED: .*refused (STARTTLS|STLS)" \
+	t_match "^starttlsfail-$p $p .*: FAILED: .*refused (STARTTLS|STLS)" \
 	    "$p with failing STARTTLS refused"
 	run_check "inject-$p"
-	expect "^inject-$p $p .*: FAILED: .*sent data after accepting STARTTLS, before the TLS handshake" \
+	t_match "^inject-$p $p .*: FAILED: .*sent data after accepting STARTTLS, before the TLS handshake" \
 	    "$p STARTTLS response injection refused"
 done
 n=$(cat "$TESTENV_DIR"/log/fake-*.log | grep -c CREDENTIALS-SEEN)
@@ -140,7 +129,7 @@ done
 # --- authentication
 for a in wrongpw-imap wrongpw-pop3 wrongpw-smtp; do
 	run_check "$a"
-	expect "^$a (imap|pop3|smtp) .*: FAILED: authentication failed: " \
+	t_match "^$a (imap|pop3|smtp) .*: FAILED: authentication failed: " \
 	    "$a: reported as an authentication failure"
 	expect_status 1 "$a: exit status 1"
 done
@@ -148,7 +137,7 @@ done
 # --- a user name that would smuggle a command is never sent
 logins="$(grep -c 'Login: ' "$TESTENV_DIR/log/dovecot.log")"
 run_check crlf
-expect "^crlf imap localhost:$IMAPS_PORT \\(tls\\): FAILED: user name holds a line break; refusing to send it\$" \
+t_match "^crlf imap localhost:$IMAPS_PORT \\(tls\\): FAILED: user name holds a line break; refusing to send it\$" \
     "user name with a line break refused"
 expect_status 1 "user name with a line break: exit status 1"
 t_is "$(grep -c 'Login: ' "$TESTENV_DIR/log/dovecot.log")" "$logins" \
