@@ -610,9 +610,6 @@ main(int argc, char **argv)
 	char		**args;
 	int		 ret;
 
-	memset(&o, 0, sizeof o);
-	o.log_level = LOG_LEVEL_WARN;
-	o.su.backend = BACKEND_IMAP;
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
 	bindtextdomain(PACKAGE, LOCALEDIR);
@@ -627,17 +624,21 @@ main(int argc, char **argv)
 	sbuf_init(&o.send.cc);
 	sbuf_init(&o.send.bcc);
 	args = main_send_expand(&argc, argv);
-	if (main_parse_args(argc, args, &o) == -1)
-		return 2;
+	config = NULL;
+	if (main_parse_args(argc, args, &o) == -1) {
+		ret = 2;
+		goto out;
+	}
 	main_setup_log(o.log_level);
 	log_info("postern %s starting", PACKAGE_VERSION);
 	if (o.setup) {
 		ret = main_setup(&o);
-		log_close();
-		return ret;
+		goto out;
 	}
-	if ((config = main_load_config(o.config_path)) == NULL)
-		return 1;
+	if ((config = main_load_config(o.config_path)) == NULL) {
+		ret = 1;
+		goto out;
+	}
 	if (o.fetch)
 		ret = main_fetch(config, o.fetch_account);
 	else if (o.send.flush && !o.check) {
@@ -659,6 +660,7 @@ main(int argc, char **argv)
 		if (ret != 0)
 			fprintf(main_err, "postern: %s\n", err.msg);
 	}
+out:
 	config_free(config);
 	sbuf_release(&o.send.to);
 	sbuf_release(&o.send.cc);
