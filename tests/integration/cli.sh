@@ -36,7 +36,8 @@ t_write_config "$T_CONFIG_HOME/postern/config"
 # A recipient with the terminal as standard input: no silent wait for EOF.
 t_tmux_start 100 24 "$POSTERN" someone@example.test
 t_is "$(t_tmux_wait_exit 10)" 1 "batch mode on a terminal stops at once"
-t_check 't_tmux_screen | tr -d "\n" | grep -q "pipe the message body"' \
+t_check 't__tmux capture-pane -p -S -50 -t t | tr -d "\n" |
+    grep -q "pipe the message body"' \
     "and says how to use it" || t_tmux_screen | sed "s/^/#   |/"
 
 t_check 't_run -- "$POSTERN" -d debug --check > "$out" 2>&1' \
