@@ -43,6 +43,7 @@ event_free(struct event *ev)
 	free(ev->summaries);
 	free(ev->text);
 	free(ev->body);
+	free(ev->uids);
 	free(ev);
 }
 

@@ -60,6 +60,13 @@ enum event_kind {
 	EVENT_SUMMARIES,	/* summaries, nsummaries; done of total so far */
 	EVENT_FOLDER_LOADED,	/* every summary of the folder was sent */
 	EVENT_BODY,		/* uid, body, body_len: the raw message */
+	/*
+	 * Changes to the open folder after (or while) it loaded, from a
+	 * resync, IDLE or an operation. New messages come as
+	 * EVENT_SUMMARIES with the folder's serial.
+	 */
+	EVENT_FLAGS,		/* summaries, nsummaries: uid and flags only */
+	EVENT_VANISHED,		/* uids, nuids: expunged from the folder */
 };
 
 /*
@@ -81,6 +88,8 @@ struct event {
 	uint32_t		 uid;
 	char			*body;
 	size_t			 body_len;
+	uint32_t		*uids;
+	size_t			 nuids;
 };
 
 void	 event_free(struct event *);

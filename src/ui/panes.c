@@ -141,6 +141,93 @@ ui_index_add(struct ui *ui, struct event *ev)
 	ui_index_rebuild(ui);
 }
 
+static void	 ui_index_rebuild_at(struct ui *, uint32_t);
+
+static int
+ui_uid_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+ui_summary_uid_cmp(const void *a, const void *b)
+{
+	const struct summary	*x = a, *y = b;
+
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+/*
+ * New flags for some messages of the open folder: one pass over the index
+ * with a binary search in the (sorted) changes, so a resync of a large
+ * folder costs n log m, not n * m.
+ */
+void
+ui_index_set_flags(struct ui *ui, struct event *ev)
+{
+	struct summary	*hit;
+	size_t		 i;
+	int		 changed = 0;
+
+	if (ev->nsummaries == 0)
+		return;
+	qsort(ev->summaries, ev->nsummaries, sizeof *ev->summaries,
+	    ui_summary_uid_cmp);
+	for (i = 0; i < ui->nmsgs; i++) {
+		hit = bsearch(&ui->msgs[i], ev->summaries, ev->nsummaries,
+		    sizeof *ev->summaries, ui_summary_uid_cmp);
+		if (hit == NULL || hit->flags == ui->msgs[i].flags)
+			continue;
+		/* Keep what the server does not know of. */
+		ui->msgs[i].flags = hit->flags |
+		    (ui->msgs[i].flags & SUMMARY_ATTACHMENT);
+		changed = 1;
+	}
+	if (changed)
+		ui_index_rebuild(ui);
+}
+
+/* Drops expunged messages, keeping the cursor on its message if it stays. */
+void
+ui_index_remove(struct ui *ui, struct event *ev)
+{
+	size_t	 i, j, row;
+	uint32_t keep = 0;
+
+	if (ev->nuids == 0 || ui->nmsgs == 0)
+		return;
+	qsort(ev->uids, ev->nuids, sizeof *ev->uids, ui_uid_cmp);
+	/* The cursor's message, or the first one after it that stays. */
+	for (row = ui->msg_cur; row < ui->nrows; row++) {
+		keep = ui->msgs[ui->idx_rows[row].msg].uid;
+		if (bsearch(&keep, ev->uids, ev->nuids, sizeof *ev->uids,
+		    ui_uid_cmp) == NULL)
+			break;
+		keep = 0;
+	}
+	for (i = j = 0; i < ui->nmsgs; i++) {
+		if (bsearch(&ui->msgs[i].uid, ev->uids, ev->nuids,
+		    sizeof *ev->uids, ui_uid_cmp) != NULL) {
+			summary_clear(&ui->msgs[i]);
+			continue;
+		}
+		if (i != j) {
+			ui->msgs[j] = ui->msgs[i];
+			ui->collapsed[j] = ui->collapsed[i];
+		}
+		j++;
+	}
+	if (j == ui->nmsgs)
+		return;
+	ui->nmsgs = j;
+	if (ui->msgs_total != FOLDER_COUNT_UNKNOWN &&
+	    ui->msgs_total >= ev->nuids)
+		ui->msgs_total -= ev->nuids;
+	ui_index_rebuild_at(ui, keep);
+}
+
 struct summary *
 ui_index_current(struct ui *ui)
 {
@@ -182,7 +269,14 @@ void
 ui_index_rebuild(struct ui *ui)
 {
 	struct summary	*cur = ui_index_current(ui);
-	uint32_t	 uid = cur != NULL ? cur->uid : 0;
+
+	ui_index_rebuild_at(ui, cur != NULL ? cur->uid : 0);
+}
+
+/* As ui_index_rebuild, with the cursor on uid when it is shown. */
+static void
+ui_index_rebuild_at(struct ui *ui, uint32_t uid)
+{
 	size_t		 i, n = 0, newcur = 0, total;
 	int		 folded = 0;
 

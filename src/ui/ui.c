@@ -216,6 +216,14 @@ ui_handle_event(struct ui *ui, struct event *ev)
 			ui_pager_show(ui, ev);
 		}
 		break;
+	case EVENT_FLAGS:
+		if (current)
+			ui_index_set_flags(ui, ev);
+		break;
+	case EVENT_VANISHED:
+		if (current)
+			ui_index_remove(ui, ev);
+		break;
 	}
 	ui->dirty = 1;
 }
