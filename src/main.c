@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr/addr.h"
 #include "config/config.h"
 #include "core/fs.h"
 #include "core/i18n.h"
@@ -53,6 +54,7 @@ struct options {
 	int		 yes;
 	struct wizard_setup su;		/* postern --setup --email ... */
 	struct send_options send;	/* postern -s ..., --flush-outbox */
+	const char	*query;		/* --query STRING */
 };
 
 /* Long options without a short one. */
@@ -66,6 +68,7 @@ enum {
 	OPT_USERNAME,
 	OPT_CA_FILE,
 	OPT_YES,
+	OPT_QUERY,
 };
 
 /* The terminal's stderr: fd 2 itself goes to the log (libetpan writes
@@ -80,6 +83,7 @@ main_usage(FILE *f)
 	    "       postern [--send-account acct] -s subject [-c addr] [-b addr] "
 	    "[-a file ... --] addr ... < body\n"
 	    "       postern --flush-outbox [account]\n"
+	    "       postern --query string\n"
 	    "  -F FILE        read FILE instead of the default config\n"
 	    "  -d LEVEL       log level: error, warn, info or debug\n"
 	    "  --check [ACCT] connect to every server of the account(s), "
@@ -89,6 +93,9 @@ main_usage(FILE *f)
 	    "Cc, Bcc,\n"
 	    "                 attachments, from ACCT or the first account\n"
 	    "  --flush-outbox [ACCT] retry sending the queued messages\n"
+	    "  --query STRING print the address book's and the query "
+	    "command's\n"
+	    "                 matches for STRING, best first\n"
 	    "  --version      print the version\n"
 	    "  --help         print this help\n"));
 	fprintf(f, _("  --fetch [ACCT] check the POP3 account(s) once without "
@@ -328,6 +335,7 @@ main_parse_args(int argc, char **argv, struct options *o)
 		{ "yes", no_argument, NULL, OPT_YES },
 		{ "flush-outbox", no_argument, NULL, 'O' },
 		{ "send-account", required_argument, NULL, 'A' },
+		{ "query", required_argument, NULL, OPT_QUERY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -365,6 +373,9 @@ main_parse_args(int argc, char **argv, struct options *o)
 			if (main_setup_option(o, ch, optarg) == -1)
 				return -1;
 			break;
+		case OPT_QUERY:
+			o->query = optarg;
+			break;
 		case 'h':
 			main_usage(stdout);
 			exit(0);
@@ -398,7 +409,7 @@ main_parse_args(int argc, char **argv, struct options *o)
 		o->fetch_account = argv[optind++];
 	if (o->send.flush && !o->check && !o->fetch && optind < argc)
 		o->send.flush_account = argv[optind++];
-	if (!o->check && !o->fetch && !o->send.flush) {
+	if (!o->check && !o->fetch && !o->send.flush && o->query == NULL) {
 		while (optind < argc)
 			main_send_addr(&o->send.to, argv[optind++]);
 		o->send.batch |= o->send.to.len > 0;
@@ -410,6 +421,36 @@ main_parse_args(int argc, char **argv, struct options *o)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * postern --query STRING: one line per match, "addr<TAB>name<TAB>where"
+ * (mutt's query format without its header line); 1 when none.
+ */
+static int
+main_query(const struct config *config, const char *query)
+{
+	struct addr_candidates	 c = { NULL, 0 };
+	struct error		 err = { 0 };
+	size_t			 i;
+
+	if (addrbook_complete(config != NULL ? config->query_command : NULL,
+	    query, ADDR_MAX_CANDIDATES, &c, &err) == -1) {
+		fprintf(main_err, "postern: %s\n", err.msg);
+		return 1;
+	}
+	for (i = 0; i < c.n; i++) {
+		if (c.v[i].source == ADDR_SOURCE_QUERY)
+			printf("%s\t%s\t%s\n", c.v[i].addr, c.v[i].name !=
+			    NULL ? c.v[i].name : "", _("query"));
+		else
+			printf(_("%s\t%s\tsent %u, read %u\n"), c.v[i].addr,
+			    c.v[i].name != NULL ? c.v[i].name : "",
+			    c.v[i].nsent, c.v[i].nread);
+	}
+	i = c.n;
+	addr_candidates_release(&c);
+	return i > 0 ? 0 : 1;
 }
 
 /* Opens the log and sends fd 2 there (or to /dev/null). */
@@ -639,7 +680,9 @@ main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	if (o.fetch)
+	if (o.query != NULL)
+		ret = main_query(config, o.query);
+	else if (o.fetch)
 		ret = main_fetch(config, o.fetch_account);
 	else if (o.send.flush && !o.check) {
 		ret = outbox_flush(config, o.send.flush_account,

@@ -3,14 +3,14 @@
 #  - curses headers are included only in src/ui/;
 #  - a module's internal.h is included only by that module's files;
 #  - a module includes public headers only of its own or a lower layer:
-#	core < config < net, mime < store < model < imap, pop3, smtp, crypto
+#	core < config < net, mime < store < model, addr < imap, pop3, smtp, crypto
 #	< wizard < ui < main.c
 #    (modules on one layer do not include each other).
 # Prints ok / not ok lines; needs TOP_SRCDIR (default: this file's tree).
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
 
 declare -A LAYER=(
-	[core]=0 [config]=1 [net]=2 [mime]=2 [store]=3 [model]=4
+	[core]=0 [config]=1 [net]=2 [mime]=2 [store]=3 [model]=4 [addr]=4
 	[imap]=5 [pop3]=5 [smtp]=5 [crypto]=5 [wizard]=6 [ui]=7 [main]=8
 )
 

@@ -371,6 +371,8 @@ config_set_ui_key(struct config_parser *p, const char *key,
 	}
 	if (strcmp(key, "theme") == 0)
 		slot = &p->config->theme;
+	else if (strcmp(key, "query-command") == 0)
+		slot = &p->config->query_command;
 	else {
 		snprintf(msg, sizeof msg, _("unknown key '%s'"), key);
 		return config_error(p, msg);
@@ -606,6 +608,7 @@ config_free(struct config *c)
 		config_account_clear(&c->accounts[i]);
 	free(c->accounts);
 	free(c->theme);
+	free(c->query_command);
 	free(c->path);
 	free(c);
 }

@@ -72,6 +72,7 @@ struct config {
 	char		*theme;		/* theme name, may be NULL */
 	enum config_sort sort;		/* default: date, reversed */
 	int		 sort_reverse;
+	char		*query_command;	/* [ui] query-command, may be NULL */
 };
 
 /* The default config path: $XDG_CONFIG_HOME/postern/config; caller frees. */

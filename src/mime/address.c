@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/i18n.h"
 #include "core/xmalloc.h"
@@ -201,9 +202,7 @@ addr_domain(struct addr_parser *p, struct sbuf *out)
 	}
 	for (;;) {
 		c = addr_peek(p);
-		if (c >= 0x80)
-			return error_set(p->err, ERROR_INPUT, _("non-ASCII "
-			    "domain in address (not supported)"));
+		/* UTF-8 labels (RFC 6531); checked in addr_make. */
 		if (c != -1 && addr_is_atext((unsigned char)c)) {
 			sbuf_addch(out, c);
 			p->pos++;
@@ -226,17 +225,19 @@ static int
 addr_make(struct addr_parser *p, const struct sbuf *local, int dotted,
     const struct sbuf *domain, char **addrp)
 {
-	size_t	 i;
+	char	*ace;
 
 	if (local->len == 0 || !dotted)
 		return error_set(p->err, ERROR_INPUT, _("bad local part in "
 		    "address '%s'"), local->buf);
-	for (i = 0; i < local->len; i++) {
-		if ((unsigned char)local->buf[i] >= 0x80)
-			return error_set(p->err, ERROR_INPUT, _("non-ASCII "
-			    "address '%s@%s' (not supported)"), local->buf,
-			    domain->buf);
-	}
+	if (!mime_utf8_valid(local->buf, local->len) ||
+	    !mime_utf8_valid(domain->buf, domain->len))
+		return error_set(p->err, ERROR_INPUT, _("address is not valid "
+		    "UTF-8"));
+	/* A domain that has no ASCII form (a label too long) is no domain. */
+	if ((ace = mime_idn_to_ascii(domain->buf, p->err)) == NULL)
+		return -1;
+	free(ace);
 	if (local->len > ADDR_MAX_LOCAL ||
 	    local->len + 1 + domain->len > ADDR_MAX_ADDR)
 		return error_set(p->err, ERROR_INPUT, _("address too long"));
@@ -470,4 +471,29 @@ mime_address_list_release(struct mime_address_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
+}
+
+int
+mime_header_address_list(const char *msg, size_t len, const char *name,
+    struct mime_address_list *l, struct error *err)
+{
+	struct mime_field	 f;
+	size_t			 pos = 0;
+	char			*v;
+	int			 ret;
+
+	while (mime_field_next(msg, len, &pos, &f)) {
+		if (f.name_len != strlen(name) ||
+		    strncasecmp(f.name, name, f.name_len) != 0)
+			continue;
+		if (f.value_len > MIME_MAX_ADDRESS_TEXT)
+			return error_set(err, ERROR_INPUT, _("%s header too "
+			    "long"), name);
+		v = xstrndup(f.value, f.value_len);
+		ret = mime_address_parse(v, l, err);
+		free(v);
+		if (ret == -1)
+			return -1;
+	}
+	return 0;
 }

@@ -139,13 +139,17 @@ build_date(struct sbuf *out, time_t t)
 static void
 build_message_id(struct sbuf *out, const char *from)
 {
-	char		 hex[33];
+	char		 hex[33], *dom = NULL;
 	const char	*at;
 
 	build_random_hex(hex, 16);
 	at = strrchr(from, '@');
+	/* An id is ASCII: an internationalized domain in its A-labels. */
+	if (at != NULL && (dom = mime_idn_to_ascii(at + 1, NULL)) == NULL)
+		at = NULL;
 	sbuf_addf(out, "Message-ID: <%.16s.%s@%s>\r\n", hex, hex + 16,
-	    at != NULL ? at + 1 : "postern.invalid");
+	    dom != NULL ? dom : "postern.invalid");
+	free(dom);
 }
 
 /* Parses one address field into l; what names the field in errors. */

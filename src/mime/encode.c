@@ -410,7 +410,7 @@ mime_header_addresses(struct sbuf *out, const char *name,
 	struct enc_header	 h;
 	const struct mime_address *a;
 	const char		*group = NULL;
-	char			*tok;
+	char			*tok, *ace;
 	size_t			 i;
 	int			 need_comma = 0;
 
@@ -435,11 +435,19 @@ mime_header_addresses(struct sbuf *out, const char *name,
 			continue;	/* an empty group */
 		if (need_comma)
 			enc_glue(&h, ",");
+		/*
+		 * An internationalized domain goes in A-labels, which every
+		 * reader takes; a UTF-8 local part has no ASCII form and is
+		 * written as it is (RFC 6532: only SMTPUTF8 carries it).
+		 */
+		if ((ace = mime_address_to_ascii(a->addr, NULL)) == NULL)
+			ace = xstrdup(a->addr);
 		if (a->name != NULL && *a->name != '\0') {
 			enc_phrase(&h, a->name);
-			tok = xasprintf("<%s>", a->addr);
+			tok = xasprintf("<%s>", ace);
 		} else
-			tok = xstrdup(a->addr);
+			tok = xstrdup(ace);
+		free(ace);
 		enc_token(&h, " ", 1, tok, strlen(tok));
 		free(tok);
 		need_comma = 1;

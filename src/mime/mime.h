@@ -59,7 +59,8 @@ int	 mime_render(const char *msg, size_t len, int flags, struct sbuf *out,
 	    struct error *);
 
 /*
- * One address of a list. addr is "local@domain" as on the wire (ASCII);
+ * One address of a list. addr is "local@domain" as on the wire (UTF-8
+ * only for an internationalized address, RFC 6531);
  * name the display name in UTF-8, or NULL; group the name of the group
  * it belongs to, or NULL. An empty group ("undisclosed-recipients:;")
  * is one entry with addr NULL. The list owns the strings.
@@ -80,7 +81,8 @@ struct mime_address_list {
  * commas in quotes, comments, groups, angle addresses, RFC 2047 words in
  * names; UTF-8 names typed as they are) and appends its addresses to l
  * (start from { NULL, 0 }). On error (ERROR_INPUT naming the problem)
- * returns -1 and l is as it was. Non-ASCII addresses are refused.
+ * returns -1 and l is as it was. Addresses may hold UTF-8 (valid only)
+ * in the local part and the domain (RFC 6531); see mime_address_to_ascii.
  */
 int	 mime_address_parse(const char *s, struct mime_address_list *l,
 	    struct error *);
@@ -130,6 +132,29 @@ struct mime_envelope {
 int	 mime_build(const struct mime_draft *, struct sbuf *msg,
 	    struct mime_envelope *env, struct error *);
 void	 mime_envelope_release(struct mime_envelope *);
+
+/*
+ * The addresses of the header field name (every field of that name) of
+ * the raw message msg, appended to l as mime_address_parse does. 0 when
+ * there is none; -1 and err when one does not parse.
+ */
+int	 mime_header_address_list(const char *msg, size_t len,
+	    const char *name, struct mime_address_list *l, struct error *);
+
+/*
+ * Internationalized domains (src/mime/idn.c). mime_punycode_encode
+ * appends the Punycode (RFC 3492) of the n code points cp to out; -1 on
+ * overflow or a code point past U+10FFFF. mime_idn_to_ascii returns
+ * the domain (UTF-8) with each non-ASCII label as "xn--" + Punycode
+ * (labels taken as typed, ASCII letters lowered; no UTS 46 mapping);
+ * mime_address_to_ascii does that to the domain of "local@domain" and
+ * refuses a non-ASCII local part. Both return a string the caller
+ * frees, or NULL and ERROR_INPUT. mime_has_8bit: a byte >= 0x80 in s.
+ */
+int	 mime_punycode_encode(const uint32_t *cp, size_t n, struct sbuf *out);
+char	*mime_idn_to_ascii(const char *domain, struct error *);
+char	*mime_address_to_ascii(const char *addr, struct error *);
+int	 mime_has_8bit(const char *s, size_t len);
 
 /* The MIME type for a file name's extension; application/octet-stream. */
 const char	*mime_type_for_name(const char *name);

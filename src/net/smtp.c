@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sasl/sasl.h>
 
@@ -207,28 +208,86 @@ net_smtp_sasl_mech(const char *host, const char *mech, struct error *err)
 	    "install libsasl2-modules"), mech);
 }
 
+/* The mechanisms we use, strongest first; bit is libetpan's, if any. */
+static const struct net_smtp_mech {
+	const char	*name;
+	int		 bit;
+} net_smtp_mechs[] = {
+	{ "SCRAM-SHA-256", 0 },
+	{ "SCRAM-SHA-1", 0 },
+	{ "CRAM-MD5", MAILSMTP_AUTH_CRAM_MD5 },
+	{ "PLAIN", MAILSMTP_AUTH_PLAIN },
+	{ "LOGIN", MAILSMTP_AUTH_LOGIN },
+};
+#define NET_SMTP_NMECHS	(sizeof net_smtp_mechs / sizeof net_smtp_mechs[0])
+
 /*
- * PLAIN if offered and len (user name and password) fits libetpan's
- * buffer, else LOGIN; returns the MAILSMTP_AUTH_* bit.
+ * Whether the EHLO reply (still in s->response: nothing was sent since)
+ * names mech on its AUTH line; libetpan knows no SCRAM.
  */
 static int
-net_smtp_mech(const mailsmtp *s, size_t len, struct error *err)
+net_smtp_offers(const mailsmtp *s, const struct net_smtp_mech *m)
 {
-	if ((s->auth & MAILSMTP_AUTH_PLAIN) && len <= NET_SMTP_PLAIN_MAX)
-		return MAILSMTP_AUTH_PLAIN;
-	if (s->auth & MAILSMTP_AUTH_LOGIN)
-		return MAILSMTP_AUTH_LOGIN;
-	if (s->auth & MAILSMTP_AUTH_PLAIN)
-		return error_set(err, ERROR_INPUT, _("user name and password "
-		    "too long for SMTP AUTH PLAIN"));
-	return error_set(err, ERROR_SERVER, _("server offers neither AUTH "
-	    "PLAIN nor AUTH LOGIN"));
+	const char	*p, *end;
+	size_t		 n = strlen(m->name);
+
+	if (m->bit != 0)
+		return (s->auth & m->bit) != 0;
+	for (p = s->response; p != NULL && *p != '\0'; p = end) {
+		if ((end = strchr(p, '\n')) == NULL)
+			end = p + strlen(p);
+		if (strncasecmp(p, "AUTH ", 5) == 0 ||
+		    strncasecmp(p, "AUTH=", 5) == 0) {
+			for (p += 5; p + n <= end; p++) {
+				if (strncasecmp(p, m->name, n) == 0 &&
+				    (p[-1] == ' ' || p[-1] == '=') &&
+				    (p + n == end || p[n] == ' ' ||
+				    p[n] == '\r'))
+					return 1;
+			}
+		}
+		if (*end == '\n')
+			end++;
+	}
+	return 0;
 }
 
-static const char *
-net_smtp_mech_name(int mech)
+/*
+ * The strongest mechanism both offered and usable: its SASL module
+ * present, and for PLAIN len (user name and password) fitting
+ * libetpan's buffer. An offered mechanism without its module is
+ * skipped; when none is left that is what err says.
+ */
+static const struct net_smtp_mech *
+net_smtp_mech(const mailsmtp *s, const char *host, size_t len,
+    struct error *err)
 {
-	return mech == MAILSMTP_AUTH_PLAIN ? "PLAIN" : "LOGIN";
+	const struct net_smtp_mech	*m, *missing = NULL;
+	size_t				 i;
+	int				 offered = 0;
+
+	for (i = 0; i < NET_SMTP_NMECHS; i++) {
+		m = &net_smtp_mechs[i];
+		if (!net_smtp_offers(s, m))
+			continue;
+		offered = 1;
+		if (m->bit == MAILSMTP_AUTH_PLAIN && len > NET_SMTP_PLAIN_MAX)
+			continue;
+		if (net_smtp_sasl_mech(host, m->name, NULL) == 0)
+			return m;
+		if (missing == NULL)
+			missing = m;
+	}
+	if (missing != NULL)
+		net_smtp_sasl_mech(host, missing->name, err);
+	else if (offered)
+		error_set(err, ERROR_INPUT, _("user name and password too "
+		    "long for SMTP AUTH PLAIN"));
+	else
+		error_set(err, ERROR_SERVER, _("server offers no AUTH "
+		    "mechanism Postern knows (SCRAM-SHA-256, SCRAM-SHA-1, "
+		    "CRAM-MD5, PLAIN, LOGIN)"));
+	return NULL;
 }
 
 static int
@@ -254,28 +313,25 @@ net_smtp_auth_error(const mailsmtp *s, int r, struct error *err)
 int
 net_smtp_auth_ready(mailsmtp *s, const char *host, struct error *err)
 {
-	int	 mech;
-
-	if ((mech = net_smtp_mech(s, 0, err)) == -1)
-		return -1;
-	return net_smtp_sasl_mech(host, net_smtp_mech_name(mech), err);
+	return net_smtp_mech(s, host, 0, err) == NULL ? -1 : 0;
 }
 
 int
 net_smtp_auth(mailsmtp *s, const char *host, const char *user,
     const char *pass, struct error *err)
 {
-	int	 mech, r;
+	const struct net_smtp_mech	*m;
+	int				 r;
 
 	if (net_check_wire_string(_("user name"), user, err) == -1 ||
 	    net_check_wire_string(_("password"), pass, err) == -1)
 		return -1;
-	mech = net_smtp_mech(s, strlen(user) + strlen(pass), err);
-	if (mech == -1 || net_smtp_sasl_mech(host, net_smtp_mech_name(mech),
-	    err) == -1)
+	if ((m = net_smtp_mech(s, host, strlen(user) + strlen(pass),
+	    err)) == NULL)
 		return -1;
-	log_info("%s: SMTP AUTH %s", host, net_smtp_mech_name(mech));
-	r = mailsmtp_auth_type(s, user, pass, mech);
+	log_info("%s: SMTP AUTH %s", host, m->name);
+	r = mailesmtp_auth_sasl(s, m->name, host, NULL, NULL, user, user,
+	    pass, NULL);
 	if (r != MAILSMTP_NO_ERROR)
 		return net_smtp_auth_error(s, r, err);
 	return 0;

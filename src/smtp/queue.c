@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addr/addr.h"
 #include "core/fs.h"
 #include "core/i18n.h"
 #include "core/log.h"
@@ -107,6 +108,8 @@ outbox_send(const struct account *a, const char *id, char **passp,
 		goto out;
 	}
 	queue_sent(a, dir, id, *passp, &msg, copy, warn);
+	addrbook_note_message(msg.buf, msg.len, env.rcpts, env.nrcpts,
+	    ADDR_USE_SENT);
 	ret = 0;
 out:
 	sender_report_release(&rep);
