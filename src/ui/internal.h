@@ -47,6 +47,19 @@ struct pager_line {
 	size_t	 pfx_len;	/* drawn first; 0 if none */
 };
 
+struct ui;
+
+/*
+ * Completion at a prompt (ui_prompt_start_complete): given the text
+ * typed so far (UTF-8, never NULL), sets *startp to the byte offset
+ * where the word to complete starts and returns how many candidates it
+ * put in *candsp, best first: an array of strings, each to replace
+ * text[*startp..] (the prompt frees the strings and the array with
+ * free()). 0 and *candsp NULL when nothing matches.
+ */
+typedef size_t	(*ui_complete_cb)(struct ui *, const char *text,
+		    size_t *startp, char ***candsp);
+
 struct ui {
 	const struct config	*config;
 	const struct account	*account;
@@ -93,6 +106,11 @@ struct ui {
 	char			*prompt_label;
 	struct sbuf		 prompt_text;
 	void			 (*prompt_done)(struct ui *, const char *);
+	ui_complete_cb		 prompt_complete;	/* NULL: Tab is text */
+	char			**prompt_cands;	/* of the Tab cycle */
+	size_t			 prompt_ncands;	/* 0: no cycle under way */
+	size_t			 prompt_cand;	/* the one in the text */
+	size_t			 prompt_word;	/* where it starts */
 	uint32_t		 msgs_total;
 	int			 loading;
 	int			 folder_failed;	/* the open failed */
@@ -160,8 +178,27 @@ int	 ui_pager_height(struct ui *);
 /* prompt.c */
 void	 ui_prompt_start(struct ui *, const char *label,
 	    void (*done)(struct ui *, const char *));
+/*
+ * As ui_prompt_start, with Tab completing the word before the cursor
+ * through complete: one candidate replaces the word; with several the
+ * first does, the message line lists them ("Tab 1/3: ..."), and each
+ * further Tab (Shift-Tab: back) puts the next one in its place; any
+ * other key keeps the one shown. No match says so on the message line.
+ */
+void	 ui_prompt_start_complete(struct ui *, const char *label,
+	    void (*done)(struct ui *, const char *), ui_complete_cb complete);
 void	 ui_prompt_key(struct ui *, int key, int is_func);
 void	 ui_draw_prompt(struct ui *, int y);
+
+/* complete.c */
+/*
+ * A ui_complete_cb for address fields (To, Cc, Bcc, a query): completes
+ * the address after the last comma outside quotes from the address
+ * book and the [ui] query-command (addrbook_complete), each candidate
+ * "Name <addr>" ready for the field.
+ */
+size_t	 ui_complete_address(struct ui *, const char *text, size_t *startp,
+	    char ***candsp);
 
 /* keys.c */
 int	 ui_key_dispatch(struct ui *, int key, int is_func);

@@ -7,8 +7,10 @@
 
 #include <curses.h>
 
+#include "addr/addr.h"
 #include "core/i18n.h"
 #include "core/xmalloc.h"
+#include "mime/mime.h"
 #include "ui/internal.h"
 
 enum ui_context {
@@ -349,6 +351,80 @@ act_pager_find(struct ui *ui)
 	ui_prompt_start(ui, _("Find in the message: "), ui_pager_find_done);
 }
 
+/* Shows the addresses of the list text, as a To field would take them. */
+static int
+ui_query_show_list(struct ui *ui, const char *text)
+{
+	struct mime_address_list	 l = { NULL, 0 };
+	struct addr_candidate		 c;
+	struct sbuf			 b;
+	char				*s;
+	size_t				 i;
+
+	if (strchr(text, '@') == NULL ||
+	    mime_address_parse(text, &l, NULL) == -1 || l.n == 0)
+		return -1;
+	sbuf_init(&b);
+	sbuf_addf(&b, _("%zu addresses:"), l.n);
+	for (i = 0; i < l.n; i++) {
+		if (l.v[i].addr == NULL)
+			continue;
+		memset(&c, 0, sizeof c);
+		c.name = l.v[i].name;
+		c.addr = l.v[i].addr;
+		s = addr_candidate_format(&c);
+		sbuf_addf(&b, "%s %s", i > 0 ? "," : "", s);
+		free(s);
+	}
+	ui_set_message(ui, 0, "%s", b.buf);
+	sbuf_release(&b);
+	mime_address_list_release(&l);
+	return 0;
+}
+
+/*
+ * The query (Q): a list of addresses (completed with Tab) is shown as
+ * parsed; other text is looked up, the matches on the message line.
+ */
+static void
+ui_query_done(struct ui *ui, const char *text)
+{
+	struct addr_candidates	 c = { NULL, 0 };
+	struct error		 err = { 0 };
+	struct sbuf		 b;
+	char			*s;
+	size_t			 i;
+
+	if (ui_query_show_list(ui, text) == 0)
+		return;
+	if (addrbook_complete(ui->config->query_command, text, 20, &c,
+	    &err) == -1) {
+		ui_set_message(ui, 1, "%s", err.msg);
+		return;
+	}
+	sbuf_init(&b);
+	sbuf_addf(&b, _("%zu matches for '%s':"), c.n, text);
+	for (i = 0; i < c.n; i++) {
+		s = addr_candidate_format(&c.v[i]);
+		sbuf_addf(&b, "%s %s", i > 0 ? "," : "", s);
+		free(s);
+	}
+	ui_set_message(ui, 0, "%s", b.buf);
+	sbuf_release(&b);
+	addr_candidates_release(&c);
+}
+
+static void
+act_query(struct ui *ui)
+{
+	ui_prompt_start_complete(ui, _("Query addresses (Tab completes): "),
+	    ui_query_done, ui_complete_address);
+}
+
+static const struct ui_action
+    a_query = { "query", N_("look up addresses in the address book and "
+	"the query command"), act_query };
+
 static const struct ui_action
     a_limit = { "limit", N_("show only messages matching a query"),
 	act_limit },
@@ -432,6 +508,7 @@ static const struct ui_binding ui_bindings[] = {
 	{ CONTEXT_PAGER, '/', 0, "/", &a_pfind },
 	{ CONTEXT_INDEX, 'o', 0, "o", &a_sort },
 	{ CONTEXT_INDEX, 'O', 0, "O", &a_sort_rev },
+	{ LIST, 'Q', 0, "Q", &a_query },
 	{ ALL, '\f', 0, "^L", &a_redraw },
 	{ ALL, '?', 0, "?", &a_help },
 	{ CONTEXT_PAGER, 'j', 0, "j", &a_ldown },

@@ -12,11 +12,29 @@
 #include "core/xmalloc.h"
 #include "ui/internal.h"
 
+#define UI_PROMPT_SHOW_CANDS	20	/* listed on the message line */
+
+/* Ends a Tab cycle: the candidate in the text stays. */
+static void
+ui_prompt_cycle_end(struct ui *ui)
+{
+	size_t	 i;
+
+	for (i = 0; i < ui->prompt_ncands; i++)
+		free(ui->prompt_cands[i]);
+	free(ui->prompt_cands);
+	ui->prompt_cands = NULL;
+	ui->prompt_ncands = 0;
+	ui->prompt_cand = 0;
+}
+
 /* Opens the prompt; done gets the text on Enter (not on Esc). */
 void
 ui_prompt_start(struct ui *ui, const char *label,
     void (*done)(struct ui *, const char *))
 {
+	ui_prompt_cycle_end(ui);
+	ui->prompt_complete = NULL;
 	free(ui->prompt_label);
 	ui->prompt_label = xstrdup(label);
 	sbuf_reset(&ui->prompt_text);
@@ -27,11 +45,78 @@ ui_prompt_start(struct ui *ui, const char *label,
 	ui->dirty = 1;
 }
 
+void
+ui_prompt_start_complete(struct ui *ui, const char *label,
+    void (*done)(struct ui *, const char *), ui_complete_cb complete)
+{
+	ui_prompt_start(ui, label, done);
+	ui->prompt_complete = complete;
+}
+
 static void
 ui_prompt_close(struct ui *ui)
 {
+	ui_prompt_cycle_end(ui);
 	ui->prompt_open = 0;
 	ui->dirty = 1;
+}
+
+/* Puts candidate i of the cycle in place of the word, lists them all. */
+static void
+ui_prompt_show_cand(struct ui *ui, size_t i)
+{
+	struct sbuf	 b;
+	size_t		 k;
+
+	ui->prompt_cand = i;
+	sbuf_setlen(&ui->prompt_text, ui->prompt_word);
+	sbuf_addstr(&ui->prompt_text, ui->prompt_cands[i]);
+	if (ui->prompt_text.len > UI_PROMPT_MAX)
+		sbuf_setlen(&ui->prompt_text, ui->prompt_word);
+	if (ui->prompt_ncands == 1)
+		return;
+	sbuf_init(&b);
+	sbuf_addf(&b, _("Tab %zu/%zu:"), i + 1, ui->prompt_ncands);
+	for (k = 0; k < ui->prompt_ncands && k < UI_PROMPT_SHOW_CANDS; k++)
+		sbuf_addf(&b, k == i ? "  [%s]" : "  %s", ui->prompt_cands[k]);
+	if (k < ui->prompt_ncands)
+		sbuf_addstr(&b, "  ...");
+	ui_set_message(ui, 0, "%s", b.buf);
+	sbuf_release(&b);
+}
+
+/* Tab (step 1) or Shift-Tab (-1): starts or moves the cycle. */
+static void
+ui_prompt_tab(struct ui *ui, int step)
+{
+	char	**cands = NULL;
+	size_t	  n, start = 0;
+
+	if (ui->prompt_ncands > 1) {
+		ui_prompt_show_cand(ui, (ui->prompt_cand + ui->prompt_ncands +
+		    (size_t)(step > 0 ? 1 : ui->prompt_ncands - 1)) %
+		    ui->prompt_ncands);
+		return;
+	}
+	ui_prompt_cycle_end(ui);
+	n = ui->prompt_complete(ui, ui->prompt_text.buf != NULL ?
+	    ui->prompt_text.buf : "", &start, &cands);
+	if (n == 0) {
+		free(cands);
+		ui_set_message(ui, 0, "%s", _("No match."));
+		return;
+	}
+	if (start > ui->prompt_text.len)
+		start = ui->prompt_text.len;
+	ui->prompt_cands = cands;
+	ui->prompt_ncands = n;
+	ui->prompt_word = start;
+	ui_prompt_show_cand(ui, 0);
+	if (n == 1) {
+		ui_prompt_cycle_end(ui);
+		free(ui->message);
+		ui->message = NULL;
+	}
 }
 
 /* Drops the last character (a whole UTF-8 sequence). */
@@ -55,6 +140,17 @@ ui_prompt_key(struct ui *ui, int key, int is_func)
 	size_t	 n;
 
 	ui->dirty = 1;
+	if (ui->prompt_complete != NULL && ((!is_func && key == '\t') ||
+	    (is_func && key == KEY_BTAB))) {
+		ui_prompt_tab(ui, key == '\t' ? 1 : -1);
+		return;
+	}
+	if (ui->prompt_ncands > 0) {
+		/* Any other key keeps the candidate shown. */
+		ui_prompt_cycle_end(ui);
+		free(ui->message);
+		ui->message = NULL;
+	}
 	if ((!is_func && (key == '\r' || key == '\n')) ||
 	    (is_func && key == KEY_ENTER)) {
 		ui_prompt_close(ui);
@@ -66,6 +162,8 @@ ui_prompt_key(struct ui *ui, int key, int is_func)
 	}
 	if (!is_func && key == 033) {
 		ui_prompt_close(ui);
+		free(ui->message);
+		ui->message = NULL;
 		return;
 	}
 	if ((is_func && key == KEY_BACKSPACE) ||

@@ -12,6 +12,7 @@
 
 #include <curses.h>
 
+#include "addr/addr.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/sbuf.h"
@@ -89,7 +90,8 @@ ui_message_rows(struct ui *ui)
 		n = UI_MESSAGE_ROWS_MAX;
 	if (n > ui->rows / 4)
 		n = ui->rows / 4 > 0 ? ui->rows / 4 : 1;
-	return n;
+	/* An open prompt takes a row of its own below the message. */
+	return ui->prompt_open ? n + 1 : n;
 }
 
 void
@@ -214,6 +216,9 @@ ui_handle_event(struct ui *ui, struct event *ev)
 		if (ev->serial == ui->pager_serial) {
 			ui_set_status(ui, NULL);
 			ui_pager_show(ui, ev);
+			/* Its senders go to the address book. */
+			addrbook_note_message(ui->pager_raw,
+			    ui->pager_raw_len, NULL, 0, ADDR_USE_READ);
 		}
 		break;
 	case EVENT_FLAGS:
@@ -282,7 +287,8 @@ ui_draw_bars(struct ui *ui)
 	mrows = ui_message_rows(ui);
 	ui_draw_text(ui->rows - 1 - mrows, 0, ui->cols, b.buf, b.len, bar);
 	sbuf_release(&b);
-	ui_draw_message(ui, ui->rows - mrows, mrows);
+	ui_draw_message(ui, ui->rows - mrows, ui->prompt_open &&
+	    ui->message != NULL ? mrows - 1 : mrows);
 	if (ui->prompt_open)
 		ui_draw_prompt(ui, ui->rows - 1);	/* over the last row */
 }
