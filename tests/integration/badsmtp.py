@@ -9,10 +9,20 @@ writes its port to DIR/port. For each connection it reads DIR/mode:
   data5xx   554 after the message's final dot
   rcpt4xx   451 to every RCPT
   dropdata  closes the connection after the final dot, without a reply
+  accept    250 after the final dot (a server without SMTPUTF8)
+  size      as accept, but SIZE 2000
+  utf8      as accept, and SMTPUTF8 offered
+  cram      as accept, AUTH CRAM-MD5 only (the password must be
+            alice-pw-1; "AUTH CRAM-MD5 ok" or "... FAILED" goes to
+            DIR/commands.log)
+Every command line but AUTH data is appended to DIR/commands.log.
 Its pid goes to DIR/pid. Every message body received (dot-unstuffed, as the client sent it) is
 kept in DIR/received-N.eml. It exits by itself after LIFETIME_S seconds
 (default 120).
 """
+import base64
+import hashlib
+import hmac
 import os
 import socket
 import ssl
@@ -31,6 +41,10 @@ def serve(conn, outdir, counter):
         mode = open(os.path.join(outdir, "mode")).read().strip()
     except OSError:
         mode = "data5xx"
+    def log(text):
+        with open(os.path.join(outdir, "commands.log"), "ab") as o:
+            o.write(text + b"\n")
+
     say("220 badsmtp ESMTP test server")
     while True:
         line = f.readline(4096)
@@ -38,9 +52,22 @@ def serve(conn, outdir, counter):
             return
         cmd = line.decode("latin-1").rstrip("\r\n")
         verb = cmd.split(" ", 1)[0].upper()
+        log(line.rstrip(b"\r\n"))
         if verb in ("EHLO", "HELO"):
-            conn.sendall(b"250-badsmtp\r\n250-AUTH PLAIN LOGIN\r\n"
-                         b"250-SIZE 10000000\r\n250 8BITMIME\r\n")
+            auth = b"CRAM-MD5" if mode == "cram" else b"PLAIN LOGIN"
+            size = b"2000" if mode == "size" else b"10000000"
+            utf8 = b"250-SMTPUTF8\r\n" if mode == "utf8" else b""
+            conn.sendall(b"250-badsmtp\r\n250-AUTH " + auth + b"\r\n" +
+                         utf8 + b"250-SIZE " + size + b"\r\n250 8BITMIME\r\n")
+        elif verb == "AUTH" and mode == "cram":
+            challenge = b"<12345.67890@badsmtp>"
+            say("334 " + base64.b64encode(challenge).decode())
+            answer = base64.b64decode(f.readline(4096).strip() or b"=")
+            user, _, digest = answer.partition(b" ")
+            want = hmac.new(b"alice-pw-1", challenge, hashlib.md5).hexdigest()
+            ok = user == b"alice" and digest.decode("latin-1") == want
+            log(b"AUTH CRAM-MD5 " + (b"ok" if ok else b"FAILED"))
+            say("235 2.7.0 ok" if ok else "535 5.7.8 bad credentials")
         elif verb == "AUTH":
             parts = cmd.split()
             if len(parts) >= 2 and parts[1].upper() == "LOGIN":
@@ -75,6 +102,9 @@ def serve(conn, outdir, counter):
             if mode == "dropdata":
                 conn.shutdown(socket.SHUT_RDWR)
                 return
+            if mode in ("accept", "size", "utf8", "cram"):
+                say("250 2.0.0 accepted (badsmtp)")
+                continue
             say("554 5.6.0 message refused (badsmtp)")
         elif verb == "RSET" or verb == "NOOP":
             say("250 ok")
