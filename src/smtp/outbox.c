@@ -354,3 +354,64 @@ outbox_lock(const char *dir, const char *id)
 	}
 	return fd;
 }
+
+/* The first line of ID.err, or NULL. */
+static char *
+outbox_read_error(const char *dir, const char *id)
+{
+	struct sbuf	 b;
+	char		*path, *nl, *ret = NULL;
+
+	sbuf_init(&b);
+	path = xasprintf("%s/%s.err", dir, id);
+	if (fs_read_file(path, 64 * 1024, &b, NULL) == 0 && b.len > 0) {
+		if ((nl = memchr(b.buf, '\n', b.len)) != NULL)
+			*nl = '\0';
+		ret = xstrdup(b.buf);
+	}
+	free(path);
+	sbuf_release(&b);
+	return ret;
+}
+
+int
+outbox_entries(const struct account *a, struct outbox_entry **vp,
+    size_t *np, struct error *err)
+{
+	struct outbox_entry	*v = NULL;
+	char			*dir, **ids = NULL;
+	size_t			 i, n = 0;
+
+	*vp = NULL;
+	*np = 0;
+	dir = outbox_dir(a);
+	if (outbox_list(dir, &ids, &n, err) == -1) {
+		free(dir);
+		return -1;
+	}
+	if (n > 0)
+		v = xcalloc(n, sizeof *v);
+	for (i = 0; i < n; i++) {
+		v[i].id = ids[i];
+		v[i].path = xasprintf("%s/%s.eml", dir, ids[i]);
+		v[i].error = outbox_read_error(dir, ids[i]);
+	}
+	free(ids);
+	free(dir);
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
+void
+outbox_entries_free(struct outbox_entry *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].path);
+		free(v[i].error);
+	}
+	free(v);
+}

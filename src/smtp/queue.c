@@ -240,3 +240,45 @@ outbox_flush(const struct config *c, const char *account_id,
 	}
 	return failed;
 }
+
+int
+outbox_flush_account(const struct account *a, sender_copy_cb copy,
+    outbox_progress_cb progress, void *arg, size_t *nsentp,
+    size_t *nfailedp)
+{
+	struct error	 e = { 0 };
+	char		*dir, **ids = NULL, *pass = NULL;
+	size_t		 i, n = 0;
+	int		 fd;
+
+	*nsentp = *nfailedp = 0;
+	dir = outbox_dir(a);
+	if (outbox_list(dir, &ids, &n, &e) == -1) {
+		if (progress != NULL)
+			progress(arg, 0, 0, "", &e, 1);
+		(*nfailedp)++;
+	}
+	for (i = 0; i < n; i++) {
+		if ((fd = outbox_lock(dir, ids[i])) < 0)
+			continue;	/* gone, or another process sends it */
+		if (progress != NULL)
+			progress(arg, i, n, ids[i], NULL, 0);
+		error_clear(&e);
+		if (outbox_send(a, ids[i], &pass, copy, NULL, &e) == 0) {
+			(*nsentp)++;
+			if (progress != NULL)
+				progress(arg, i, n, ids[i], NULL, 1);
+		} else {
+			(*nfailedp)++;
+			if (progress != NULL)
+				progress(arg, i, n, ids[i], &e, 1);
+		}
+		close(fd);
+	}
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	config_password_free(pass);
+	free(dir);
+	return *nfailedp > 0;
+}

@@ -104,4 +104,36 @@ int	 outbox_send_draft(const struct account *, const struct mime_draft *d,
 int	 outbox_flush(const struct config *, const char *account_id,
 	    sender_copy_cb copy, FILE *out, struct error *err);
 
+/* One queued message, for listing the outbox (a folder in the UI). */
+struct outbox_entry {
+	char	*id;
+	char	*path;		/* ID.eml */
+	char	*error;		/* the last failure's first line, or NULL */
+};
+
+/*
+ * The entries of the account's outbox, oldest first, in *vp and *np
+ * (the caller frees them with outbox_entries_free). 0, or -1 and err.
+ */
+int	 outbox_entries(const struct account *, struct outbox_entry **vp,
+	    size_t *np, struct error *);
+void	 outbox_entries_free(struct outbox_entry *, size_t n);
+
+/*
+ * Called by outbox_flush_account before each try (e NULL) and after it
+ * (e NULL when sent, else why not): message i (from 0) of n.
+ */
+typedef void	(*outbox_progress_cb)(void *arg, size_t i, size_t n,
+		    const char *id, const struct error *e, int done);
+
+/*
+ * Tries every entry of the account's outbox, oldest first, as
+ * --flush-outbox does (an entry another process holds is skipped),
+ * telling progress (may be NULL) about each. *nsentp and *nfailedp
+ * count the outcomes. Returns 0 when nothing failed, else 1.
+ */
+int	 outbox_flush_account(const struct account *, sender_copy_cb copy,
+	    outbox_progress_cb progress, void *arg, size_t *nsentp,
+	    size_t *nfailedp);
+
 #endif

@@ -2,6 +2,7 @@
 #ifndef POSTERN_UI_INTERNAL_H
 #define POSTERN_UI_INTERNAL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -128,6 +129,15 @@ struct ui {
 	int			 pager_width;	/* wrapped for this width */
 	char			*pager_find;	/* highlighted text, or NULL */
 
+	/* the outbox as a folder (outbox.c) */
+	struct outbox_entry	*outbox;
+	size_t			 noutbox;
+	int			 outbox_open;	/* the index shows it */
+	struct ui_outbox_job	*outbox_job;	/* a flush under way */
+	pthread_t		 outbox_thread;
+	uint64_t		 outbox_serial;	/* of its events */
+	char			*outbox_error;	/* its last failure */
+
 	/* help */
 	size_t			 help_top;
 
@@ -199,6 +209,22 @@ void	 ui_draw_prompt(struct ui *, int y);
  */
 size_t	 ui_complete_address(struct ui *, const char *text, size_t *startp,
 	    char ***candsp);
+
+/* outbox.c */
+/* Whether folder index is the outbox. */
+int	 ui_outbox_is(struct ui *, size_t index);
+/* Lists the outbox again: "Outbox (N)" last in the folder pane if N > 0. */
+void	 ui_outbox_refresh(struct ui *);
+/* Shows the outbox in the index; its messages open from there. */
+void	 ui_outbox_open(struct ui *);
+/* Opens the outbox message under the cursor in the pager. */
+void	 ui_outbox_show(struct ui *);
+/* Sends the outbox on a thread; progress and outcome come as events. */
+void	 ui_outbox_flush(struct ui *);
+/* Handles an event of the flush; 0 if ev is not one. */
+int	 ui_outbox_event(struct ui *, struct event *);
+/* Waits for a flush under way and frees the outbox state. */
+void	 ui_outbox_stop(struct ui *);
 
 /* keys.c */
 int	 ui_key_dispatch(struct ui *, int key, int is_func);

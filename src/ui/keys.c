@@ -421,6 +421,16 @@ act_query(struct ui *ui)
 	    ui_query_done, ui_complete_address);
 }
 
+static void
+act_flush_outbox(struct ui *ui)
+{
+	ui_outbox_flush(ui);
+}
+
+static const struct ui_action
+    a_flush_outbox = { "flush-outbox", N_("send the messages waiting in "
+	"the outbox"), act_flush_outbox };
+
 static const struct ui_action
     a_query = { "query", N_("look up addresses in the address book and "
 	"the query command"), act_query };
@@ -509,6 +519,7 @@ static const struct ui_binding ui_bindings[] = {
 	{ CONTEXT_INDEX, 'o', 0, "o", &a_sort },
 	{ CONTEXT_INDEX, 'O', 0, "O", &a_sort_rev },
 	{ LIST, 'Q', 0, "Q", &a_query },
+	{ ALL, 0x0f, 0, "^O", &a_flush_outbox },
 	{ ALL, '\f', 0, "^L", &a_redraw },
 	{ ALL, '?', 0, "?", &a_help },
 	{ CONTEXT_PAGER, 'j', 0, "j", &a_ldown },

@@ -101,6 +101,11 @@ ui_open_folder(struct ui *ui, size_t index)
 
 	if (index >= ui->nfolders)
 		return;
+	if (ui_outbox_is(ui, index)) {
+		ui_outbox_open(ui);
+		return;
+	}
+	ui->outbox_open = 0;
 	f = &ui->folders[index];
 	if (!f->selectable) {
 		ui_set_message(ui, 1, _("'%s' holds no messages (it is only a "
@@ -134,6 +139,10 @@ ui_open_message(struct ui *ui)
 
 	if (m == NULL)
 		return;
+	if (ui->outbox_open) {
+		ui_outbox_show(ui);
+		return;
+	}
 	ui->pager_serial = ++ui->serial;
 	worker_fetch_body(ui->worker, m->uid, ui->pager_serial);
 	ui_set_status(ui, _("Fetching the message..."));
@@ -181,6 +190,8 @@ ui_handle_event(struct ui *ui, struct event *ev)
 {
 	int	 current = ev->serial == ui->folder_serial;
 
+	if (ui_outbox_event(ui, ev))
+		return;
 	switch (ev->kind) {
 	case EVENT_STATUS:
 		ui_set_status(ui, ev->text);
@@ -199,6 +210,7 @@ ui_handle_event(struct ui *ui, struct event *ev)
 		break;
 	case EVENT_FOLDERS:
 		ui_folders_set(ui, ev);
+		ui_outbox_refresh(ui);
 		break;
 	case EVENT_FOLDER_OPENED:
 		if (current)
@@ -430,6 +442,10 @@ ui_run(const struct config *config, struct error *err)
 	ui_open_inbox(&ui);
 	sbuf_init(&ui.pager_text);
 	sbuf_init(&ui.prompt_text);
+	/* What a past session could not send goes now, in the background. */
+	ui_outbox_refresh(&ui);
+	if (ui.noutbox > 0)
+		ui_outbox_flush(&ui);
 
 	initscr();
 	cbreak();
@@ -444,6 +460,7 @@ ui_run(const struct config *config, struct error *err)
 	endwin();
 
 	worker_stop(ui.worker);
+	ui_outbox_stop(&ui);
 	chan_free(ui.events, event_free_cb);
 	ui_free(&ui);
 	return 0;
