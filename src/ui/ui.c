@@ -414,6 +414,9 @@ ui_free(struct ui *ui)
 	free(ui->pager_find);
 	free(ui->prompt_label);
 	sbuf_release(&ui->prompt_text);
+	for (i = 0; i < ui->prompt_ncands; i++)
+		free(ui->prompt_cands[i]);
+	free(ui->prompt_cands);
 }
 
 int
