@@ -15,6 +15,8 @@ writes its port to DIR/port. For each connection it reads DIR/mode:
   cram      as accept, AUTH CRAM-MD5 only (the password must be
             alice-pw-1; "AUTH CRAM-MD5 ok" or "... FAILED" goes to
             DIR/commands.log)
+  scram     as cram, with AUTH SCRAM-SHA-256 CRAM-MD5 PLAIN offered
+            ("AUTH SCRAM-SHA-256 ok" when the proof is right)
 Every command line but AUTH data is appended to DIR/commands.log.
 Its pid goes to DIR/pid. Every message body received (dot-unstuffed, as the client sent it) is
 kept in DIR/received-N.eml. It exits by itself after LIFETIME_S seconds
@@ -54,12 +56,18 @@ def serve(conn, outdir, counter):
         verb = cmd.split(" ", 1)[0].upper()
         log(line.rstrip(b"\r\n"))
         if verb in ("EHLO", "HELO"):
-            auth = b"CRAM-MD5" if mode == "cram" else b"PLAIN LOGIN"
+            auth = {"cram": b"CRAM-MD5",
+                    "scram": b"SCRAM-SHA-256 CRAM-MD5 PLAIN"}.get(
+                        mode, b"PLAIN LOGIN")
             size = b"2000" if mode == "size" else b"10000000"
             utf8 = b"250-SMTPUTF8\r\n" if mode == "utf8" else b""
             conn.sendall(b"250-badsmtp\r\n250-AUTH " + auth + b"\r\n" +
                          utf8 + b"250-SIZE " + size + b"\r\n250 8BITMIME\r\n")
-        elif verb == "AUTH" and mode == "cram":
+        elif verb == "AUTH" and cmd.split()[1:2] == ["SCRAM-SHA-256"]:
+            ok = scram(f, say, cmd.split()[2:])
+            log(b"AUTH SCRAM-SHA-256 " + (b"ok" if ok else b"FAILED"))
+            say("235 2.7.0 ok" if ok else "535 5.7.8 bad credentials")
+        elif verb == "AUTH" and mode in ("cram", "scram"):
             challenge = b"<12345.67890@badsmtp>"
             say("334 " + base64.b64encode(challenge).decode())
             answer = base64.b64decode(f.readline(4096).strip() or b"=")
@@ -102,7 +110,7 @@ def serve(conn, outdir, counter):
             if mode == "dropdata":
                 conn.shutdown(socket.SHUT_RDWR)
                 return
-            if mode in ("accept", "size", "utf8", "cram"):
+            if mode in ("accept", "size", "utf8", "cram", "scram"):
                 say("250 2.0.0 accepted (badsmtp)")
                 continue
             say("554 5.6.0 message refused (badsmtp)")
@@ -113,6 +121,43 @@ def serve(conn, outdir, counter):
             return
         else:
             say("502 5.5.2 not implemented")
+
+
+def scram(f, say, initial):
+    """The server side of SCRAM-SHA-256 (RFC 5802, 7677) for alice."""
+    def b64(b):
+        return base64.b64encode(b).decode()
+
+    def hm(key, msg):
+        return hmac.new(key, msg, hashlib.sha256).digest()
+
+    if initial:
+        first = base64.b64decode(initial[0])
+    else:
+        say("334 ")
+        first = base64.b64decode(f.readline(4096).strip() or b"=")
+    # gs2 header ("n,,") then the bare message
+    bare = first.split(b",", 2)[2] if first.count(b",") >= 2 else b""
+    attrs = dict(a.split(b"=", 1) for a in bare.split(b",") if b"=" in a)
+    salt, iters = b"badsmtp-salt", 4096
+    nonce = attrs.get(b"r", b"") + b"srvnonce"
+    server_first = b"r=" + nonce + b",s=" + base64.b64encode(salt) + \
+        b",i=%d" % iters
+    say("334 " + b64(server_first))
+    final = base64.b64decode(f.readline(4096).strip() or b"=")
+    without_proof, _, proof = final.rpartition(b",p=")
+    salted = hashlib.pbkdf2_hmac("sha256", b"alice-pw-1", salt, iters)
+    client_key = hm(salted, b"Client Key")
+    auth_msg = bare + b"," + server_first + b"," + without_proof
+    sig = hm(hashlib.sha256(client_key).digest(), auth_msg)
+    want = bytes(a ^ b for a, b in zip(client_key, sig))
+    ok = attrs.get(b"n") == b"alice" and \
+        base64.b64decode(proof or b"=") == want
+    if ok:
+        server_sig = hm(hm(salted, b"Server Key"), auth_msg)
+        say("334 " + b64(b"v=" + base64.b64encode(server_sig)))
+        f.readline(4096)
+    return ok
 
 
 def counter_gen():

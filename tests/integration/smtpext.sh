@@ -118,6 +118,12 @@ send "$FAKE" -s "cram" bob@example.test
 t_is "$RC" 0 "CRAM-MD5: sent" || t_log "$OUT"
 t_check 'grep -aqx "AUTH CRAM-MD5 ok" "$BAD/commands.log"' \
     "CRAM-MD5: the server checked the digest of the right password"
+# --- SCRAM-SHA-256 first when offered beside CRAM-MD5 and PLAIN
+mode scram
+send "$FAKE" -s "scram" bob@example.test
+t_is "$RC" 0 "SCRAM-SHA-256: sent" || t_log "$OUT"
+t_check 'grep -aqx "AUTH SCRAM-SHA-256 ok" "$BAD/commands.log"' \
+    "SCRAM-SHA-256: chosen over CRAM-MD5 and PLAIN, the proof checked"
 mode cram
 mkdir -p "$T_TMPDIR/no-sasl"
 SASL_PATH="$T_TMPDIR/no-sasl" send "$FAKE" -s "no module" bob@example.test
