@@ -23,6 +23,8 @@ enum config_type {
 	CONFIG_BOOL,
 	CONFIG_DAYS,
 	CONFIG_SIZE,
+	CONFIG_POP3_AUTH,
+	CONFIG_INTERVAL,
 };
 
 struct config_key {
@@ -52,6 +54,8 @@ static const struct config_key config_account_keys[] = {
 	{ "pop3.delete-when-deleted-locally", CONFIG_BOOL,
 	    ACCT(pop3_delete_when_deleted_locally) },
 	{ "pop3.max-message-size", CONFIG_SIZE, ACCT(pop3_max_message_size) },
+	{ "pop3.auth", CONFIG_POP3_AUTH, ACCT(pop3_auth) },
+	{ "pop3.check-interval", CONFIG_INTERVAL, ACCT(pop3_check_interval) },
 	{ "smtp.host", CONFIG_STRING, ACCT(smtp.host) },
 	{ "smtp.port", CONFIG_PORT, ACCT(smtp.port) },
 	{ "smtp.security", CONFIG_SECURITY, ACCT(smtp.security) },
@@ -253,6 +257,59 @@ config_parse_size(const char *s, uint32_t max, uint32_t *valp)
 	return 0;
 }
 
+/* pop3.auth: auto, apop, sasl or user. */
+static int
+config_set_pop3_auth(struct config_parser *p, enum pop3_auth *where,
+    const char *value)
+{
+	static const struct {
+		const char	*name;
+		enum pop3_auth	 auth;
+	} names[] = {
+		{ "auto", POP3_AUTH_AUTO },
+		{ "apop", POP3_AUTH_APOP },
+		{ "sasl", POP3_AUTH_SASL },
+		{ "user", POP3_AUTH_USER },
+	};
+	char	 msg[ERROR_MSG_MAX];
+	size_t	 i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(value, names[i].name) == 0) {
+			*where = names[i].auth;
+			return 0;
+		}
+	}
+	snprintf(msg, sizeof msg, _("bad pop3.auth '%s' (auto, apop, sasl or "
+	    "user)"), value);
+	return config_error(p, msg);
+}
+
+/* Minutes, or seconds with an "s" suffix; 0 turns it off. */
+static int
+config_set_interval(struct config_parser *p, int *where, const char *value)
+{
+	unsigned long	 n;
+	char		*end, msg[ERROR_MSG_MAX];
+
+	errno = 0;
+	n = strtoul(value, &end, 10);
+	if (isdigit((unsigned char)*value) && errno == 0 &&
+	    n <= CONFIG_MAX_CHECK_INTERVAL) {
+		if (*end == '\0' && n <= CONFIG_MAX_CHECK_INTERVAL / 60) {
+			*where = (int)(n * 60);
+			return 0;
+		}
+		if (strcmp(end, "s") == 0) {
+			*where = (int)n;
+			return 0;
+		}
+	}
+	snprintf(msg, sizeof msg, _("bad interval '%s' (minutes, or seconds "
+	    "with an s: 10 or 30s; 0 for never)"), value);
+	return config_error(p, msg);
+}
+
 static int
 config_set_account_key(struct config_parser *p, const char *key,
     const char *value)
@@ -351,6 +408,10 @@ config_set_account_key(struct config_parser *p, const char *key,
 			return config_error(p, msg);
 		}
 		return 0;
+	case CONFIG_POP3_AUTH:
+		return config_set_pop3_auth(p, (enum pop3_auth *)where, value);
+	case CONFIG_INTERVAL:
+		return config_set_interval(p, (int *)where, value);
 	}
 	return config_error(p, "bad key type");
 }

@@ -20,6 +20,16 @@ enum security {
 	SECURITY_STARTTLS,	/* plaintext greeting, then STARTTLS/STLS */
 };
 
+/* pop3.auth: how a POP3 account logs in. */
+enum pop3_auth {
+	POP3_AUTH_AUTO = 0,	/* APOP if offered, else SASL PLAIN, else USER */
+	POP3_AUTH_APOP,		/* APOP only (needs the greeting's timestamp) */
+	POP3_AUTH_SASL,		/* AUTH PLAIN only (CAPA SASL must offer it) */
+	POP3_AUTH_USER,		/* USER/PASS only */
+};
+
+#define CONFIG_MAX_CHECK_INTERVAL	(7 * 86400)	/* seconds */
+
 enum backend_kind {
 	BACKEND_IMAP = 0,
 	BACKEND_POP3,
@@ -50,6 +60,8 @@ struct account {
 	int			 pop3_delete_after_days; /* -1: never */
 	int			 pop3_delete_when_deleted_locally;
 	uint32_t		 pop3_max_message_size;	/* bytes; 0: none */
+	enum pop3_auth		 pop3_auth;
+	int			 pop3_check_interval;	/* seconds; 0: none */
 	const char		*file;		/* where it was defined */
 	int			 line;
 };

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libetpan/libetpan.h>
+#include <openssl/evp.h>
 
 #include "core/error.h"
 #include "core/i18n.h"
@@ -21,6 +23,7 @@
 #define POP3_MIN_RATE		(16 * 1024)	/* bytes/s; slower is stalled */
 #define POP3_SERVER_TEXT	200	/* bytes of server text we quote */
 #define POP3_DAY		86400
+#define POP3_MAX_HEADER		(256 * 1024)	/* bytes of a header we parse */
 
 struct pop3_session {
 	const struct account	*acct;
@@ -193,8 +196,158 @@ pop3_note(struct pop3_session *s, const char *fmt, ...)
 	sbuf_release(&b);
 }
 
+/*
+ * libetpan's private session states (mailpop3.c): after a login of our
+ * own, the session must say TRANSACTION for LIST, RETR and DELE to work.
+ */
+#define POP3_LIBETPAN_STATE_AUTHORIZATION	1
+#define POP3_LIBETPAN_STATE_TRANSACTION		2
+#define POP3_MAX_COMMAND	1024	/* bytes of one command we send */
+
+/*
+ * Sends one command line (without CRLF) and reads the one-line answer:
+ * 0 for +OK, 1 for a "+ " continuation, -1 with err otherwise. The
+ * server's text goes to f->pop3_response's place: resp (bounded).
+ */
 static int
-pop3_login(struct pop3_session *s, const char *password, struct error *err)
+pop3_command(struct pop3_session *s, const char *cmd, const char *what,
+    char *resp, size_t resplen, struct error *err)
+{
+	MMAPString	*line;
+	const char	*text = NULL;
+	size_t		 len = strlen(cmd);
+	int		 ret;
+
+	if (len > POP3_MAX_COMMAND)
+		return error_set(err, ERROR_INPUT, _("%s: %s command too "
+		    "long"), s->host, what);
+	if ((line = mmap_string_new("")) == NULL)
+		return error_set(err, ERROR_SYS, "mmap_string_new");
+	pop3_arm(s, s->timeout);
+	if (mailstream_write(s->f->pop3_stream, cmd, len) == (ssize_t)len &&
+	    mailstream_write(s->f->pop3_stream, "\r\n", 2) == 2 &&
+	    mailstream_flush(s->f->pop3_stream) == 0)
+		text = mailstream_read_line_remove_eol(s->f->pop3_stream,
+		    line);
+	if (net_watchdog_disarm(s->wd)) {
+		mmap_string_free(line);
+		return error_set(err, ERROR_NET, _("%s: %s timed out"),
+		    s->host, what);
+	}
+	if (text == NULL) {
+		mmap_string_free(line);
+		return error_set(err, ERROR_NET, _("%s: connection lost "
+		    "during %s"), s->host, what);
+	}
+	snprintf(resp, resplen, "%s", text);
+	if (strncmp(text, "+OK", 3) == 0)
+		ret = 0;
+	else if (text[0] == '+' && (text[1] == ' ' || text[1] == '\0'))
+		ret = 1;
+	else {
+		/* "-ERR [AUTH] Authentication failed." */
+		text += strncmp(text, "-ERR", 4) == 0 ? 4 : 0;
+		text += strspn(text, " ");
+		ret = error_set(err, ERROR_AUTH, _("%s: %s login failed: "
+		    "%.*s"), s->host, what, POP3_SERVER_TEXT, *text != '\0' ?
+		    text : _("no reason given"));
+	}
+	mmap_string_free(line);
+	return ret;
+}
+
+/*
+ * RFC 1939 APOP: the MD5 of the greeting's timestamp followed by the
+ * password, as 32 lower-case hex digits into hex. libetpan's own MD5 is
+ * wrong on 64-bit machines, so OpenSSL computes it.
+ */
+int
+pop3_apop_digest(const char *timestamp, const char *password,
+    char hex[POP3_APOP_HEX])
+{
+	static const char	 digits[] = "0123456789abcdef";
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
+	EVP_MD_CTX		*ctx;
+	int			 ok;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_DigestInit_ex(ctx, EVP_md5(), NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, timestamp, strlen(timestamp)) == 1 &&
+	    EVP_DigestUpdate(ctx, password, strlen(password)) == 1 &&
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 16;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return -1;
+	for (i = 0; i < mdlen; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 0xf];
+	}
+	hex[2 * mdlen] = '\0';
+	return 0;
+}
+
+static int
+pop3_login_apop(struct pop3_session *s, const char *password,
+    struct error *err)
+{
+	char	 hex[POP3_APOP_HEX], resp[POP3_SERVER_TEXT + 1], *cmd;
+	int	 r;
+
+	if (pop3_apop_digest(s->f->pop3_timestamp, password, hex) == -1)
+		return error_set(err, ERROR_SYS, _("MD5 is not available"));
+	log_info("%s: APOP as the configured user", s->host);
+	cmd = xasprintf("APOP %s %s", s->acct->username, hex);
+	r = pop3_command(s, cmd, "APOP", resp, sizeof resp, err);
+	explicit_bzero(hex, sizeof hex);
+	free(cmd);
+	return r == 0 ? 0 : r == 1 ? error_set(err, ERROR_PROTO,
+	    _("%s: unexpected answer to APOP"), s->host) : -1;
+}
+
+/* RFC 5034 AUTH PLAIN with the initial response. */
+static int
+pop3_login_plain(struct pop3_session *s, const char *password,
+    struct error *err)
+{
+	struct sbuf	 raw, cmd;
+	char		 resp[POP3_SERVER_TEXT + 1];
+	size_t		 enclen;
+	int		 r;
+
+	sbuf_init(&raw);
+	sbuf_init(&cmd);
+	sbuf_addch(&raw, '\0');
+	sbuf_addstr(&raw, s->acct->username);
+	sbuf_addch(&raw, '\0');
+	sbuf_addstr(&raw, password);
+	enclen = 4 * ((raw.len + 2) / 3);
+	sbuf_addstr(&cmd, "AUTH PLAIN ");
+	sbuf_grow(&cmd, enclen + 1);
+	EVP_EncodeBlock((unsigned char *)cmd.buf + cmd.len,
+	    (const unsigned char *)raw.buf, (int)raw.len);
+	sbuf_setlen(&cmd, cmd.len + enclen);
+	log_info("%s: AUTH PLAIN as the configured user", s->host);
+	r = pop3_command(s, cmd.buf, "AUTH PLAIN", resp, sizeof resp, err);
+	if (r == 1) {
+		/* A challenge after an initial response: cancel it. */
+		r = pop3_command(s, "*", "AUTH PLAIN", resp, sizeof resp,
+		    err);
+		if (r != -1)
+			r = error_set(err, ERROR_PROTO, _("%s: unexpected "
+			    "answer to AUTH PLAIN"), s->host);
+	}
+	explicit_bzero(raw.buf, raw.len);
+	explicit_bzero(cmd.buf, cmd.len);
+	sbuf_release(&raw);
+	sbuf_release(&cmd);
+	return r;
+}
+
+static int
+pop3_login_user(struct pop3_session *s, const char *password,
+    struct error *err)
 {
 	int	 r;
 
@@ -204,6 +357,83 @@ pop3_login(struct pop3_session *s, const char *password, struct error *err)
 	if (r == MAILPOP3_NO_ERROR)
 		r = mailpop3_pass(s->f, password);
 	return pop3_done(s, r, "USER/PASS", err);
+}
+
+/* 1 if CAPA lists SASL with PLAIN, 0 if not, -1 on a dead stream. */
+static int
+pop3_offers_plain(struct pop3_session *s, struct error *err)
+{
+	struct mailpop3_capa	*capa;
+	clist			*list = NULL;
+	clistiter		*it, *p;
+	const char		*mech;
+	int			 r, found = 0;
+
+	pop3_arm(s, s->timeout);
+	r = mailpop3_capa(s->f, &list);
+	if (net_watchdog_disarm(s->wd) || r == MAILPOP3_ERROR_STREAM) {
+		if (list != NULL)
+			mailpop3_capa_resp_free(list);
+		return error_set(err, ERROR_NET, _("%s: connection lost "
+		    "during CAPA"), s->host);
+	}
+	if (r != MAILPOP3_NO_ERROR || list == NULL)
+		return 0;
+	for (it = clist_begin(list); it != NULL; it = clist_next(it)) {
+		capa = clist_content(it);
+		if (capa->cap_name == NULL ||
+		    strcasecmp(capa->cap_name, "SASL") != 0 ||
+		    capa->cap_param == NULL)
+			continue;
+		for (p = clist_begin(capa->cap_param); p != NULL;
+		    p = clist_next(p)) {
+			mech = clist_content(p);
+			if (mech != NULL && strcasecmp(mech, "PLAIN") == 0)
+				found = 1;
+		}
+	}
+	mailpop3_capa_resp_free(list);
+	return found;
+}
+
+/*
+ * Logs in as pop3.auth says. auto: APOP when the greeting has a
+ * timestamp (the password never crosses the wire), else AUTH PLAIN when
+ * CAPA offers it, else USER/PASS; a refused APOP falls back to those.
+ * Every way runs over the verified TLS session only.
+ */
+static int
+pop3_login(struct pop3_session *s, const char *password, struct error *err)
+{
+	enum pop3_auth	 auth = s->acct->pop3_auth;
+	const char	*ts = s->f->pop3_timestamp;
+	int		 r, plain;
+
+	if (auth == POP3_AUTH_APOP || (auth == POP3_AUTH_AUTO && ts != NULL &&
+	    *ts != '\0')) {
+		if (ts == NULL || *ts == '\0')
+			return error_set(err, ERROR_AUTH, _("%s: pop3.auth is "
+			    "apop, but the server's greeting has no APOP "
+			    "timestamp"), s->host);
+		r = pop3_login_apop(s, password, err);
+		if (r == 0 || auth == POP3_AUTH_APOP || err->kind != ERROR_AUTH)
+			goto done;
+		log_info("%s: APOP refused, trying the other ways", s->host);
+		error_clear(err);
+	}
+	if (auth == POP3_AUTH_USER)
+		plain = 0;
+	else if ((plain = pop3_offers_plain(s, err)) == -1)
+		return -1;
+	if (auth == POP3_AUTH_SASL && !plain)
+		return error_set(err, ERROR_AUTH, _("%s: pop3.auth is sasl, "
+		    "but the server offers no SASL PLAIN"), s->host);
+	r = plain ? pop3_login_plain(s, password, err) :
+	    pop3_login_user(s, password, err);
+done:
+	if (r == 0)
+		s->f->pop3_state = POP3_LIBETPAN_STATE_TRANSACTION;
+	return r;
 }
 
 /* LIST and UIDL; *vp gets the usable entries. */
@@ -312,6 +542,49 @@ pop3_retr(struct pop3_session *s, const struct pop3_entry *e,
 	return 0;
 }
 
+/*
+ * A message over the size limit stays on the server; TOP 0 gives its
+ * header, so that the note names its sender and subject.
+ */
+static int
+pop3_skip(struct pop3_session *s, const struct pop3_entry *e,
+    struct error *err)
+{
+	const struct account	*a = s->acct;
+	struct store_msg	 m;
+	char			*msg = NULL;
+	size_t			 len = 0;
+	unsigned		 limit;
+	int			 r;
+
+	limit = a->pop3_max_message_size > 0 &&
+	    a->pop3_max_message_size < STORE_MAX_MESSAGE ?
+	    (unsigned)a->pop3_max_message_size : (unsigned)STORE_MAX_MESSAGE;
+	memset(&m, 0, sizeof m);
+	pop3_arm(s, pop3_deadline(s, POP3_MAX_HEADER));
+	r = mailpop3_top(s->f, e->index, 0, &msg, &len);
+	if (pop3_done(s, r, "TOP", err) == -1) {
+		if (msg != NULL)
+			mailpop3_top_free(msg);
+		if (err->kind == ERROR_NET || err->kind == ERROR_PROTO)
+			return -1;
+		error_clear(err);	/* TOP is optional (RFC 1939) */
+		msg = NULL;
+	}
+	if (msg != NULL) {
+		store_parse_headers(msg, len > POP3_MAX_HEADER ?
+		    POP3_MAX_HEADER : len, &m);
+		mailpop3_top_free(msg);
+	}
+	pop3_note(s, _("skipped a message from %s, \"%s\" (%u bytes, over "
+	    "the limit of %u; UIDL %s); it stays on the server"),
+	    m.from != NULL && *m.from != '\0' ? m.from : _("(unknown sender)"),
+	    m.subject != NULL ? m.subject : "", (unsigned)e->size, limit,
+	    e->uidl);
+	store_msg_clear(&m);
+	return 0;
+}
+
 /* Downloads one message not recorded yet, and DELEs it if the policy says. */
 static int
 pop3_fetch_one(struct pop3_session *s, const struct pop3_entry *e,
@@ -324,12 +597,7 @@ pop3_fetch_one(struct pop3_session *s, const struct pop3_entry *e,
 	if (e->size > STORE_MAX_MESSAGE || (a->pop3_max_message_size > 0 &&
 	    e->size > a->pop3_max_message_size)) {
 		s->res->skipped++;
-		pop3_note(s, _("skipped message %s (%u bytes, over the limit "
-		    "of %u); it stays on the server"), e->uidl,
-		    (unsigned)e->size, a->pop3_max_message_size > 0 ?
-		    (unsigned)a->pop3_max_message_size :
-		    (unsigned)STORE_MAX_MESSAGE);
-		return 0;
+		return pop3_skip(s, e, err);
 	}
 	if (pop3_retr(s, e, buf, err) == -1)
 		return -1;

@@ -46,4 +46,14 @@ int	 pop3_fetch(const struct account *, const char *password,
  */
 void	 pop3_to_maildir(const char *msg, size_t len, struct sbuf *out);
 
+#define POP3_APOP_HEX	33	/* 32 hex digits of an MD5 and NUL */
+
+/*
+ * The APOP digest (RFC 1939): MD5 of timestamp (the greeting's "<...>",
+ * brackets included) followed by password, in lower-case hex. -1 if MD5
+ * is not available.
+ */
+int	 pop3_apop_digest(const char *timestamp, const char *password,
+	    char hex[POP3_APOP_HEX]);
+
 #endif
