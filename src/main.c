@@ -75,6 +75,19 @@ enum {
  * GnuTLS errors there, which must not land on the curses screen). */
 static FILE	*main_err;
 
+/*
+ * Keeps a copy of a sent message: APPEND to the IMAP account's Sent, or
+ * into the local Sent folder of a POP3 account.
+ */
+static int
+main_copy_sent(const struct account *a, const char *password,
+    const char *msg, size_t len, struct error *err)
+{
+	if (a->backend == BACKEND_POP3)
+		return pop3_save_sent(a, password, msg, len, err);
+	return imapc_append_sent(a, password, msg, len, err);
+}
+
 static void
 main_usage(FILE *f)
 {
@@ -308,7 +321,7 @@ main_send(const struct config *config, const struct send_options *so)
 	d.body_len = body.len;
 	d.attachments = so->files;
 	d.nattachments = so->nfiles;
-	if (outbox_send_draft(a, &d, imapc_append_sent, main_err, &err) == 0)
+	if (outbox_send_draft(a, &d, main_copy_sent, main_err, &err) == 0)
 		ret = 0;
 	else
 		fprintf(main_err, _("postern: not sent: %s\n"), err.msg);
@@ -686,7 +699,7 @@ main(int argc, char **argv)
 		ret = main_fetch(config, o.fetch_account);
 	else if (o.send.flush && !o.check) {
 		ret = outbox_flush(config, o.send.flush_account,
-		    imapc_append_sent, stdout, &err);
+		    main_copy_sent, stdout, &err);
 		if (ret == -1)
 			fprintf(main_err, "postern: %s\n", err.msg);
 		ret = ret == 0 ? 0 : 1;

@@ -770,4 +770,8 @@ const struct backend_ops imap_backend_ops = {
 	.fetch_summaries = imapc_fetch_summaries,
 	.fetch_body = imapc_fetch_body,
 	.close = imapc_close,
+	.create_folder = imapc_create_folder,
+	.rename_folder = imapc_rename_folder,
+	.delete_folder = imapc_delete_folder,
+	.subscribe_folder = imapc_subscribe_folder,
 };

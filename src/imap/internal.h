@@ -97,4 +97,19 @@ int		 imapc_done(struct backend *, int r, const char *what,
 int		 imapc_deadline(const struct backend *, size_t bytes);
 mailimap	*imapc_session(struct backend *);
 
+/*
+ * folders.c: the folder operations of imap_backend_ops (see
+ * model/backend.h), and a name the user typed (UTF-8) in modified UTF-7
+ * (RFC 3501 5.1.3): a new string, NULL for bad UTF-8.
+ */
+int		 imapc_create_folder(struct backend *, const char *name,
+		    struct error *);
+int		 imapc_rename_folder(struct backend *, const char *wire_name,
+		    const char *name, struct error *);
+int		 imapc_delete_folder(struct backend *, const char *wire_name,
+		    struct error *);
+int		 imapc_subscribe_folder(struct backend *,
+		    const char *wire_name, int subscribe, struct error *);
+char		*imapc_utf7_encode(const char *);
+
 #endif

@@ -21,6 +21,12 @@ struct backend;
 typedef int	(*summary_cb)(struct summary *, size_t n, uint32_t done,
 		    uint32_t total, void *arg);
 
+/* Progress of a check: done of total messages. */
+typedef void	(*check_progress_cb)(uint32_t done, uint32_t total,
+		    void *arg);
+/* A line for the user (a skipped message); text is borrowed. */
+typedef void	(*check_note_cb)(const char *text, void *arg);
+
 /*
  * Every function is called only on the account's worker thread. All
  * memory belongs to the caller unless stated otherwise. Errors are graded
@@ -51,6 +57,36 @@ struct backend_ops {
 			    struct sbuf *out, struct error *);
 	/* Logs out (politely when the connection is healthy) and frees. */
 	void		 (*close)(struct backend *);
+
+	/*
+	 * Checks the server for new mail (POP3: downloads it into the
+	 * local store); NULL for a backend that needs no checks. password
+	 * is borrowed. progress (may be NULL) gets done of total as it
+	 * goes, note (may be NULL) a line for the user; the summaries of
+	 * new messages of the selected folder go to cb, with done = total
+	 * = the folder's new message count. *newp counts the new mail.
+	 */
+	int		 (*check_mail)(struct backend *, const char *password,
+			    check_progress_cb progress, check_note_cb note,
+			    summary_cb cb, void *arg, unsigned *newp,
+			    struct error *);
+	/*
+	 * Folder operations. name is the new folder's name as the user
+	 * typed it (UTF-8, the hierarchy delimiter of the folder list);
+	 * wire_name an existing folder as list_folders gave it. A backend
+	 * without the operation leaves it NULL (POP3: subscribe).
+	 */
+	int		 (*create_folder)(struct backend *, const char *name,
+			    struct error *);
+	int		 (*rename_folder)(struct backend *,
+			    const char *wire_name, const char *name,
+			    struct error *);
+	/* Deletes the folder and every message in it. */
+	int		 (*delete_folder)(struct backend *,
+			    const char *wire_name, struct error *);
+	int		 (*subscribe_folder)(struct backend *,
+			    const char *wire_name, int subscribe,
+			    struct error *);
 };
 
 extern const struct backend_ops imap_backend_ops;

@@ -67,6 +67,7 @@ enum event_kind {
 	 */
 	EVENT_FLAGS,		/* summaries, nsummaries: uid and flags only */
 	EVENT_VANISHED,		/* uids, nuids: expunged from the folder */
+	EVENT_NOTICE,		/* text: a line for the user, not an error */
 };
 
 /*
@@ -118,6 +119,27 @@ void		 worker_open_folder(struct worker *, const char *wire_name,
 /* Fetches one raw message of the open folder (EVENT_BODY). */
 void		 worker_fetch_body(struct worker *, uint32_t uid,
 		    uint64_t serial);
+/*
+ * Checks for new mail (POP3: downloads it): EVENT_STATUS as it goes
+ * ("Fetching 12 of 40..."), EVENT_NOTICE for skipped messages, new
+ * messages of the open folder as EVENT_SUMMARIES with that folder's
+ * serial, then EVENT_FOLDERS with the new counts and a last
+ * EVENT_STATUS saying what was done.
+ */
+void		 worker_check_mail(struct worker *, uint64_t serial);
+/*
+ * Folder operations: each ends with EVENT_NOTICE saying what was done
+ * and EVENT_FOLDERS with the new list, or EVENT_ERROR. name is the new
+ * name as typed (UTF-8); wire_name an existing folder.
+ */
+void		 worker_create_folder(struct worker *, const char *name,
+		    uint64_t serial);
+void		 worker_rename_folder(struct worker *, const char *wire_name,
+		    const char *name, uint64_t serial);
+void		 worker_delete_folder(struct worker *, const char *wire_name,
+		    uint64_t serial);
+void		 worker_subscribe_folder(struct worker *,
+		    const char *wire_name, int subscribe, uint64_t serial);
 /*
  * Stops the thread, joins it and frees w. An idle worker logs out; a
  * network call still running after a second is cancelled.

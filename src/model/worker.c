@@ -22,6 +22,11 @@ enum request_kind {
 	REQUEST_LIST_FOLDERS,
 	REQUEST_OPEN_FOLDER,
 	REQUEST_FETCH_BODY,
+	REQUEST_CHECK_MAIL,
+	REQUEST_CREATE_FOLDER,
+	REQUEST_RENAME_FOLDER,
+	REQUEST_DELETE_FOLDER,
+	REQUEST_SUBSCRIBE_FOLDER,
 };
 
 struct request {
@@ -29,6 +34,8 @@ struct request {
 	uint64_t		 serial;
 	char			*folder;
 	uint32_t		 uid;
+	char			*name;		/* a folder's new name */
+	int			 on;		/* subscribe or not */
 };
 
 struct worker {
@@ -41,6 +48,7 @@ struct worker {
 	struct backend			*backend;
 	struct net_watchdog		*watchdog;
 	char				*folder;	/* last opened, wire name */
+	uint64_t			 folder_serial;	/* its open request */
 	int				 selected;	/* folder is selected */
 	pthread_t			 thread;
 	atomic_int			 stopping;
@@ -55,6 +63,7 @@ request_free(void *arg)
 	if (r == NULL)
 		return;
 	free(r->folder);
+	free(r->name);
 	free(r);
 }
 
@@ -188,6 +197,7 @@ worker_open_folder_run(struct worker *w, struct request *r,
 
 	free(w->folder);
 	w->folder = xstrdup(r->folder);
+	w->folder_serial = r->serial;
 	w->selected = 0;
 	if (w->ops->select(w->backend, r->folder, &exists, err) == -1)
 		return -1;
@@ -224,6 +234,159 @@ worker_fetch_body_run(struct worker *w, struct request *r,
 	return 0;
 }
 
+struct worker_check {
+	struct worker	*worker;
+	uint64_t	 serial;
+};
+
+static void
+worker_check_progress(uint32_t done, uint32_t total, void *arg)
+{
+	struct worker_check	*c = arg;
+	char			*text;
+
+	text = xasprintf(_("Fetching %u of %u..."), (unsigned)done,
+	    (unsigned)total);
+	worker_status(c->worker, c->serial, text);
+	free(text);
+}
+
+static void
+worker_check_note(const char *line, void *arg)
+{
+	struct worker_check	*c = arg;
+	struct event		*ev;
+
+	ev = worker_event(c->worker, EVENT_NOTICE, c->serial);
+	ev->text = xstrdup(line);
+	chan_push(c->worker->events, ev);
+}
+
+/* New messages of the open folder, as its load would have sent them. */
+static int
+worker_check_summaries(struct summary *s, size_t n, uint32_t done,
+    uint32_t total, void *arg)
+{
+	struct worker_check	*c = arg;
+	struct worker		*w = c->worker;
+	struct event		*ev;
+	size_t			 i;
+
+	ev = worker_event(w, EVENT_SUMMARIES, w->folder_serial);
+	ev->summaries = xreallocarray(NULL, n > 0 ? n : 1,
+	    sizeof *ev->summaries);
+	memcpy(ev->summaries, s, n * sizeof *s);
+	for (i = 0; i < n; i++)
+		memset(&s[i], 0, sizeof s[i]);	/* the strings are taken */
+	ev->nsummaries = n;
+	ev->done = done;
+	ev->total = total;
+	chan_push(w->events, ev);
+	return 0;
+}
+
+static int
+worker_check_mail_run(struct worker *w, struct request *r,
+    struct error *err)
+{
+	struct worker_check	 c = { w, r->serial };
+	struct event		*ev;
+	char			*pass, *text;
+	unsigned		 nnew = 0;
+	int			 ret;
+
+	if (w->ops->check_mail == NULL) {
+		worker_status(w, r->serial, _("This account needs no check: "
+		    "its server reports new mail by itself."));
+		return 0;
+	}
+	worker_status(w, r->serial, _("Checking for new mail..."));
+	if (config_password(w->account, &pass, err) == -1)
+		return -1;
+	ret = w->ops->check_mail(w->backend, pass, worker_check_progress,
+	    worker_check_note, worker_check_summaries, &c, &nnew, err);
+	config_password_free(pass);
+	if (ret == -1)
+		return -1;
+	if (nnew > 0) {
+		ev = worker_event(w, EVENT_FOLDERS, r->serial);
+		if (w->ops->list_folders(w->backend, &ev->folders,
+		    &ev->nfolders, err) == -1) {
+			event_free(ev);
+			return -1;
+		}
+		chan_push(w->events, ev);
+	}
+	text = nnew == 0 ? xstrdup(_("No new mail.")) :
+	    xasprintf(_("%u new messages fetched."), nnew);
+	worker_status(w, r->serial, text);
+	free(text);
+	return 0;
+}
+
+/* After a folder operation: what was done, and the new folder list. */
+static int
+worker_folder_op_done(struct worker *w, struct request *r, char *text,
+    struct error *err)
+{
+	struct event	*ev;
+
+	ev = worker_event(w, EVENT_NOTICE, r->serial);
+	ev->text = text;
+	chan_push(w->events, ev);
+	return worker_list_folders_run(w, r, err);
+}
+
+static int
+worker_folder_op_run(struct worker *w, struct request *r, struct error *err)
+{
+	const struct backend_ops	*o = w->ops;
+	int				 ret = -1;
+
+	switch (r->kind) {
+	case REQUEST_CREATE_FOLDER:
+		if (o->create_folder == NULL)
+			break;
+		if (o->create_folder(w->backend, r->name, err) == -1)
+			return -1;
+		return worker_folder_op_done(w, r,
+		    xasprintf(_("Folder '%s' created."), r->name), err);
+	case REQUEST_RENAME_FOLDER:
+		if (o->rename_folder == NULL)
+			break;
+		if (o->rename_folder(w->backend, r->folder, r->name,
+		    err) == -1)
+			return -1;
+		return worker_folder_op_done(w, r,
+		    xasprintf(_("Folder renamed to '%s'."), r->name), err);
+	case REQUEST_DELETE_FOLDER:
+		if (o->delete_folder == NULL)
+			break;
+		/* A selected folder cannot go from under its session. */
+		if (w->folder != NULL && strcmp(w->folder, r->folder) == 0)
+			w->selected = 0;
+		if (o->delete_folder(w->backend, r->folder, err) == -1)
+			return -1;
+		return worker_folder_op_done(w, r,
+		    xasprintf(_("Folder '%s' deleted."), r->folder), err);
+	case REQUEST_SUBSCRIBE_FOLDER:
+		if (o->subscribe_folder == NULL)
+			break;
+		if (o->subscribe_folder(w->backend, r->folder, r->on,
+		    err) == -1)
+			return -1;
+		return worker_folder_op_done(w, r, r->on ?
+		    xasprintf(_("Subscribed to '%s'."), r->folder) :
+		    xasprintf(_("Unsubscribed from '%s'."), r->folder), err);
+	default:
+		break;
+	}
+	if (ret == -1)
+		error_set(err, ERROR_INPUT, _("This account's folders do not "
+		    "support that."));
+	return ret;
+}
+
 static int
 worker_dispatch(struct worker *w, struct request *r, struct error *err)
 {
@@ -243,6 +406,13 @@ worker_dispatch(struct worker *w, struct request *r, struct error *err)
 		return worker_open_folder_run(w, r, err);
 	case REQUEST_FETCH_BODY:
 		return worker_fetch_body_run(w, r, err);
+	case REQUEST_CHECK_MAIL:
+		return worker_check_mail_run(w, r, err);
+	case REQUEST_CREATE_FOLDER:
+	case REQUEST_RENAME_FOLDER:
+	case REQUEST_DELETE_FOLDER:
+	case REQUEST_SUBSCRIBE_FOLDER:
+		return worker_folder_op_run(w, r, err);
 	}
 	return error_set(err, ERROR_INPUT, "bad request");
 }
@@ -368,6 +538,58 @@ void
 worker_fetch_body(struct worker *w, uint32_t uid, uint64_t serial)
 {
 	worker_queue(w, REQUEST_FETCH_BODY, serial, NULL, uid);
+}
+
+void
+worker_check_mail(struct worker *w, uint64_t serial)
+{
+	worker_queue(w, REQUEST_CHECK_MAIL, serial, NULL, 0);
+}
+
+/* Queues a folder operation with its second name and flag. */
+static void
+worker_queue_folder(struct worker *w, enum request_kind kind,
+    const char *wire_name, const char *name, int on, uint64_t serial)
+{
+	struct request	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->kind = kind;
+	r->serial = serial;
+	r->folder = wire_name != NULL ? xstrdup(wire_name) : NULL;
+	r->name = name != NULL ? xstrdup(name) : NULL;
+	r->on = on;
+	chan_push(w->requests, r);
+}
+
+void
+worker_create_folder(struct worker *w, const char *name, uint64_t serial)
+{
+	worker_queue_folder(w, REQUEST_CREATE_FOLDER, NULL, name, 0, serial);
+}
+
+void
+worker_rename_folder(struct worker *w, const char *wire_name,
+    const char *name, uint64_t serial)
+{
+	worker_queue_folder(w, REQUEST_RENAME_FOLDER, wire_name, name, 0,
+	    serial);
+}
+
+void
+worker_delete_folder(struct worker *w, const char *wire_name,
+    uint64_t serial)
+{
+	worker_queue_folder(w, REQUEST_DELETE_FOLDER, wire_name, NULL, 0,
+	    serial);
+}
+
+void
+worker_subscribe_folder(struct worker *w, const char *wire_name,
+    int subscribe, uint64_t serial)
+{
+	worker_queue_folder(w, REQUEST_SUBSCRIBE_FOLDER, wire_name, NULL,
+	    subscribe, serial);
 }
 
 void

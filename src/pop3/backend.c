@@ -18,6 +18,7 @@
 
 struct backend {
 	const struct account	*acct;		/* borrowed */
+	struct net_watchdog	*wd;		/* borrowed */
 	struct store		*st;
 	char			*selected;	/* folder name, NULL if none */
 	struct store_msg	*msgs;		/* of the selected folder */
@@ -44,22 +45,52 @@ pop3b_close(struct backend *b)
 	free(b);
 }
 
+/* The local folders every POP3 account has besides INBOX. */
+static const char *const pop3b_standard_folders[] = { "Sent", "Drafts" };
+
+/* Makes Sent and Drafts unless they exist. */
+static int
+pop3b_standard(struct store *st, struct error *err)
+{
+	struct store_folder	*v;
+	size_t			 n, i, j;
+	int			 found;
+
+	if (store_folder_list(st, &v, &n, err) == -1)
+		return -1;
+	for (i = 0; i < sizeof pop3b_standard_folders /
+	    sizeof pop3b_standard_folders[0]; i++) {
+		found = 0;
+		for (j = 0; j < n; j++)
+			found |= strcmp(v[j].name,
+			    pop3b_standard_folders[i]) == 0;
+		if (!found && store_folder_create(st,
+		    pop3b_standard_folders[i], err) == -1) {
+			store_folders_free(v, n);
+			return -1;
+		}
+	}
+	store_folders_free(v, n);
+	return 0;
+}
+
 /*
- * Opens the local store and runs one check. A check that fails for the
- * login or TLS fails the open (the user must act); one that fails on the
- * way (network, server) is logged, and the local mail still opens.
+ * Opens the local store (with Sent and Drafts). Nothing goes to the
+ * server here: the UI asks for a check (check_mail) once the folder is
+ * open, so that the local mail shows at once and the download runs
+ * with progress.
  */
 static struct backend *
 pop3b_open(const struct account *acct, const char *password,
     struct net_watchdog *wd, struct error *err)
 {
-	struct pop3_result	 res;
 	struct backend		*b;
-	struct error		 e = { 0 };
 	char			*dir;
 
+	(void)password;
 	b = xcalloc(1, sizeof *b);
 	b->acct = acct;
+	b->wd = wd;
 	dir = store_account_dir(acct->id);
 	b->st = store_open(dir, err);
 	free(dir);
@@ -67,19 +98,10 @@ pop3b_open(const struct account *acct, const char *password,
 		free(b);
 		return NULL;
 	}
-	if (pop3_fetch(acct, password, b->st, wd, (int64_t)time(NULL), NULL,
-	    NULL, &res, &e) == -1) {
-		log_warn("account %s: check failed: %s", acct->id, e.msg);
-		if (e.kind == ERROR_AUTH || e.kind == ERROR_TLS ||
-		    e.kind == ERROR_INPUT || e.kind == ERROR_CANCELLED) {
-			if (err != NULL)
-				*err = e;
-			pop3b_close(b);
-			return NULL;
-		}
+	if (pop3b_standard(b->st, err) == -1) {
+		pop3b_close(b);
+		return NULL;
 	}
-	log_info("account %s: %u new, %u skipped, %u deleted on the server",
-	    acct->id, res.fetched, res.skipped, res.deleted);
 	return b;
 }
 
@@ -177,6 +199,135 @@ pop3b_fetch_body(struct backend *b, uint32_t uid, struct sbuf *out,
 	return store_msg_read(b->st, uid, out, err);
 }
 
+struct pop3b_check {
+	check_progress_cb	 progress;
+	check_note_cb		 note;
+	void			*arg;
+};
+
+static void
+pop3b_progress(uint32_t done, uint32_t total, void *arg)
+{
+	struct pop3b_check	*c = arg;
+
+	if (c->progress != NULL)
+		c->progress(done, total, c->arg);
+}
+
+static void
+pop3b_note(const char *text, void *arg)
+{
+	struct pop3b_check	*c = arg;
+
+	if (c->note != NULL)
+		c->note(text, c->arg);
+}
+
+static int
+pop3b_id_cmp(const void *a, const void *b)
+{
+	int64_t	 x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Lists the selected folder again and hands the messages it did not
+ * hold before to cb; the new list replaces the old.
+ */
+static int
+pop3b_send_new(struct backend *b, summary_cb cb, void *arg,
+    struct error *err)
+{
+	struct store_msg	*v;
+	struct summary		*out;
+	int64_t			*old;
+	size_t			 n, i, k = 0;
+	int			 ret = 0;
+
+	if (b->selected == NULL)
+		return 0;
+	if (store_msg_list(b->st, b->selected, &v, &n, err) == -1)
+		return -1;
+	old = xreallocarray(NULL, b->nmsgs > 0 ? b->nmsgs : 1, sizeof *old);
+	for (i = 0; i < b->nmsgs; i++)
+		old[i] = b->msgs[i].id;
+	qsort(old, b->nmsgs, sizeof *old, pop3b_id_cmp);
+	out = xcalloc(n > 0 ? n : 1, sizeof *out);
+	for (i = 0; i < n; i++) {
+		if (bsearch(&v[i].id, old, b->nmsgs, sizeof *old,
+		    pop3b_id_cmp) == NULL)
+			pop3b_summary(&v[i], &out[k++]);
+	}
+	free(old);
+	store_msgs_free(b->msgs, b->nmsgs);
+	b->msgs = v;
+	b->nmsgs = n;
+	if (k > 0 && cb(out, k, (uint32_t)n, (uint32_t)n, arg) == -1)
+		ret = error_set(err, ERROR_CANCELLED, _("cancelled"));
+	for (i = 0; i < k; i++)
+		summary_clear(&out[i]);
+	free(out);
+	return ret;
+}
+
+/*
+ * One POP3 check into the store, then the new messages of the open
+ * folder. A check that fails still shows what it downloaded; its error
+ * is the server's, never this backend's (the local mail stays usable),
+ * so a lost connection is reported as a server error, not retried.
+ */
+static int
+pop3b_check_mail(struct backend *b, const char *password,
+    check_progress_cb progress, check_note_cb note, summary_cb cb,
+    void *arg, unsigned *newp, struct error *err)
+{
+	struct pop3b_check	 c = { progress, note, arg };
+	struct pop3_result	 res;
+	struct error		 e = { 0 };
+	int			 ret;
+
+	ret = pop3_fetch_progress(b->acct, password, b->st, b->wd,
+	    (int64_t)time(NULL), pop3b_note, pop3b_progress, &c, &res, &e);
+	log_info("account %s: %u new, %u skipped, %u deleted on the server",
+	    b->acct->id, res.fetched, res.skipped, res.deleted);
+	*newp = res.fetched;
+	if (pop3b_send_new(b, cb, arg, err) == -1)
+		return -1;
+	if (ret == -1) {
+		if (err != NULL)
+			*err = e;
+		if (e.kind == ERROR_NET || e.kind == ERROR_PROTO)
+			err->kind = ERROR_SERVER;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pop3b_create_folder(struct backend *b, const char *name, struct error *err)
+{
+	return store_folder_create(b->st, name, err);
+}
+
+static int
+pop3b_rename_folder(struct backend *b, const char *wire_name,
+    const char *name, struct error *err)
+{
+	if (b->selected != NULL && strcmp(b->selected, wire_name) == 0)
+		pop3b_unselect(b);
+	return store_folder_rename(b->st, wire_name, name, err);
+}
+
+static int
+pop3b_delete_folder(struct backend *b, const char *wire_name,
+    struct error *err)
+{
+	if (b->selected != NULL && strcmp(b->selected, wire_name) == 0)
+		pop3b_unselect(b);
+	return store_folder_delete(b->st, wire_name, err);
+}
+
 const struct backend_ops pop3_backend_ops = {
 	.name = "pop3",
 	.open = pop3b_open,
@@ -185,4 +336,8 @@ const struct backend_ops pop3_backend_ops = {
 	.fetch_summaries = pop3b_fetch_summaries,
 	.fetch_body = pop3b_fetch_body,
 	.close = pop3b_close,
+	.check_mail = pop3b_check_mail,
+	.create_folder = pop3b_create_folder,
+	.rename_folder = pop3b_rename_folder,
+	.delete_folder = pop3b_delete_folder,
 };

@@ -34,6 +34,7 @@ struct pop3_session {
 	int			 timeout;
 	int64_t			 now;
 	pop3_note_cb		 note;
+	pop3_progress_cb	 progress;
 	void			*arg;
 	struct pop3_result	*res;
 };
@@ -629,28 +630,43 @@ pop3_run(struct pop3_session *s, struct pop3_entry *v, size_t n,
 {
 	struct store_uidl	 u;
 	struct sbuf		 buf;
+	unsigned char		*fresh;
 	size_t			 i;
+	uint32_t		 total = 0, done = 0;
 	int			 r, ret = -1;
 
-	sbuf_init(&buf);
+	/* First which are new, so that the progress knows the total. */
+	fresh = xcalloc(n > 0 ? n : 1, 1);
 	for (i = 0; i < n; i++) {
 		r = v[i].repeated ? 1 : store_pop3_get(s->st, v[i].uidl, &u,
 		    err);
-		if (r == -1)
-			goto out;
-		if (r == 1) {
+		if (r == -1) {
+			free(fresh);
+			return -1;
+		}
+		fresh[i] = r == 1;
+		total += r == 1;
+	}
+	sbuf_init(&buf);
+	for (i = 0; i < n; i++) {
+		if (fresh[i]) {
+			if (s->progress != NULL)
+				s->progress(++done, total, s->arg);
 			if (pop3_fetch_one(s, &v[i], &buf, delp, ndelp,
 			    err) == -1)
 				goto out;
 			continue;
 		}
-		if (pop3_policy_deletes(s->acct, &u, s->now) &&
+		if ((r = store_pop3_get(s->st, v[i].uidl, &u, err)) == -1)
+			goto out;
+		if (r == 0 && pop3_policy_deletes(s->acct, &u, s->now) &&
 		    pop3_dele(s, &v[i], delp, ndelp, err) == -1)
 			goto out;
 	}
 	ret = 0;
 out:
 	sbuf_release(&buf);
+	free(fresh);
 	return ret;
 }
 
@@ -719,6 +735,16 @@ pop3_fetch(const struct account *a, const char *password, struct store *st,
     struct net_watchdog *wd, int64_t now, pop3_note_cb note, void *arg,
     struct pop3_result *res, struct error *err)
 {
+	return pop3_fetch_progress(a, password, st, wd, now, note, NULL, arg,
+	    res, err);
+}
+
+int
+pop3_fetch_progress(const struct account *a, const char *password,
+    struct store *st, struct net_watchdog *wd, int64_t now,
+    pop3_note_cb note, pop3_progress_cb progress, void *arg,
+    struct pop3_result *res, struct error *err)
+{
 	struct pop3_session	 s;
 	struct pop3_entry	*v = NULL;
 	const char		**del = NULL;
@@ -738,6 +764,7 @@ pop3_fetch(const struct account *a, const char *password, struct store *st,
 	s.st = st;
 	s.now = now;
 	s.note = note;
+	s.progress = progress;
 	s.arg = arg;
 	s.res = res;
 	if (pop3_open(&s, err) == -1)

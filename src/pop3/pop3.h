@@ -39,6 +39,25 @@ int	 pop3_fetch(const struct account *, const char *password,
 	    pop3_note_cb note, void *arg, struct pop3_result *res,
 	    struct error *);
 
+/* Called before each download: the done-th new message of total. */
+typedef void	(*pop3_progress_cb)(uint32_t done, uint32_t total, void *arg);
+
+/* As pop3_fetch, with progress (may be NULL) called as it goes. */
+int	 pop3_fetch_progress(const struct account *, const char *password,
+	    struct store *st, struct net_watchdog *wd, int64_t now,
+	    pop3_note_cb note, pop3_progress_cb progress, void *arg,
+	    struct pop3_result *res, struct error *);
+
+/*
+ * Saves a copy of a message the account sent into its local folder Sent
+ * (made if missing), marked seen: through the store when it can be
+ * opened, else (another Postern holds it) as a file in the Maildir that
+ * the store indexes when it next opens. password is unused (the
+ * signature of sender_copy_cb).
+ */
+int	 pop3_save_sent(const struct account *, const char *password,
+	    const char *msg, size_t len, struct error *);
+
 /*
  * Turns a message as POP3 sent it (CRLF line ends, dot-stuffing already
  * undone) into the bytes a Maildir holds: CRLF becomes LF. The result

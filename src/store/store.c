@@ -824,6 +824,37 @@ store_folder_delete(struct store *st, const char *name, struct error *err)
 /* ------------------------------------------------------------ delivery */
 
 int
+store_deliver_file(const char *dir, const char *folder, const char *msg,
+    size_t len, uint32_t flags, struct error *err)
+{
+	char	*fdir, *base, *marker;
+	int	 fd, ret = -1;
+
+	if (store_check_folder_name(folder, err) == -1)
+		return -1;
+	if (len > STORE_MAX_MESSAGE)
+		return error_set(err, ERROR_INPUT, _("message too large"));
+	fdir = store_is_inbox(folder) ? xstrdup(dir) :
+	    xasprintf("%s/.%s", dir, folder);
+	base = store_maildir_unique();
+	if (store_maildir_make(fdir, err) == -1)
+		goto out;
+	if (!store_is_inbox(folder)) {
+		marker = xasprintf("%s/maildirfolder", fdir);
+		if ((fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC,
+		    0600)) != -1)
+			close(fd);
+		free(marker);
+	}
+	ret = store_maildir_write(fdir, base, flags & STORE_FLAGS_MASK, msg,
+	    len, err);
+out:
+	free(base);
+	free(fdir);
+	return ret;
+}
+
+int
 store_deliver(struct store *st, const char *folder, const char *msg,
     size_t len, uint32_t flags, int64_t *idp, struct error *err)
 {

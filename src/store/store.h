@@ -97,6 +97,16 @@ int		 store_deliver(struct store *, const char *folder,
 		    struct error *);
 
 /*
+ * Delivers msg into folder of the store in dir without opening it (for
+ * when another process holds it): the file is written durably into the
+ * folder's Maildir (made if missing), and the store indexes it, and the
+ * folder, when it next opens.
+ */
+int		 store_deliver_file(const char *dir, const char *folder,
+		    const char *msg, size_t len, uint32_t flags,
+		    struct error *);
+
+/*
  * Delivers a message downloaded by POP3 into INBOX and records its UIDL
  * in the same transaction as its row. The file is named from the UIDL and
  * the content's SHA-256, so a redelivery after a crash replaces the same

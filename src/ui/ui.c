@@ -168,6 +168,8 @@ ui_event_summaries(struct ui *ui, struct event *ev)
 	char	 text[128];
 
 	ui_index_add(ui, ev);
+	if (!ui->loading && ev->total > ui->msgs_total)
+		ui->msgs_total = ev->total;	/* new mail, after the load */
 	if (ev->total > 0 && ev->done < ev->total) {
 		snprintf(text, sizeof text, _("Loading %u of %u messages..."),
 		    ev->done, ev->total);
@@ -240,6 +242,9 @@ ui_handle_event(struct ui *ui, struct event *ev)
 	case EVENT_VANISHED:
 		if (current)
 			ui_index_remove(ui, ev);
+		break;
+	case EVENT_NOTICE:
+		ui_set_message(ui, 0, "%s", ev->text);
 		break;
 	}
 	ui->dirty = 1;
