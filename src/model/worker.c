@@ -145,6 +145,25 @@ struct worker_load {
 	uint64_t	 serial;
 };
 
+/*
+ * A check for mail or a folder operation waits for a load to finish
+ * instead of cancelling it: it does not replace what is shown.
+ */
+static int
+worker_waits(const struct request *r)
+{
+	switch (r->kind) {
+	case REQUEST_CHECK_MAIL:
+	case REQUEST_CREATE_FOLDER:
+	case REQUEST_RENAME_FOLDER:
+	case REQUEST_DELETE_FOLDER:
+	case REQUEST_SUBSCRIBE_FOLDER:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Hands a chunk of summaries to the UI; cancels if a request waits. */
 static int
 worker_summaries_cb(struct summary *s, size_t n, uint32_t done,
@@ -168,7 +187,7 @@ worker_summaries_cb(struct summary *s, size_t n, uint32_t done,
 		return -1;
 	if (w->next == NULL)
 		w->next = chan_pop(w->requests);
-	return w->next != NULL ? -1 : 0;
+	return w->next != NULL && !worker_waits(w->next) ? -1 : 0;
 }
 
 static int

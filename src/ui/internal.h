@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <curses.h>
 
@@ -141,6 +142,12 @@ struct ui {
 	/* help */
 	size_t			 help_top;
 
+	/* checks for mail and folder operations (mailops.c) */
+	uint64_t		 check_serial;
+	time_t			 next_check;	/* 0: no periodic check */
+	char			*folder_op;	/* wire name a prompt is about */
+	char			*folder_op_name;
+
 	/* bottom lines */
 	char			*status;	/* progress, from the worker */
 	char			*message;	/* last error or notice */
@@ -225,6 +232,16 @@ void	 ui_outbox_flush(struct ui *);
 int	 ui_outbox_event(struct ui *, struct event *);
 /* Waits for a flush under way and frees the outbox state. */
 void	 ui_outbox_stop(struct ui *);
+
+/* mailops.c: the check on a key, at start and periodically; folders. */
+void	 ui_check_mail(struct ui *);
+void	 ui_check_tick(struct ui *);
+void	 ui_act_check_mail(struct ui *);
+void	 ui_act_folder_create(struct ui *);
+void	 ui_act_folder_rename(struct ui *);
+void	 ui_act_folder_delete(struct ui *);
+void	 ui_act_folder_subscribe(struct ui *);
+void	 ui_act_folder_unsubscribe(struct ui *);
 
 /* keys.c */
 int	 ui_key_dispatch(struct ui *, int key, int is_func);

@@ -487,6 +487,20 @@ static const struct ui_action
     a_hdown = { "next-line", N_("scroll down"), act_help_down },
     a_hup = { "previous-line", N_("scroll up"), act_help_up };
 
+static const struct ui_action
+    a_check_mail = { "fetch-mail", N_("check for new mail now (POP3: "
+	"download it)"), ui_act_check_mail },
+    a_folder_create = { "create-mailbox", N_("create a folder"),
+	ui_act_folder_create },
+    a_folder_rename = { "rename-mailbox", N_("rename this folder"),
+	ui_act_folder_rename },
+    a_folder_delete = { "delete-mailbox", N_("delete this folder and its "
+	"messages (asks first)"), ui_act_folder_delete },
+    a_folder_sub = { "subscribe", N_("subscribe to this folder (IMAP)"),
+	ui_act_folder_subscribe },
+    a_folder_unsub = { "unsubscribe", N_("unsubscribe from this folder "
+	"(IMAP)"), ui_act_folder_unsubscribe };
+
 #define LIST	(CONTEXT_INDEX | CONTEXT_FOLDERS)
 #define ALL	(LIST | CONTEXT_PAGER)
 
@@ -547,6 +561,12 @@ static const struct ui_binding ui_bindings[] = {
 	{ CONTEXT_HELP, 'q', 0, "q", &a_help_close },
 	{ CONTEXT_HELP, '?', 0, "?", &a_help_close },
 	{ CONTEXT_HELP, 033, 0, "<esc>", &a_help_close },
+	{ LIST, 'G', 0, "G", &a_check_mail },
+	{ CONTEXT_FOLDERS, 'C', 0, "C", &a_folder_create },
+	{ CONTEXT_FOLDERS, 'r', 0, "r", &a_folder_rename },
+	{ CONTEXT_FOLDERS, 'd', 0, "d", &a_folder_delete },
+	{ CONTEXT_FOLDERS, 's', 0, "s", &a_folder_sub },
+	{ CONTEXT_FOLDERS, 'u', 0, "u", &a_folder_unsub },
 };
 #define UI_NBINDINGS	(sizeof ui_bindings / sizeof ui_bindings[0])
 

@@ -204,7 +204,8 @@ ui_handle_event(struct ui *ui, struct event *ev)
 			ui->loading = 0;
 			ui->folder_failed = ui->nmsgs == 0;
 		}
-		if (current || ev->serial == ui->pager_serial)
+		if (current || ev->serial == ui->pager_serial ||
+		    ev->serial == ui->check_serial)
 			ui_set_status(ui, NULL);
 		break;
 	case EVENT_CONNECTED:
@@ -393,6 +394,7 @@ ui_loop(struct ui *ui)
 			event_free(ev);
 		}
 		ui_handle_keys(ui);
+		ui_check_tick(ui);
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			log_warn("terminal went away");
 			break;
@@ -422,6 +424,8 @@ ui_free(struct ui *ui)
 	for (i = 0; i < ui->prompt_ncands; i++)
 		free(ui->prompt_cands[i]);
 	free(ui->prompt_cands);
+	free(ui->folder_op);
+	free(ui->folder_op_name);
 }
 
 int
@@ -448,6 +452,8 @@ ui_run(const struct config *config, struct error *err)
 	}
 	worker_list_folders(ui.worker, ++ui.serial);
 	ui_open_inbox(&ui);
+	if (ui.account->backend == BACKEND_POP3)
+		ui_check_mail(&ui);	/* at start, then every interval */
 	sbuf_init(&ui.pager_text);
 	sbuf_init(&ui.prompt_text);
 	/* What a past session could not send goes now, in the background. */

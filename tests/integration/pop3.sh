@@ -132,7 +132,7 @@ python3 -c 'print("From: big@example.test\nSubject: big\n\n" + ("x" * 75 + "\n")
 chown --reference="$MD" "$MD/new/9100.big.test"
 t_write_config "$CONF" test "backend = pop3" "pop3.port = $POP3S_PORT" \
     "pop3.max-message-size = 100K"
-t_check 'fetch | grep -q "skipped message .*over the limit" && grep -qx "0 new, 1 skipped, 0 deleted on the server" "$T_TMPDIR/fetch.out"' \
+t_check 'fetch | grep -q "skipped a message from big@example.test, \"big\" (.*over the limit" && grep -qx "0 new, 1 skipped, 0 deleted on the server" "$T_TMPDIR/fetch.out"' \
     "max-message-size skips a 228 KB message with a note"
 t_is "$(pop3_stat)" 899 "the skipped message stays on the server"
 
