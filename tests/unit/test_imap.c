@@ -580,11 +580,46 @@ test_imapc_summary_from_att_no_uid(void **state)
 	test_att_release(&t);
 }
 
+/* UTF-8 names to modified UTF-7, and back. */
+static void
+test_imapc_utf7_encode_roundtrip(void **state)
+{
+	static const struct {
+		const char	*utf8;
+		const char	*wire;
+	} v[] = {
+		{ "Sent", "Sent" },
+		{ "Projekte K\xc3\xb6ln", "Projekte K&APY-ln" },
+		{ "A&B", "A&-B" },
+		{ "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "&ZeVnLIqe-" },
+		{ "\xf0\x9f\x98\x80", "&2D3eAA-" },
+		{ "~peter/mail/\xe5\x8f\xb0\xe5\x8c\x97/"
+		    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+		    "~peter/mail/&U,BTFw-/&ZeVnLIqe-" },
+	};
+	char	*w, *back;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		w = imapc_utf7_encode(v[i].utf8);
+		assert_non_null(w);
+		assert_string_equal(w, v[i].wire);
+		back = imapc_utf7_decode(w, strlen(w));
+		assert_non_null(back);
+		assert_string_equal(back, v[i].utf8);
+		free(back);
+		free(w);
+	}
+	assert_null(imapc_utf7_encode("bad \xff byte"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_imapc_utf7_decode_ascii),
+		cmocka_unit_test(test_imapc_utf7_encode_roundtrip),
 		cmocka_unit_test(test_imapc_utf7_decode_valid),
 		cmocka_unit_test(test_imapc_utf7_decode_ampersand),
 		cmocka_unit_test(test_imapc_utf7_decode_non_bmp),
