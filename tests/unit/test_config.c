@@ -166,6 +166,45 @@ test_config_parse_pop3_policy(void **state)
 }
 
 static void
+test_config_parse_pop3_auth_interval(void **state)
+{
+	static const char text[] =
+	    "[account \"a\"]\nemail = a@b\npassword-command = x\n"
+	    "backend = pop3\npop3.host = h\n"
+	    "[account \"b\"]\nemail = a@b\npassword-command = x\n"
+	    "backend = pop3\npop3.host = h\npop3.auth = apop\n"
+	    "pop3.check-interval = 10\n"
+	    "[account \"c\"]\nemail = a@b\npassword-command = x\n"
+	    "backend = pop3\npop3.host = h\npop3.auth = sasl\n"
+	    "pop3.check-interval = 30s\n";
+	struct error		 err = { 0 };
+	struct config		*c;
+	const struct account	*a;
+
+	(void)state;
+	c = parse(text, &err);
+	assert_non_null(c);
+	a = config_find_account(c, "a");
+	assert_int_equal(a->pop3_auth, POP3_AUTH_AUTO);	/* the defaults */
+	assert_int_equal(a->pop3_check_interval, 0);
+	a = config_find_account(c, "b");
+	assert_int_equal(a->pop3_auth, POP3_AUTH_APOP);
+	assert_int_equal(a->pop3_check_interval, 600);
+	a = config_find_account(c, "c");
+	assert_int_equal(a->pop3_auth, POP3_AUTH_SASL);
+	assert_int_equal(a->pop3_check_interval, 30);
+	config_free(c);
+	expect_error("[account \"a\"]\npop3.auth = cram\n",
+	    "test.conf:2: bad pop3.auth 'cram'");
+	expect_error("[account \"a\"]\npop3.check-interval = 5m\n",
+	    "bad interval");
+	expect_error("[account \"a\"]\npop3.check-interval = -1\n",
+	    "bad interval");
+	expect_error("[account \"a\"]\npop3.check-interval = 100000\n",
+	    "bad interval");
+}
+
+static void
 test_config_parse_rejects_nul(void **state)
 {
 	struct error	 err = { 0 };
@@ -398,6 +437,7 @@ main(void)
 		cmocka_unit_test(test_config_load_missing_file),
 		cmocka_unit_test(test_config_default_path_xdg),
 		cmocka_unit_test(test_config_parse_pop3_policy),
+		cmocka_unit_test(test_config_parse_pop3_auth_interval),
 		cmocka_unit_test(test_config_password_first_line),
 		cmocka_unit_test(test_config_password_failures),
 		cmocka_unit_test(test_theme_parse_good_and_bad_lines),
