@@ -253,16 +253,28 @@ worker_fetch_body_run(struct worker *w, struct request *r,
 	return 0;
 }
 
+#define WORKER_PROGRESS_MS	100	/* between two progress events */
+
 struct worker_check {
 	struct worker	*worker;
 	uint64_t	 serial;
+	struct timespec	 last;		/* of the last progress event */
 };
 
 static void
 worker_check_progress(uint32_t done, uint32_t total, void *arg)
 {
 	struct worker_check	*c = arg;
+	struct timespec		 now;
 	char			*text;
+	long			 ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long)(now.tv_sec - c->last.tv_sec) * 1000 +
+	    (now.tv_nsec - c->last.tv_nsec) / 1000000;
+	if (done > 1 && done < total && ms < WORKER_PROGRESS_MS)
+		return;
+	c->last = now;
 
 	text = xasprintf(_("Fetching %u of %u..."), (unsigned)done,
 	    (unsigned)total);
@@ -308,7 +320,7 @@ static int
 worker_check_mail_run(struct worker *w, struct request *r,
     struct error *err)
 {
-	struct worker_check	 c = { w, r->serial };
+	struct worker_check	 c = { w, r->serial, { 0, 0 } };
 	struct event		*ev;
 	char			*pass, *text;
 	unsigned		 nnew = 0;
@@ -411,9 +423,12 @@ worker_dispatch(struct worker *w, struct request *r, struct error *err)
 {
 	uint32_t	 exists;
 
-	/* A body needs the folder selected again after a reconnect. */
-	if (r->kind == REQUEST_FETCH_BODY && !w->selected &&
-	    w->folder != NULL) {
+	/*
+	 * A body needs the folder selected again after a reconnect; so does
+	 * a check, to show the folder's new mail.
+	 */
+	if ((r->kind == REQUEST_FETCH_BODY || r->kind == REQUEST_CHECK_MAIL) &&
+	    !w->selected && w->folder != NULL) {
 		if (w->ops->select(w->backend, w->folder, &exists, err) == -1)
 			return -1;
 		w->selected = 1;

@@ -208,7 +208,7 @@ pop3_note(struct pop3_session *s, const char *fmt, ...)
 /*
  * Sends one command line (without CRLF) and reads the one-line answer:
  * 0 for +OK, 1 for a "+ " continuation, -1 with err otherwise. The
- * server's text goes to f->pop3_response's place: resp (bounded).
+ * server's line goes to resp (resplen bytes, cut).
  */
 static int
 pop3_command(struct pop3_session *s, const char *cmd, const char *what,
