@@ -45,12 +45,12 @@ t_check 'grep -q "APOP as the configured user" "$T_STATE_HOME/postern/log"' \
 # --- a wrong password with APOP fails clearly, and sends no PASS.
 t_write_config "$CONF" test "backend = pop3" "pop3.auth = apop" \
     "password-command = printf %s wrong-pw"
-before_fail="$(grep -c "method=APOP.*auth failed" "$DLOG")"
+before_fail="$(grep -c "auth failed.*method=APOP" "$DLOG")"
 t_check_not 'fetch' "a wrong APOP password makes --fetch fail"
 t_check 'grep -q "APOP login failed: .*Authentication failed" "$T_TMPDIR/fetch.out"' \
     "and says APOP login failed with the server's reason"
 # (Dovecot logs it when the connection has closed: give it a moment.)
-t_check 'for i in $(seq 50); do [ "$(grep -c "method=APOP.*auth failed" "$DLOG")" -gt "$before_fail" ] && exit 0; sleep 0.1; done; exit 1' \
+t_check 'for i in $(seq 50); do [ "$(grep -c "auth failed.*method=APOP" "$DLOG")" -gt "$before_fail" ] && exit 0; sleep 0.1; done; exit 1' \
     "Dovecot logged the failed APOP attempt"
 
 # --- SASL PLAIN, asked for.
