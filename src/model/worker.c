@@ -36,6 +36,7 @@ struct request {
 	uint32_t		 uid;
 	char			*name;		/* a folder's new name */
 	int			 on;		/* subscribe or not */
+	struct timespec		 queued;	/* CLOCK_MONOTONIC */
 };
 
 struct worker {
@@ -49,6 +50,8 @@ struct worker {
 	struct net_watchdog		*watchdog;
 	char				*folder;	/* last opened, wire name */
 	uint64_t			 folder_serial;	/* its open request */
+	struct timespec			 check_start;	/* the last check ran */
+	struct timespec			 check_end;	/* from start to end */
 	int				 selected;	/* folder is selected */
 	pthread_t			 thread;
 	atomic_int			 stopping;
@@ -316,11 +319,47 @@ worker_check_summaries(struct summary *s, size_t n, uint32_t done,
 	return 0;
 }
 
+static int	 worker_check_mail_do(struct worker *, struct request *,
+		    struct worker_check *, struct error *);
+
+static int
+worker_ts_cmp(const struct timespec *a, const struct timespec *b)
+{
+	if (a->tv_sec != b->tv_sec)
+		return a->tv_sec < b->tv_sec ? -1 : 1;
+	if (a->tv_nsec != b->tv_nsec)
+		return a->tv_nsec < b->tv_nsec ? -1 : 1;
+	return 0;
+}
+
 static int
 worker_check_mail_run(struct worker *w, struct request *r,
     struct error *err)
 {
 	struct worker_check	 c = { w, r->serial, { 0, 0 } };
+	int			 ret;
+
+	/*
+	 * A check asked for while the last one ran (a periodic check that
+	 * took longer than its interval, or G pressed meanwhile) is folded
+	 * into it: checks never pile up.
+	 */
+	if (worker_ts_cmp(&r->queued, &w->check_start) > 0 &&
+	    worker_ts_cmp(&r->queued, &w->check_end) < 0) {
+		log_info("account %s: check asked for during the last one",
+		    w->account->id);
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &w->check_start);
+	ret = worker_check_mail_do(w, r, &c, err);
+	clock_gettime(CLOCK_MONOTONIC, &w->check_end);
+	return ret;
+}
+
+static int
+worker_check_mail_do(struct worker *w, struct request *r,
+    struct worker_check *cp, struct error *err)
+{
 	struct event		*ev;
 	char			*pass, *text;
 	unsigned		 nnew = 0;
@@ -335,7 +374,7 @@ worker_check_mail_run(struct worker *w, struct request *r,
 	if (config_password(w->account, &pass, err) == -1)
 		return -1;
 	ret = w->ops->check_mail(w->backend, pass, worker_check_progress,
-	    worker_check_note, worker_check_summaries, &c, &nnew, err);
+	    worker_check_note, worker_check_summaries, cp, &nnew, err);
 	config_password_free(pass);
 	if (ret == -1)
 		return -1;
@@ -577,7 +616,13 @@ worker_fetch_body(struct worker *w, uint32_t uid, uint64_t serial)
 void
 worker_check_mail(struct worker *w, uint64_t serial)
 {
-	worker_queue(w, REQUEST_CHECK_MAIL, serial, NULL, 0);
+	struct request	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->kind = REQUEST_CHECK_MAIL;
+	r->serial = serial;
+	clock_gettime(CLOCK_MONOTONIC, &r->queued);
+	chan_push(w->requests, r);
 }
 
 /* Queues a folder operation with its second name and flag. */
