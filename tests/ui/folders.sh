@@ -95,6 +95,20 @@ t_check 'goto Archive' "IMAP: move to Archive again"
 t_tmux_keys s
 t_check 't_tmux_wait_for "Subscribed to .Archive." 20' "IMAP: s subscribes"
 t_check 'imap_list LSUB | grep -qx Archive' "IMAP: LSUB has Archive again"
+# The open folder deleted: INBOX opens instead, and the server deletes it.
+t_tmux_keys C
+answer "Temp"
+t_check 't_tmux_wait_for "Folder .Temp. created" 20' "IMAP: Temp created"
+t_check 'goto Temp' "IMAP: move to Temp"
+t_tmux_keys Enter
+t_check 't_tmux_wait_for "\[Temp\]" 10' "IMAP: Temp is open"
+t_tmux_keys c
+t_check 'goto Temp' "IMAP: back in the folder pane, on Temp"
+t_tmux_keys d
+answer yes
+t_check 't_tmux_wait_for "Folder .Temp. deleted" 20' "IMAP: the open folder is deleted"
+t_check 't_tmux_wait_for "\[INBOX\] +5 of 5" 10' "IMAP: INBOX is open instead"
+t_check '! imap_list | grep -qx Temp' "IMAP: the server no longer has Temp"
 t_tmux_keys q q
 t_is "$(t_tmux_wait_exit 10)" 0 "IMAP: q quits with status 0"
 
