@@ -50,6 +50,11 @@ struct account {
 	int			 pop3_delete_after_days; /* -1: never */
 	int			 pop3_delete_when_deleted_locally;
 	uint32_t		 pop3_max_message_size;	/* bytes; 0: none */
+	/* Live updates and operations: see postern.conf(5). */
+	int			 delete_to_trash;	/* default 1 */
+	int			 imap_idle;		/* default 1 */
+	int			 poll_interval;		/* seconds, default 3 */
+	int			 status_interval;	/* seconds, default 60 */
 	const char		*file;		/* where it was defined */
 	int			 line;
 };
