@@ -105,8 +105,8 @@ int		 imapc_op_fetch_flags(struct backend *, uint32_t **uidsp,
 		    uint32_t **flagsp, size_t *np, struct error *);
 int		 imapc_op_fetch_uids(struct backend *, const uint32_t *uids,
 		    size_t n, summary_cb, void *arg, struct error *);
-int		 imapc_op_wait(struct backend *, int wake_fd, int seconds,
-		    int use_idle, struct error *);
+int		 imapc_op_wait(struct backend *, int wake_fd, int idle_seconds,
+		    int poll_seconds, struct error *);
 int		 imapc_op_store_flags(struct backend *, const char *folder,
 		    const uint32_t *uids, size_t n, uint32_t add,
 		    uint32_t remove, struct error *);

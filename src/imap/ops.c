@@ -491,28 +491,30 @@ imapo_poll(int fd, int wake_fd, int seconds)
 }
 
 int
-imapc_op_wait(struct backend *b, int wake_fd, int seconds, int use_idle,
-    struct error *err)
+imapc_op_wait(struct backend *b, int wake_fd, int idle_seconds,
+    int poll_seconds, struct error *err)
 {
 	mailimap	*imap = imapc_session(b);
 	int		 r, has;
 
-	if (!use_idle || !mailimap_has_idle(imap)) {
-		if (imapo_poll(-1, wake_fd, seconds) != 0)
+	if (idle_seconds <= 0 || !mailimap_has_idle(imap)) {
+		if (imapo_poll(-1, wake_fd, poll_seconds) != 0)
 			return 0;		/* a request waits */
+		log_debug("NOOP poll");
 		imapc_arm(b, imapc_deadline(b, 0));
 		r = mailimap_noop(imap);
 		if (imapc_done(b, r, "NOOP", err) == -1)
 			return -1;
 		return 1;
 	}
+	log_debug("IDLE");
 	imapc_arm(b, imapc_deadline(b, 0));
 	r = mailimap_idle(imap);
 	if (imapc_done(b, r, "IDLE", err) == -1)
 		return -1;
 	has = imap->imap_stream->read_buffer_len > 0;
 	if (!has && (has = imapo_poll(mailimap_idle_get_fd(imap), wake_fd,
-	    seconds)) == -1)
+	    idle_seconds)) == -1)
 		has = 1;
 	imapc_arm(b, imapc_deadline(b, 0));
 	r = mailimap_idle_done(imap);

@@ -64,13 +64,13 @@ struct backend_ops {
 	int		 (*fetch_uids)(struct backend *, const uint32_t *uids,
 			    size_t n, summary_cb, void *arg, struct error *);
 	/*
-	 * Waits up to seconds for a change in the selected folder (IDLE
-	 * when use_idle and the server has it, else a NOOP after the wait)
-	 * or until wake_fd polls readable. Returns 1 if the folder may
-	 * have changed, 0 if not, -1 and err.
+	 * Waits for a change in the selected folder, or until wake_fd
+	 * polls readable: IDLE up to idle_seconds when that is not 0 and
+	 * the server has it, else a NOOP after poll_seconds. Returns 1 if
+	 * the folder may have changed, 0 if not, -1 and err.
 	 */
-	int		 (*wait)(struct backend *, int wake_fd, int seconds,
-			    int use_idle, struct error *);
+	int		 (*wait)(struct backend *, int wake_fd, int idle_seconds,
+			    int poll_seconds, struct error *);
 	/* Adds and removes flags (enum summary_flags) in one command. */
 	int		 (*store_flags)(struct backend *, const char *folder,
 			    const uint32_t *uids, size_t n, uint32_t add,

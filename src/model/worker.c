@@ -668,7 +668,7 @@ worker_watch(struct worker *w)
 	const struct account	*a = w->account;
 	struct error		 err = { 0 };
 	time_t			 now = time(NULL);
-	int			 secs, r;
+	int			 idle, poll, r;
 
 	if (w->next_status == 0)
 		w->next_status = now + (a->status_interval > 0 ?
@@ -677,14 +677,16 @@ worker_watch(struct worker *w)
 		worker_refresh_status(w);
 		return;
 	}
-	secs = a->imap_idle ? 300 : (a->poll_interval > 0 ?
-	    a->poll_interval : 3);
-	if (w->next_status - now < secs)
-		secs = (int)(w->next_status - now);
-	if (secs < 1)
-		secs = 1;
-	r = w->ops->wait(w->backend, chan_fd(w->requests), secs, a->imap_idle,
-	    &err);
+	idle = 300;
+	poll = a->poll_interval > 0 ? a->poll_interval : 3;
+	if (w->next_status - now < idle)
+		idle = (int)(w->next_status - now);
+	if (idle < 1)
+		idle = 1;
+	if (poll > idle)
+		poll = idle;
+	r = w->ops->wait(w->backend, chan_fd(w->requests), a->imap_idle ?
+	    idle : 0, poll, &err);
 	if (r == 1)
 		r = worker_sync(w, &err);
 	if (r == -1) {

@@ -7,6 +7,7 @@ Usage: imapops.py PORT CAFILE COMMAND FOLDER [ARGS]
   count FOLDER SUBJECT       prints how many messages are so titled
   store FOLDER SUBJECT OP    UID STORE OP (e.g. "+FLAGS (\\Flagged)")
   expunge FOLDER SUBJECT     marks them \\Deleted and expunges
+  caps - WORD...             prints the capabilities after login but WORDs
 Logs in as alice over TLS, verifying the test CA.
 """
 import imaplib
@@ -30,6 +31,11 @@ def main():
     m = imaplib.IMAP4_SSL("localhost", int(port), ssl_context=ctx,
                           timeout=20)
     m.login("alice", "alice-pw-1")
+    if cmd == "caps":
+        typ, data = m.capability()
+        caps = data[0].decode().split()
+        print(" ".join(c for c in caps if c not in args))
+        return 0
     if cmd == "append":
         msg = ("From: Bob <bob@example.test>\r\nTo: alice@example.test\r\n"
                "Subject: %s\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n"

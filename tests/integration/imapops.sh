@@ -139,6 +139,87 @@ t_is "$(( $(grep -c "UID STORE" "$LOG") - n_store_before ))" 1 \
     "the three were flagged with one UID STORE"
 t_check 'grep "UID STORE" "$LOG" | tail -n 1 | grep -Eq "STORE [0-9:,]+ [+-]FLAGS"' \
     "the command names a UID set"
+t_check 'grep -q "IDLE" "$LOG" && ! grep -q "NOOP poll" "$LOG"' \
+    "the worker used IDLE, not polling"
+
+# --- Without IDLE and MOVE (Dovecot told not to offer them): NOOP
+# polling, and COPY + STORE + UID EXPUNGE for a move.
+caps="$(ctl caps - IDLE MOVE)"
+t_check '[ -n "$caps" ] && ! printf "%s\n" "$caps" | grep -qw IDLE' \
+    "the capabilities without IDLE and MOVE"
+sed -i "s|^protocol imap {|protocol imap {\n  imap_capability = $caps|" \
+    "$T_SERVERS_DIR/etc/dovecot.conf"
+kill -HUP "$(cat "$T_SERVERS_DIR/run/dovecot/master.pid")"
+sleep 2
+t_check '! ctl caps - | grep -qw IDLE' "Dovecot no longer offers IDLE"
+t_write_config "$T_CONFIG_HOME/postern/config" test "poll-interval = 1"
+: > "$LOG"
+t_tmux_start 140 30 "$POSTERN" -d debug
+t_check 't_tmux_wait_for "Foxtrot six" 20' "INBOX opens again"
+sleep 1
+ctl append INBOX "Hotel poll" > /dev/null
+t_check 't_tmux_wait_for "Hotel poll" 4' \
+    "a message appended by another session appears (NOOP polling)"
+ctl store INBOX "Hotel poll" '+FLAGS (\Flagged)'
+t_check 'wait_server "row \"Hotel poll\" | grep -q \"^N! \""' \
+    "a flag set by another session shows (NOOP polling)"
+ctl expunge INBOX "Hotel poll"
+t_check 'wait_server "! t_tmux_screen | grep -q \"Hotel poll\""' \
+    "an expunge by another session shows (NOOP polling)"
+t_check 'grep -q "NOOP poll" "$LOG" && ! grep -q "IDLE" "$LOG"' \
+    "the worker polled with NOOP"
+goto "Bravo two"
+t_tmux_keys s j Enter
+t_check 'wait_server "[ \"\$(ctl count Archive \"Bravo two\")\" = 1 ] &&
+    [ \"\$(ctl count INBOX \"Bravo two\")\" = 0 ]"' \
+    "s moves the message without MOVE"
+t_check 'grep -q "UID COPY" "$LOG" && grep -q "UID EXPUNGE" "$LOG" &&
+    ! grep -q "UID MOVE" "$LOG"' "by UID COPY, STORE and UID EXPUNGE"
+t_check 'wait_server "! t_tmux_screen | grep -q \"Bravo two\""' \
+    "the moved message leaves the index"
+# The folder pane's counts follow (STATUS every status-interval).
+t_tmux_keys q
+t_tmux_wait_exit 10 > /dev/null
+
+# --- Offline: the link is cut, a flag and a copy are kept on disk and
+# replayed once when it is back.
+PROXY_PORT_FILE="$(t_tmpdir)/proxy.port"
+DOWN="$(t_tmpdir)/proxy.down"
+"$PY" "$TOP_SRCDIR/tests/integration/flakyproxy.py" "$PROXY_PORT_FILE" \
+    "$IMAPS_PORT" "$DOWN" 200 2> "$(t_tmpdir)/proxy.err" &
+PROXY=$!
+t_at_exit 'kill "$PROXY" 2> /dev/null'
+t_check 'wait_server "[ -s \"$PROXY_PORT_FILE\" ]"' "the proxy is up"
+t_write_config "$T_CONFIG_HOME/postern/config" test "poll-interval = 1"
+sed -i "s|^imap.port = .*|imap.port = $(cat "$PROXY_PORT_FILE")|" \
+    "$T_CONFIG_HOME/postern/config"
+: > "$LOG"
+t_tmux_start 140 30 "$POSTERN" -d debug
+t_check 't_tmux_wait_for "Foxtrot six" 20' "INBOX opens through the proxy"
+touch "$DOWN"
+t_check 't_tmux_wait_for "OFFLINE" 6' "a cut link shows the offline banner"
+goto "Foxtrot six"
+t_tmux_keys F
+goto "Foxtrot six"
+t_tmux_keys C j j Enter
+PENDING="$T_DATA_HOME/postern/test/pending"
+t_check 'wait_server "[ \"\$(grep -c \"^op \" \"$PENDING\")\" = 2 ]"' \
+    "the two operations are kept in the offline queue"
+t_check 'flags_of INBOX "Foxtrot six" | grep -vq Flagged' \
+    "the server has not seen the flag yet"
+rm -f "$DOWN"
+t_check 't_tmux_wait_for "q:Quit" 15' "the banner goes once the link is back"
+t_check 'wait_server "flags_of INBOX \"Foxtrot six\" | grep -q Flagged"' \
+    "the offline flag change reached the server"
+t_check 'wait_server "[ \"\$(ctl count Drafts \"Foxtrot six\")\" = 1 ]"' \
+    "the offline copy reached the server"
+t_check 'wait_server "[ ! -s \"$PENDING\" ]"' "the queue is empty afterwards"
+t_tmux_keys q
+t_tmux_wait_exit 10 > /dev/null
+t_tmux_start 140 30 "$POSTERN" -d debug
+t_check 't_tmux_wait_for "Foxtrot six" 20' "Postern starts again"
+sleep 2
+t_is "$(ctl count Drafts "Foxtrot six")" 1 "the copy was made exactly once"
 t_tmux_keys q
 t_tmux_wait_exit 10 > /dev/null
 
