@@ -234,6 +234,35 @@ worker_base_seal(struct worker *w)
 	w->base_valid = 1;
 }
 
+static int
+worker_uid_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Notes flags the UI set itself (the baseline is sorted by UID). */
+static void
+worker_base_apply(struct worker *w, const uint32_t *uids, size_t n,
+    uint32_t add, uint32_t remove)
+{
+	uint32_t	*hit;
+	size_t		 i;
+
+	if (!w->base_valid)
+		return;
+	for (i = 0; i < n; i++) {
+		hit = bsearch(&uids[i], w->base_uids, w->nbase,
+		    sizeof *w->base_uids, worker_uid_cmp);
+		if (hit == NULL)
+			continue;
+		w->base_flags[hit - w->base_uids] =
+		    ((w->base_flags[hit - w->base_uids] | add) & ~remove) &
+		    WORKER_SERVER_FLAGS;
+	}
+}
+
 /* New messages found by a sync go to the UI as the folder's summaries. */
 static int
 worker_new_cb(struct summary *s, size_t n, uint32_t done, uint32_t total,
@@ -463,7 +492,18 @@ worker_op_run(struct worker *w, struct request *r, struct error *err)
 	if (worker_op_do(w, r->kind, w->folder, r->uids, r->nuids, r->add,
 	    r->remove, r->folder, r->move, err) == -1)
 		return -1;
-	/* The server's view now: flags set, messages gone, in the UI. */
+	/*
+	 * New flags are what the UI shows already: noted, not asked again
+	 * (opening a message sets \Seen; a large folder would pay for a
+	 * whole FLAGS fetch each time). A copy leaves this folder as it is.
+	 */
+	if (r->kind == REQUEST_FLAGS) {
+		worker_base_apply(w, r->uids, r->nuids, r->add, r->remove);
+		return 0;
+	}
+	if (r->kind == REQUEST_COPY && !r->move)
+		return 0;
+	/* Messages gone (moved, deleted, expunged): the server's view. */
 	return worker_sync(w, err);
 }
 

@@ -144,9 +144,9 @@ ui_open_message(struct ui *ui)
 		ui_outbox_show(ui);
 		return;
 	}
-	ui_ops_mark_seen(ui, m);
 	ui->pager_serial = ++ui->serial;
 	worker_fetch_body(ui->worker, m->uid, ui->pager_serial);
+	ui_ops_mark_seen(ui, m);
 	ui_set_status(ui, _("Fetching the message..."));
 }
 
