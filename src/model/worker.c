@@ -687,15 +687,27 @@ worker_reconnect(struct worker *w)
 static void
 worker_refresh_status(struct worker *w)
 {
-	struct request	 r = { 0 };
+	struct event	*ev;
 	struct error	 err = { 0 };
 
 	w->next_status = time(NULL) + (w->account->status_interval > 0 ?
 	    w->account->status_interval : 60);
-	r.kind = REQUEST_LIST_FOLDERS;
-	if (worker_list_folders_run(w, &r, &err) == -1 &&
-	    (err.kind == ERROR_NET || err.kind == ERROR_PROTO))
-		worker_lost(w, &err);
+	ev = worker_event(w, EVENT_FOLDERS, 0);
+	if (w->ops->list_folders(w->backend, &ev->folders, &ev->nfolders,
+	    &err) == -1) {
+		event_free(ev);
+		if (err.kind == ERROR_NET || err.kind == ERROR_PROTO)
+			worker_lost(w, &err);
+		return;
+	}
+	/* A refresh that finds no folder at all keeps the list shown. */
+	if (ev->nfolders == 0) {
+		log_warn("account %s: folder refresh found no folder",
+		    w->account->id);
+		event_free(ev);
+		return;
+	}
+	chan_push(w->events, ev);
 }
 
 /*
