@@ -59,6 +59,10 @@ static const struct config_key config_account_keys[] = {
 	{ "smtp.host", CONFIG_STRING, ACCT(smtp.host) },
 	{ "smtp.port", CONFIG_PORT, ACCT(smtp.port) },
 	{ "smtp.security", CONFIG_SECURITY, ACCT(smtp.security) },
+	{ "delete-to-trash", CONFIG_BOOL, ACCT(delete_to_trash) },
+	{ "imap.idle", CONFIG_BOOL, ACCT(imap_idle) },
+	{ "poll-interval", CONFIG_SECONDS, ACCT(poll_interval) },
+	{ "status-interval", CONFIG_SECONDS, ACCT(status_interval) },
 };
 #undef ACCT
 
@@ -486,6 +490,10 @@ config_start_account(struct config_parser *p, const char *id)
 	a->imap.port = a->pop3.port = a->smtp.port = 0;
 	a->pop3_leave_on_server = 1;
 	a->pop3_delete_after_days = -1;
+	a->delete_to_trash = 1;
+	a->imap_idle = 1;
+	a->poll_interval = 3;
+	a->status_interval = 60;
 	p->account = a;
 	p->section = SECTION_ACCOUNT;
 	return 0;

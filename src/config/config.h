@@ -62,6 +62,11 @@ struct account {
 	uint32_t		 pop3_max_message_size;	/* bytes; 0: none */
 	enum pop3_auth		 pop3_auth;
 	int			 pop3_check_interval;	/* seconds; 0: none */
+	/* Live updates and operations: see postern.conf(5). */
+	int			 delete_to_trash;	/* default 1 */
+	int			 imap_idle;		/* default 1 */
+	int			 poll_interval;		/* seconds, default 3 */
+	int			 status_interval;	/* seconds, default 60 */
 	const char		*file;		/* where it was defined */
 	int			 line;
 };

@@ -505,7 +505,7 @@ imapc_items_progress(size_t current, size_t maximum, void *arg)
 	(void)arg;
 }
 
-static struct mailimap_fetch_type *
+struct mailimap_fetch_type *
 imapc_summary_fetch_type(void)
 {
 	struct mailimap_fetch_type	*ft;
@@ -774,4 +774,11 @@ const struct backend_ops imap_backend_ops = {
 	.rename_folder = imapc_rename_folder,
 	.delete_folder = imapc_delete_folder,
 	.subscribe_folder = imapc_subscribe_folder,
+	.fetch_flags = imapc_op_fetch_flags,
+	.fetch_uids = imapc_op_fetch_uids,
+	.wait = imapc_op_wait,
+	.store_flags = imapc_op_store_flags,
+	.copy = imapc_op_copy,
+	.remove = imapc_op_remove,
+	.expunge = imapc_op_expunge,
 };

@@ -8,6 +8,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "model/backend.h"
 #include "model/model.h"
 
 #define IMAP_MAX_FIELD		1024	/* decoded subject or name */
@@ -96,6 +97,27 @@ int		 imapc_done(struct backend *, int r, const char *what,
 		    struct error *);
 int		 imapc_deadline(const struct backend *, size_t bytes);
 mailimap	*imapc_session(struct backend *);
+/* The FETCH attributes of a summary (imap.c); free with fetch_type_free. */
+struct mailimap_fetch_type *imapc_summary_fetch_type(void);
+
+/* ops.c: live updates and message operations; see model/backend.h. */
+int		 imapc_op_fetch_flags(struct backend *, uint32_t **uidsp,
+		    uint32_t **flagsp, size_t *np, struct error *);
+int		 imapc_op_fetch_uids(struct backend *, const uint32_t *uids,
+		    size_t n, summary_cb, void *arg, struct error *);
+int		 imapc_op_wait(struct backend *, int wake_fd, int idle_seconds,
+		    int poll_seconds, struct error *);
+int		 imapc_op_store_flags(struct backend *, const char *folder,
+		    const uint32_t *uids, size_t n, uint32_t add,
+		    uint32_t remove, struct error *);
+int		 imapc_op_copy(struct backend *, const char *folder,
+		    const uint32_t *uids, size_t n, const char *dest, int move,
+		    struct error *);
+int		 imapc_op_remove(struct backend *, const char *folder,
+		    const uint32_t *uids, size_t n, int to_trash,
+		    int *trashedp, struct error *);
+int		 imapc_op_expunge(struct backend *, const char *folder,
+		    struct error *);
 
 /*
  * folders.c: the folder operations of imap_backend_ops (see

@@ -87,6 +87,45 @@ struct backend_ops {
 	int		 (*subscribe_folder)(struct backend *,
 			    const char *wire_name, int subscribe,
 			    struct error *);
+	/*
+	 * Optional: live updates and message operations (NULL where a
+	 * backend has none). uids are of the selected folder, n of them.
+	 *
+	 * fetch_flags: every UID of the selected folder, ascending, with
+	 * its flags (enum summary_flags): new arrays in *uidsp, *flagsp.
+	 */
+	int		 (*fetch_flags)(struct backend *, uint32_t **uidsp,
+			    uint32_t **flagsp, size_t *np, struct error *);
+	/* The summaries of these UIDs, through cb (highest UID first). */
+	int		 (*fetch_uids)(struct backend *, const uint32_t *uids,
+			    size_t n, summary_cb, void *arg, struct error *);
+	/*
+	 * Waits for a change in the selected folder, or until wake_fd
+	 * polls readable: IDLE up to idle_seconds when that is not 0 and
+	 * the server has it, else a NOOP after poll_seconds. Returns 1 if
+	 * the folder may have changed, 0 if not, -1 and err.
+	 */
+	int		 (*wait)(struct backend *, int wake_fd, int idle_seconds,
+			    int poll_seconds, struct error *);
+	/* Adds and removes flags (enum summary_flags) in one command. */
+	int		 (*store_flags)(struct backend *, const char *folder,
+			    const uint32_t *uids, size_t n, uint32_t add,
+			    uint32_t remove, struct error *);
+	/* Copies, or moves (move nonzero), to the folder dest. */
+	int		 (*copy)(struct backend *, const char *folder,
+			    const uint32_t *uids, size_t n, const char *dest,
+			    int move, struct error *);
+	/*
+	 * Deletes: to the Trash folder when to_trash and there is one (and
+	 * folder is not it), else marks \Deleted. *trashedp is set to 1
+	 * when the messages went to the Trash.
+	 */
+	int		 (*remove)(struct backend *, const char *folder,
+			    const uint32_t *uids, size_t n, int to_trash,
+			    int *trashedp, struct error *);
+	/* Expunges the messages marked \Deleted in the selected folder. */
+	int		 (*expunge)(struct backend *, const char *folder,
+			    struct error *);
 };
 
 extern const struct backend_ops imap_backend_ops;

@@ -18,6 +18,7 @@ enum summary_flags {
 	SUMMARY_DRAFT = (1 << 4),
 	SUMMARY_ATTACHMENT = (1 << 5),	/* multipart/mixed or a named part */
 	SUMMARY_RECENT = (1 << 6),
+	SUMMARY_TAGGED = (1 << 7),	/* the UI's own: tagged by the user */
 };
 
 /* One message in the index. Strings are decoded UTF-8, not sanitized. */
@@ -68,6 +69,11 @@ enum event_kind {
 	EVENT_FLAGS,		/* summaries, nsummaries: uid and flags only */
 	EVENT_VANISHED,		/* uids, nuids: expunged from the folder */
 	EVENT_NOTICE,		/* text: a line for the user, not an error */
+	/*
+	 * text: the connection is lost and the worker retries; the UI
+	 * shows it until the next EVENT_CONNECTED.
+	 */
+	EVENT_OFFLINE,
 };
 
 /*
@@ -140,6 +146,23 @@ void		 worker_delete_folder(struct worker *, const char *wire_name,
 		    uint64_t serial);
 void		 worker_subscribe_folder(struct worker *,
 		    const char *wire_name, int subscribe, uint64_t serial);
+/*
+ * Message operations on the open folder, each one command for all the
+ * UIDs (n of them, copied). The changes come back as EVENT_FLAGS,
+ * EVENT_VANISHED; made offline they are kept on disk and sent once the
+ * connection is back. worker_set_flags adds and removes flags (enum
+ * summary_flags); worker_copy copies, or moves (move nonzero), to dest
+ * (a wire name); worker_delete moves to the Trash (account option
+ * delete-to-trash, when the server has one) or marks \Deleted;
+ * worker_expunge removes the messages marked \Deleted.
+ */
+void		 worker_set_flags(struct worker *, const uint32_t *uids,
+		    size_t n, uint32_t add, uint32_t remove, uint64_t serial);
+void		 worker_copy(struct worker *, const uint32_t *uids, size_t n,
+		    const char *dest, int move, uint64_t serial);
+void		 worker_delete(struct worker *, const uint32_t *uids,
+		    size_t n, uint64_t serial);
+void		 worker_expunge(struct worker *, uint64_t serial);
 /*
  * Stops the thread, joins it and frees w. An idle worker logs out; a
  * network call still running after a second is cancelled.

@@ -13,6 +13,7 @@
 #include "core/sbuf.h"
 #include "core/xmalloc.h"
 #include "model/backend.h"
+#include "model/journal.h"
 #include "model/model.h"
 
 #define WORKER_LOGOUT_WAIT_MS	1000	/* quit waits this long, then cancels */
@@ -27,6 +28,10 @@ enum request_kind {
 	REQUEST_RENAME_FOLDER,
 	REQUEST_DELETE_FOLDER,
 	REQUEST_SUBSCRIBE_FOLDER,
+	REQUEST_FLAGS,
+	REQUEST_COPY,
+	REQUEST_DELETE,
+	REQUEST_EXPUNGE,
 };
 
 struct request {
@@ -37,6 +42,12 @@ struct request {
 	char			*name;		/* a folder's new name */
 	int			 on;		/* subscribe or not */
 	struct timespec		 queued;	/* CLOCK_MONOTONIC */
+	/* Message operations: the UIDs, of the folder open when queued. */
+	uint32_t		*uids;
+	size_t			 nuids;
+	uint32_t		 add;
+	uint32_t		 remove;
+	int			 move;
 };
 
 struct worker {
@@ -56,6 +67,24 @@ struct worker {
 	pthread_t			 thread;
 	atomic_int			 stopping;
 	atomic_int			 done;
+	/*
+	 * Live updates: the UIDs and flags the UI was told of for the open
+	 * folder (ascending once valid); a change on the server is told
+	 * as the difference.
+	 */
+	uint32_t			*base_uids;
+	uint32_t			*base_flags;
+	size_t				 nbase;
+	size_t				 base_alloc;
+	int				 base_valid;
+	int				 base_record;	/* a load runs */
+	time_t				 next_status;	/* folder counts due */
+	/* Unreliable networks: reconnecting, and what waits for it. */
+	int				 online;	/* connected once */
+	int				 lost;		/* reconnecting */
+	int				 backoff;	/* seconds */
+	time_t				 next_try;
+	struct journal			*journal;
 };
 
 static void
@@ -67,6 +96,7 @@ request_free(void *arg)
 		return;
 	free(r->folder);
 	free(r->name);
+	free(r->uids);
 	free(r);
 }
 
@@ -135,6 +165,7 @@ worker_connect(struct worker *w, uint64_t serial, struct error *err)
 	config_password_free(pass);
 	if (w->backend == NULL)
 		return -1;
+	w->online = 1;
 	ev = worker_event(w, EVENT_CONNECTED, serial);
 	ev->text = xasprintf("%s:%u", ep->host, (unsigned)ep->port);
 	chan_push(w->events, ev);
@@ -161,10 +192,196 @@ worker_waits(const struct request *r)
 	case REQUEST_RENAME_FOLDER:
 	case REQUEST_DELETE_FOLDER:
 	case REQUEST_SUBSCRIBE_FOLDER:
+	case REQUEST_FLAGS:
+	case REQUEST_COPY:
+	case REQUEST_DELETE:
+	case REQUEST_EXPUNGE:
 		return 1;
 	default:
 		return 0;
 	}
+}
+
+/* The flags the server keeps; the rest is ours (attachment, recent). */
+#define WORKER_SERVER_FLAGS	(SUMMARY_SEEN | SUMMARY_ANSWERED | \
+	SUMMARY_FLAGGED | SUMMARY_DELETED | SUMMARY_DRAFT)
+
+static void
+worker_base_reset(struct worker *w)
+{
+	free(w->base_uids);
+	free(w->base_flags);
+	w->base_uids = w->base_flags = NULL;
+	w->nbase = w->base_alloc = 0;
+	w->base_valid = 0;
+	w->base_record = 0;
+}
+
+/* Notes summaries sent to the UI for the open folder. */
+static void
+worker_base_note(struct worker *w, const struct summary *s, size_t n)
+{
+	size_t	 i;
+
+	if (w->nbase + n > w->base_alloc) {
+		w->base_alloc = (w->nbase + n) * 2;
+		w->base_uids = xreallocarray(w->base_uids, w->base_alloc,
+		    sizeof *w->base_uids);
+		w->base_flags = xreallocarray(w->base_flags, w->base_alloc,
+		    sizeof *w->base_flags);
+	}
+	for (i = 0; i < n; i++) {
+		w->base_uids[w->nbase] = s[i].uid;
+		w->base_flags[w->nbase++] = s[i].flags & WORKER_SERVER_FLAGS;
+	}
+}
+
+static int
+worker_pair_cmp(const void *a, const void *b)
+{
+	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts the noted UIDs ascending: the baseline is ready. */
+static void
+worker_base_seal(struct worker *w)
+{
+	uint64_t	*pairs;
+	size_t		 i, n = 0;
+
+	pairs = xreallocarray(NULL, w->nbase > 0 ? w->nbase : 1,
+	    sizeof *pairs);
+	for (i = 0; i < w->nbase; i++)
+		pairs[i] = (uint64_t)w->base_uids[i] << 32 | w->base_flags[i];
+	qsort(pairs, w->nbase, sizeof *pairs, worker_pair_cmp);
+	for (i = 0; i < w->nbase; i++) {
+		if (n > 0 && w->base_uids[n - 1] == (uint32_t)(pairs[i] >> 32))
+			continue;
+		w->base_uids[n] = (uint32_t)(pairs[i] >> 32);
+		w->base_flags[n++] = (uint32_t)pairs[i];
+	}
+	free(pairs);
+	w->nbase = n;
+	w->base_record = 0;
+	w->base_valid = 1;
+}
+
+static int
+worker_uid_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Notes flags the UI set itself (the baseline is sorted by UID). */
+static void
+worker_base_apply(struct worker *w, const uint32_t *uids, size_t n,
+    uint32_t add, uint32_t remove)
+{
+	uint32_t	*hit;
+	size_t		 i;
+
+	if (!w->base_valid)
+		return;
+	for (i = 0; i < n; i++) {
+		hit = bsearch(&uids[i], w->base_uids, w->nbase,
+		    sizeof *w->base_uids, worker_uid_cmp);
+		if (hit == NULL)
+			continue;
+		w->base_flags[hit - w->base_uids] =
+		    ((w->base_flags[hit - w->base_uids] | add) & ~remove) &
+		    WORKER_SERVER_FLAGS;
+	}
+}
+
+/* New messages found by a sync go to the UI as the folder's summaries. */
+static int
+worker_new_cb(struct summary *s, size_t n, uint32_t done, uint32_t total,
+    void *arg)
+{
+	struct worker	*w = arg;
+	struct event	*ev;
+	size_t		 i;
+
+	(void)done;
+	(void)total;
+	ev = worker_event(w, EVENT_SUMMARIES, w->folder_serial);
+	ev->summaries = xreallocarray(NULL, n, sizeof *ev->summaries);
+	memcpy(ev->summaries, s, n * sizeof *s);
+	for (i = 0; i < n; i++)
+		memset(&s[i], 0, sizeof s[i]);
+	ev->nsummaries = n;
+	chan_push(w->events, ev);
+	return 0;
+}
+
+/*
+ * Asks the server for the UIDs and flags of the open folder and tells
+ * the UI what differs from what it has: new messages (EVENT_SUMMARIES),
+ * expunged ones (EVENT_VANISHED), new flags (EVENT_FLAGS).
+ */
+static int
+worker_sync(struct worker *w, struct error *err)
+{
+	struct event	*fev, *vev;
+	uint32_t	*uids, *flags, *added;
+	size_t		 n, i = 0, j = 0, nadded = 0;
+	int		 ret;
+
+	if (!w->base_valid || !w->selected || w->ops->fetch_flags == NULL)
+		return 0;
+	if (w->ops->fetch_flags(w->backend, &uids, &flags, &n, err) == -1)
+		return -1;
+	fev = worker_event(w, EVENT_FLAGS, w->folder_serial);
+	fev->summaries = xcalloc(n > 0 ? n : 1, sizeof *fev->summaries);
+	vev = worker_event(w, EVENT_VANISHED, w->folder_serial);
+	vev->uids = xreallocarray(NULL, w->nbase > 0 ? w->nbase : 1,
+	    sizeof *vev->uids);
+	added = xreallocarray(NULL, n > 0 ? n : 1, sizeof *added);
+	while (i < w->nbase || j < n) {
+		if (j == n || (i < w->nbase && w->base_uids[i] < uids[j]))
+			vev->uids[vev->nuids++] = w->base_uids[i++];
+		else if (i == w->nbase || uids[j] < w->base_uids[i])
+			added[nadded++] = uids[j++];
+		else {
+			if (flags[j] != w->base_flags[i]) {
+				fev->summaries[fev->nsummaries].uid = uids[j];
+				fev->summaries[fev->nsummaries++].flags =
+				    flags[j];
+			}
+			i++;
+			j++;
+		}
+	}
+	log_debug("account %s: sync: %zu new, %zu gone, %zu changed",
+	    w->account->id, nadded, vev->nuids, fev->nsummaries);
+	free(w->base_uids);
+	free(w->base_flags);
+	w->base_uids = uids;
+	w->base_flags = flags;
+	w->nbase = w->base_alloc = n;
+	if (uids == NULL) {
+		w->base_uids = xcalloc(1, sizeof *w->base_uids);
+		w->base_flags = xcalloc(1, sizeof *w->base_flags);
+		w->base_alloc = 1;
+	}
+	if (vev->nuids > 0)
+		chan_push(w->events, vev);
+	else
+		event_free(vev);
+	if (fev->nsummaries > 0)
+		chan_push(w->events, fev);
+	else
+		event_free(fev);
+	ret = 0;
+	if (nadded > 0 && w->ops->fetch_uids != NULL)
+		ret = w->ops->fetch_uids(w->backend, added, nadded,
+		    worker_new_cb, w, err);
+	free(added);
+	return ret;
 }
 
 /* Hands a chunk of summaries to the UI; cancels if a request waits. */
@@ -177,6 +394,8 @@ worker_summaries_cb(struct summary *s, size_t n, uint32_t done,
 	struct event		*ev;
 	size_t			 i;
 
+	if (w->base_record)
+		worker_base_note(w, s, n);
 	ev = worker_event(w, EVENT_SUMMARIES, load->serial);
 	ev->summaries = xreallocarray(NULL, n, sizeof *ev->summaries);
 	memcpy(ev->summaries, s, n * sizeof *s);
@@ -221,18 +440,24 @@ worker_open_folder_run(struct worker *w, struct request *r,
 	w->folder = xstrdup(r->folder);
 	w->folder_serial = r->serial;
 	w->selected = 0;
+	worker_base_reset(w);
 	if (w->ops->select(w->backend, r->folder, &exists, err) == -1)
 		return -1;
 	w->selected = 1;
+	w->base_record = 1;
 	ev = worker_event(w, EVENT_FOLDER_OPENED, r->serial);
 	ev->text = xstrdup(r->folder);
 	ev->total = exists;
 	chan_push(w->events, ev);
 	if (w->ops->fetch_summaries(w->backend, worker_summaries_cb, &load,
-	    err) == -1)
+	    err) == -1) {
+		w->base_record = 0;
 		return -1;
+	}
 	chan_push(w->events, worker_event(w, EVENT_FOLDER_LOADED, r->serial));
-	return 0;
+	worker_base_seal(w);
+	/* What changed while it loaded. */
+	return worker_sync(w, err);
 }
 
 static int
@@ -457,16 +682,322 @@ worker_folder_op_run(struct worker *w, struct request *r, struct error *err)
 	return ret;
 }
 
+/* Carries out one message operation on the open folder. */
+static int
+worker_op_do(struct worker *w, enum request_kind kind, const char *folder,
+    const uint32_t *uids, size_t n, uint32_t add, uint32_t remove,
+    const char *dest, int move, struct error *err)
+{
+	const struct backend_ops	*o = w->ops;
+	int				 trashed = 0;
+
+	switch (kind) {
+	case REQUEST_FLAGS:
+		if (o->store_flags == NULL)
+			break;
+		return o->store_flags(w->backend, folder, uids, n, add, remove,
+		    err);
+	case REQUEST_COPY:
+		if (o->copy == NULL)
+			break;
+		return o->copy(w->backend, folder, uids, n, dest, move, err);
+	case REQUEST_DELETE:
+		if (o->remove == NULL)
+			break;
+		return o->remove(w->backend, folder, uids, n,
+		    w->account->delete_to_trash, &trashed, err);
+	case REQUEST_EXPUNGE:
+		if (o->expunge == NULL)
+			break;
+		return o->expunge(w->backend, folder, err);
+	default:
+		break;
+	}
+	return error_set(err, ERROR_INPUT,
+	    _("this account cannot do that to messages"));
+}
+
+static int
+worker_op_run(struct worker *w, struct request *r, struct error *err)
+{
+	if (w->folder == NULL)
+		return error_set(err, ERROR_INPUT, _("no folder is open"));
+	if (r->kind != REQUEST_EXPUNGE && r->nuids == 0)
+		return 0;
+	if (worker_op_do(w, r->kind, w->folder, r->uids, r->nuids, r->add,
+	    r->remove, r->folder, r->move, err) == -1)
+		return -1;
+	/*
+	 * New flags are what the UI shows already: noted, not asked again
+	 * (opening a message sets \Seen; a large folder would pay for a
+	 * whole FLAGS fetch each time). A copy leaves this folder as it is.
+	 */
+	if (r->kind == REQUEST_FLAGS) {
+		worker_base_apply(w, r->uids, r->nuids, r->add, r->remove);
+		return 0;
+	}
+	if (r->kind == REQUEST_COPY && !r->move)
+		return 0;
+	/* Messages gone (moved, deleted, expunged): the server's view. */
+	return worker_sync(w, err);
+}
+
+static enum journal_kind
+worker_journal_kind(enum request_kind k)
+{
+	return k == REQUEST_FLAGS ? JOURNAL_FLAGS : k == REQUEST_COPY ?
+	    JOURNAL_COPY : JOURNAL_DELETE;
+}
+
+/* Keeps an operation made offline for the reconnect; 0 if kept. */
+static int
+worker_journal_request(struct worker *w, struct request *r)
+{
+	struct journal_op	 op;
+	struct error		 err = { 0 };
+	char			*path;
+
+	if ((r->kind != REQUEST_FLAGS && r->kind != REQUEST_COPY &&
+	    r->kind != REQUEST_DELETE) || w->folder == NULL || r->nuids == 0)
+		return -1;
+	if (w->journal == NULL) {
+		path = journal_path(w->account->id);
+		w->journal = journal_open(path, &err);
+		free(path);
+		if (w->journal == NULL) {
+			worker_error(w, r->serial, &err);
+			return -1;
+		}
+	}
+	memset(&op, 0, sizeof op);
+	op.kind = worker_journal_kind(r->kind);
+	op.folder = w->folder;
+	op.dest = r->folder;
+	op.add = r->add;
+	op.remove = r->remove;
+	op.move = r->move;
+	op.uids = r->uids;
+	op.nuids = r->nuids;
+	if (journal_add(w->journal, &op, &err) == -1) {
+		worker_error(w, r->serial, &err);
+		return -1;
+	}
+	log_info("account %s: offline, operation %llu kept for later",
+	    w->account->id, (unsigned long long)op.seq);
+	return 0;
+}
+
+static enum request_kind
+worker_request_kind(enum journal_kind k)
+{
+	return k == JOURNAL_FLAGS ? REQUEST_FLAGS : k == JOURNAL_COPY ?
+	    REQUEST_COPY : REQUEST_DELETE;
+}
+
+/*
+ * Replays what was done offline, oldest first, each once: a "done" is
+ * recorded right after the server accepted it. A lost connection stops
+ * the replay (the rest waits); a refusal is reported and dropped.
+ */
+static int
+worker_replay(struct worker *w, struct error *err)
+{
+	struct journal_op	*ops, *op;
+	struct error		 e = { 0 };
+	uint32_t		 exists;
+	char			*path;
+	size_t			 n;
+
+	if (w->journal == NULL) {
+		path = journal_path(w->account->id);
+		w->journal = journal_open(path, &e);
+		free(path);
+		if (w->journal == NULL) {
+			log_warn("account %s: %s", w->account->id, e.msg);
+			return 0;
+		}
+	}
+	while ((n = journal_pending(w->journal, &ops)) > 0) {
+		op = &ops[0];
+		error_clear(&e);
+		w->selected = 0;	/* the folder of op, then ours again */
+		if (w->ops->select(w->backend, op->folder, &exists, &e) == 0)
+			(void)worker_op_do(w, worker_request_kind(op->kind),
+			    op->folder, op->uids, op->nuids, op->add,
+			    op->remove, op->dest, op->move, &e);
+		if (e.kind == ERROR_NET || e.kind == ERROR_PROTO) {
+			if (err != NULL)
+				*err = e;
+			return -1;
+		}
+		if (e.kind != ERROR_NONE)
+			worker_error(w, 0, &e);
+		else
+			log_info("account %s: replayed operation %llu",
+			    w->account->id, (unsigned long long)op->seq);
+		if (journal_done(w->journal, op->seq, &e) == -1) {
+			worker_error(w, 0, &e);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The connection is gone: the UI shows a banner while we retry. */
+static void
+worker_lost(struct worker *w, const struct error *why)
+{
+	struct event	*ev;
+	time_t		 now = time(NULL);
+
+	worker_disconnect(w);
+	if (!w->online)
+		return;
+	if (!w->lost)
+		w->backoff = 1;
+	else
+		w->backoff = w->backoff >= 30 ? 60 : w->backoff * 2;
+	w->lost = 1;
+	w->next_try = now + w->backoff;
+	ev = worker_event(w, EVENT_OFFLINE, 0);
+	ev->text = xasprintf(_("OFFLINE: %s; retrying in %d s (changes are "
+	    "kept and sent later)"), why != NULL ? why->msg :
+	    _("server unreachable"), w->backoff);
+	chan_push(w->events, ev);
+	log_info("account %s: offline, retrying in %d s", w->account->id,
+	    w->backoff);
+}
+
+/* Back again: replays the queue, then resyncs the open folder. */
+static void
+worker_resume(struct worker *w)
+{
+	struct error	 err = { 0 };
+	uint32_t	 exists;
+
+	if (worker_replay(w, &err) == -1) {
+		worker_lost(w, &err);
+		return;
+	}
+	w->selected = 0;
+	if (w->folder == NULL || !w->base_valid)
+		return;
+	if (w->ops->select(w->backend, w->folder, &exists, &err) == 0) {
+		w->selected = 1;
+		if (worker_sync(w, &err) == 0)
+			return;
+	}
+	if (err.kind == ERROR_NET || err.kind == ERROR_PROTO)
+		worker_lost(w, &err);
+	else
+		worker_error(w, w->folder_serial, &err);
+}
+
+/* Waits for the next try (or a request), then tries. */
+static void
+worker_reconnect(struct worker *w)
+{
+	struct error	 err = { 0 };
+	time_t		 now = time(NULL);
+
+	if (now < w->next_try) {
+		w->next = chan_wait(w->requests,
+		    (int)(w->next_try - now) * 1000);
+		if (w->next != NULL || chan_closed(w->requests))
+			return;
+	}
+	if (atomic_load(&w->stopping))
+		return;
+	log_info("account %s: reconnecting", w->account->id);
+	if (worker_connect(w, 0, &err) == -1) {
+		worker_lost(w, &err);
+		return;
+	}
+	w->lost = 0;
+	w->backoff = 0;
+	worker_resume(w);
+}
+
+/* Folder counts for the folder pane, every status-interval seconds. */
+static void
+worker_refresh_status(struct worker *w)
+{
+	struct event	*ev;
+	struct error	 err = { 0 };
+
+	w->next_status = time(NULL) + (w->account->status_interval > 0 ?
+	    w->account->status_interval : 60);
+	ev = worker_event(w, EVENT_FOLDERS, 0);
+	if (w->ops->list_folders(w->backend, &ev->folders, &ev->nfolders,
+	    &err) == -1) {
+		event_free(ev);
+		if (err.kind == ERROR_NET || err.kind == ERROR_PROTO)
+			worker_lost(w, &err);
+		return;
+	}
+	/* A refresh that finds no folder at all keeps the list shown. */
+	if (ev->nfolders == 0) {
+		log_warn("account %s: folder refresh found no folder",
+		    w->account->id);
+		event_free(ev);
+		return;
+	}
+	chan_push(w->events, ev);
+}
+
+/*
+ * Nothing to do: IDLE on the open folder (or NOOP every poll-interval
+ * seconds) until the server says something or a request comes.
+ */
+static void
+worker_watch(struct worker *w)
+{
+	const struct account	*a = w->account;
+	struct error		 err = { 0 };
+	time_t			 now = time(NULL);
+	int			 idle, poll, r;
+
+	if (w->next_status == 0)
+		w->next_status = now + (a->status_interval > 0 ?
+		    a->status_interval : 60);
+	if (now >= w->next_status) {
+		worker_refresh_status(w);
+		return;
+	}
+	idle = 300;
+	poll = a->poll_interval > 0 ? a->poll_interval : 3;
+	if (w->next_status - now < idle)
+		idle = (int)(w->next_status - now);
+	if (idle < 1)
+		idle = 1;
+	if (poll > idle)
+		poll = idle;
+	r = w->ops->wait(w->backend, chan_fd(w->requests), a->imap_idle ?
+	    idle : 0, poll, &err);
+	if (r == 1)
+		r = worker_sync(w, &err);
+	if (r == -1) {
+		if (err.kind == ERROR_NET || err.kind == ERROR_PROTO)
+			worker_lost(w, &err);
+		else
+			worker_error(w, w->folder_serial, &err);
+	}
+}
+
+static int
+worker_can_watch(struct worker *w)
+{
+	return w->backend != NULL && w->selected && w->base_valid &&
+	    w->ops->wait != NULL;
+}
+
 static int
 worker_dispatch(struct worker *w, struct request *r, struct error *err)
 {
 	uint32_t	 exists;
 
-	/*
-	 * A body needs the folder selected again after a reconnect; so does
-	 * a check, to show the folder's new mail.
-	 */
-	if ((r->kind == REQUEST_FETCH_BODY || r->kind == REQUEST_CHECK_MAIL) &&
+	/* A body needs the folder selected again after a reconnect. */
+	if (r->kind != REQUEST_LIST_FOLDERS && r->kind != REQUEST_OPEN_FOLDER &&
 	    !w->selected && w->folder != NULL) {
 		if (w->ops->select(w->backend, w->folder, &exists, err) == -1)
 			return -1;
@@ -486,6 +1017,11 @@ worker_dispatch(struct worker *w, struct request *r, struct error *err)
 	case REQUEST_DELETE_FOLDER:
 	case REQUEST_SUBSCRIBE_FOLDER:
 		return worker_folder_op_run(w, r, err);
+	case REQUEST_FLAGS:
+	case REQUEST_COPY:
+	case REQUEST_DELETE:
+	case REQUEST_EXPUNGE:
+		return worker_op_run(w, r, err);
 	}
 	return error_set(err, ERROR_INPUT, "bad request");
 }
@@ -500,6 +1036,9 @@ worker_run(struct worker *w, struct request *r)
 	struct error	 err = { 0 };
 	int		 tries, was_connected;
 
+	/* An operation for the server, made offline, waits for it. */
+	if (w->lost && worker_journal_request(w, r) == 0)
+		return;
 	for (tries = 0; tries < 2; tries++) {
 		error_clear(&err);
 		was_connected = w->backend != NULL;
@@ -517,6 +1056,12 @@ worker_run(struct worker *w, struct request *r)
 		log_info("account %s: connection lost, reconnecting",
 		    w->account->id);
 	}
+	if (err.kind == ERROR_NET && w->online) {
+		/* Gone: keep the operation, show the banner, retry later. */
+		worker_lost(w, &err);
+		if (worker_journal_request(w, r) == 0)
+			return;
+	}
 	if (err.kind == ERROR_NET || err.kind == ERROR_PROTO ||
 	    err.kind == ERROR_TLS || err.kind == ERROR_AUTH)
 		worker_disconnect(w);
@@ -532,8 +1077,18 @@ worker_main(void *arg)
 	while (!atomic_load(&w->stopping)) {
 		if ((r = w->next) != NULL)
 			w->next = NULL;
-		else if ((r = chan_wait(w->requests, -1)) == NULL)
-			break;
+		else if ((r = chan_pop(w->requests)) == NULL) {
+			if (chan_closed(w->requests))
+				break;
+			if (w->lost)
+				worker_reconnect(w);
+			else if (worker_can_watch(w))
+				worker_watch(w);
+			else if ((w->next = chan_wait(w->requests, -1)) ==
+			    NULL)
+				break;
+			continue;
+		}
 		if (!atomic_load(&w->stopping))
 			worker_run(w, r);
 		request_free(r);
@@ -541,6 +1096,9 @@ worker_main(void *arg)
 	worker_disconnect(w);
 	free(w->folder);
 	w->folder = NULL;
+	worker_base_reset(w);
+	journal_close(w->journal);
+	w->journal = NULL;
 	atomic_store(&w->done, 1);
 	return NULL;
 }
@@ -694,4 +1252,54 @@ worker_stop(struct worker *w)
 	chan_free(w->requests, request_free);
 	net_watchdog_free(w->watchdog);
 	free(w);
+}
+
+static void
+worker_queue_op(struct worker *w, enum request_kind kind,
+    const uint32_t *uids, size_t n, uint32_t add, uint32_t remove,
+    const char *dest, int move, uint64_t serial)
+{
+	struct request	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->kind = kind;
+	r->serial = serial;
+	r->folder = dest != NULL ? xstrdup(dest) : NULL;
+	if (n > 0) {
+		r->uids = xreallocarray(NULL, n, sizeof *r->uids);
+		memcpy(r->uids, uids, n * sizeof *uids);
+	}
+	r->nuids = n;
+	r->add = add;
+	r->remove = remove;
+	r->move = move;
+	chan_push(w->requests, r);
+}
+
+void
+worker_set_flags(struct worker *w, const uint32_t *uids, size_t n,
+    uint32_t add, uint32_t remove, uint64_t serial)
+{
+	worker_queue_op(w, REQUEST_FLAGS, uids, n, add, remove, NULL, 0,
+	    serial);
+}
+
+void
+worker_copy(struct worker *w, const uint32_t *uids, size_t n,
+    const char *dest, int move, uint64_t serial)
+{
+	worker_queue_op(w, REQUEST_COPY, uids, n, 0, 0, dest, move, serial);
+}
+
+void
+worker_delete(struct worker *w, const uint32_t *uids, size_t n,
+    uint64_t serial)
+{
+	worker_queue_op(w, REQUEST_DELETE, uids, n, 0, 0, NULL, 0, serial);
+}
+
+void
+worker_expunge(struct worker *w, uint64_t serial)
+{
+	worker_queue_op(w, REQUEST_EXPUNGE, NULL, 0, 0, 0, NULL, 0, serial);
 }

@@ -15,6 +15,9 @@
 #include "store/store.h"
 
 #define POP3_CHUNK	500	/* summaries per callback */
+/* The flags kept in the store (the rest are the UI's). */
+#define POP3_SERVER_FLAGS	(SUMMARY_SEEN | SUMMARY_ANSWERED | \
+	SUMMARY_FLAGGED | SUMMARY_DELETED | SUMMARY_DRAFT)
 
 struct backend {
 	const struct account	*acct;		/* borrowed */
@@ -231,6 +234,31 @@ pop3b_id_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The selected folder's messages as the store has them now. */
+static int
+pop3b_reload(struct backend *b, struct error *err)
+{
+	struct store_msg	*v;
+	size_t			 n;
+
+	if (b->selected == NULL)
+		return error_set(err, ERROR_INPUT, _("no folder is open"));
+	if (store_msg_list(b->st, b->selected, &v, &n, err) == -1)
+		return -1;
+	store_msgs_free(b->msgs, b->nmsgs);
+	b->msgs = v;
+	b->nmsgs = n;
+	return 0;
+}
+
+static int
+pop3b_uid_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
  * Lists the selected folder again and hands the messages it did not
  * hold before to cb; the new list replaces the old.
@@ -305,6 +333,106 @@ pop3b_check_mail(struct backend *b, const char *password,
 }
 
 static int
+pop3b_pair_cmp(const void *a, const void *b)
+{
+	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+pop3b_fetch_flags(struct backend *b, uint32_t **uidsp, uint32_t **flagsp,
+    size_t *np, struct error *err)
+{
+	uint64_t	*pairs;
+	size_t		 i, n;
+
+	if (pop3b_reload(b, err) == -1)
+		return -1;
+	n = b->nmsgs;
+	pairs = xreallocarray(NULL, n > 0 ? n : 1, sizeof *pairs);
+	for (i = 0; i < n; i++)
+		pairs[i] = (uint64_t)(uint32_t)b->msgs[i].id << 32 |
+		    b->msgs[i].flags;
+	qsort(pairs, n, sizeof *pairs, pop3b_pair_cmp);
+	*uidsp = xreallocarray(NULL, n > 0 ? n : 1, sizeof **uidsp);
+	*flagsp = xreallocarray(NULL, n > 0 ? n : 1, sizeof **flagsp);
+	for (i = 0; i < n; i++) {
+		(*uidsp)[i] = (uint32_t)(pairs[i] >> 32);
+		(*flagsp)[i] = (uint32_t)pairs[i] & POP3_SERVER_FLAGS;
+	}
+	free(pairs);
+	*np = n;
+	return 0;
+}
+
+static int
+pop3b_fetch_uids(struct backend *b, const uint32_t *uids, size_t n,
+    summary_cb cb, void *arg, struct error *err)
+{
+	struct summary	*out;
+	uint32_t	*sorted;
+	size_t		 i, got = 0;
+	int		 ret = 0;
+
+	if (b->selected == NULL)
+		return error_set(err, ERROR_INPUT, _("no folder is open"));
+	sorted = xreallocarray(NULL, n > 0 ? n : 1, sizeof *sorted);
+	memcpy(sorted, uids, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, pop3b_uid_cmp);
+	out = xcalloc(n > 0 ? n : 1, sizeof *out);
+	for (i = 0; i < b->nmsgs && got < n; i++) {
+		uint32_t id = (uint32_t)b->msgs[i].id;
+
+		if (bsearch(&id, sorted, n, sizeof *sorted,
+		    pop3b_uid_cmp) != NULL)
+			pop3b_summary(&b->msgs[i], &out[got++]);
+	}
+	if (got > 0 && cb(out, got, (uint32_t)got, (uint32_t)got, arg) == -1)
+		ret = error_set(err, ERROR_CANCELLED, _("cancelled"));
+	for (i = 0; i < got; i++)
+		summary_clear(&out[i]);
+	free(out);
+	free(sorted);
+	return ret;
+}
+
+/* The message id in the selected folder, or NULL. */
+static struct store_msg *
+pop3b_find(struct backend *b, uint32_t uid)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->nmsgs; i++) {
+		if ((uint32_t)b->msgs[i].id == uid)
+			return &b->msgs[i];
+	}
+	return NULL;
+}
+
+static int
+pop3b_store_flags(struct backend *b, const char *folder,
+    const uint32_t *uids, size_t n, uint32_t add, uint32_t remove,
+    struct error *err)
+{
+	struct store_msg	*m;
+	size_t			 i;
+
+	(void)folder;
+	if (pop3b_reload(b, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((m = pop3b_find(b, uids[i])) == NULL)
+			continue;
+		if (store_msg_set_flags(b->st, m->id,
+		    ((m->flags | add) & ~remove) & POP3_SERVER_FLAGS,
+		    err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
 pop3b_create_folder(struct backend *b, const char *name, struct error *err)
 {
 	return store_folder_create(b->st, name, err);
@@ -328,6 +456,66 @@ pop3b_delete_folder(struct backend *b, const char *wire_name,
 	return store_folder_delete(b->st, wire_name, err);
 }
 
+static int
+pop3b_copy(struct backend *b, const char *folder, const uint32_t *uids,
+    size_t n, const char *dest, int move, struct error *err)
+{
+	struct store_msg	*m;
+	size_t			 i;
+
+	(void)folder;
+	if (pop3b_reload(b, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((m = pop3b_find(b, uids[i])) == NULL)
+			continue;
+		if ((move ? store_msg_move(b->st, m->id, dest, err) :
+		    store_msg_copy(b->st, m->id, dest, NULL, err)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A local folder called Trash takes deleted mail when there is one. */
+static int
+pop3b_remove(struct backend *b, const char *folder, const uint32_t *uids,
+    size_t n, int to_trash, int *trashedp, struct error *err)
+{
+	struct store_folder	*v;
+	size_t			 nf, i;
+	int			 has_trash = 0;
+
+	*trashedp = 0;
+	if (to_trash) {
+		if (store_folder_list(b->st, &v, &nf, err) == -1)
+			return -1;
+		for (i = 0; i < nf; i++)
+			has_trash |= strcmp(v[i].name, "Trash") == 0;
+		store_folders_free(v, nf);
+	}
+	if (has_trash && folder != NULL && strcmp(folder, "Trash") != 0) {
+		*trashedp = 1;
+		return pop3b_copy(b, folder, uids, n, "Trash", 1, err);
+	}
+	return pop3b_store_flags(b, folder, uids, n, SUMMARY_DELETED, 0, err);
+}
+
+static int
+pop3b_expunge(struct backend *b, const char *folder, struct error *err)
+{
+	size_t	 i;
+
+	(void)folder;
+	if (pop3b_reload(b, err) == -1)
+		return -1;
+	for (i = 0; i < b->nmsgs; i++) {
+		if ((b->msgs[i].flags & SUMMARY_DELETED) &&
+		    store_msg_delete(b->st, b->msgs[i].id, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 const struct backend_ops pop3_backend_ops = {
 	.name = "pop3",
 	.open = pop3b_open,
@@ -340,4 +528,10 @@ const struct backend_ops pop3_backend_ops = {
 	.create_folder = pop3b_create_folder,
 	.rename_folder = pop3b_rename_folder,
 	.delete_folder = pop3b_delete_folder,
+	.fetch_flags = pop3b_fetch_flags,
+	.fetch_uids = pop3b_fetch_uids,
+	.store_flags = pop3b_store_flags,
+	.copy = pop3b_copy,
+	.remove = pop3b_remove,
+	.expunge = pop3b_expunge,
 };

@@ -33,6 +33,13 @@ enum ui_focus {
 	FOCUS_FOLDERS,
 };
 
+/* What Enter in the folder pane does: open, or finish a move or copy. */
+enum ui_pick {
+	UI_PICK_NONE,
+	UI_PICK_MOVE,
+	UI_PICK_COPY,
+};
+
 /* How an element of the theme is drawn. */
 struct ui_style {
 	attr_t	 attr;
@@ -152,6 +159,13 @@ struct ui {
 	char			*status;	/* progress, from the worker */
 	char			*message;	/* last error or notice */
 	int			 message_is_error;
+
+	/* operations (ops.c) */
+	int			 tag_prefix;	/* ';': next on the tagged */
+	enum ui_pick		 pick;		/* choosing a folder */
+	uint32_t		*pick_uids;
+	size_t			 pick_n;
+	char			*banner;	/* offline, from the worker */
 };
 
 /* draw.c: the one function that puts outside text on the screen. */
@@ -247,6 +261,23 @@ void	 ui_act_folder_unsubscribe(struct ui *);
 int	 ui_key_dispatch(struct ui *, int key, int is_func);
 void	 ui_draw_help(struct ui *, int top, int height, int width);
 size_t	 ui_help_lines(struct ui *);
+
+/* ops.c: actions on messages, tagging */
+void	 ui_act_toggle_new(struct ui *);
+void	 ui_act_toggle_flag(struct ui *);
+void	 ui_act_delete(struct ui *);
+void	 ui_act_undelete(struct ui *);
+void	 ui_act_expunge(struct ui *);
+void	 ui_act_move(struct ui *);
+void	 ui_act_copy(struct ui *);
+void	 ui_act_tag(struct ui *);
+void	 ui_act_tag_pattern(struct ui *);
+void	 ui_act_untag_pattern(struct ui *);
+void	 ui_act_tag_prefix(struct ui *);
+/* Enter (or q: cancel) while choosing a folder; 0 if not choosing. */
+int	 ui_ops_pick_done(struct ui *, int cancel);
+void	 ui_ops_mark_seen(struct ui *, struct summary *);
+void	 ui_ops_leave_folder(struct ui *);
 
 /* ui.c */
 void	 ui_set_message(struct ui *, int is_error, const char *, ...)

@@ -79,6 +79,8 @@ act_prev_page(struct ui *ui)
 static void
 act_open(struct ui *ui)
 {
+	if (ui->focus == FOCUS_FOLDERS && ui_ops_pick_done(ui, 0))
+		return;
 	if (ui->focus == FOCUS_FOLDERS) {
 		ui_open_folder(ui, ui->folder_cur);
 		ui->focus = FOCUS_INDEX;
@@ -105,6 +107,8 @@ act_toggle_focus(struct ui *ui)
 static void
 act_quit(struct ui *ui)
 {
+	if (ui->focus == FOCUS_FOLDERS && ui_ops_pick_done(ui, 1))
+		return;
 	if (ui->focus == FOCUS_FOLDERS && ui->folder_open != NULL) {
 		ui->focus = FOCUS_INDEX;	/* back to the index */
 		ui->dirty = 1;
@@ -499,7 +503,26 @@ static const struct ui_action
     a_folder_sub = { "subscribe", N_("subscribe to this folder (IMAP)"),
 	ui_act_folder_subscribe },
     a_folder_unsub = { "unsubscribe", N_("unsubscribe from this folder "
-	"(IMAP)"), ui_act_folder_unsubscribe };
+	"(IMAP)"), ui_act_folder_unsubscribe },
+    a_toggle_new = { "toggle-new", N_("mark read or unread"),
+	ui_act_toggle_new },
+    a_flag = { "flag-message", N_("flag or unflag"), ui_act_toggle_flag },
+    a_delete = { "delete-message", N_("delete (to the Trash, or mark)"),
+	ui_act_delete },
+    a_undelete = { "undelete-message", N_("remove the deleted mark"),
+	ui_act_undelete },
+    a_expunge = { "sync-mailbox", N_("remove the messages marked deleted"),
+	ui_act_expunge },
+    a_move = { "save-message", N_("move to a folder"), ui_act_move },
+    a_copy = { "copy-message", N_("copy to a folder"), ui_act_copy },
+    a_tag = { "tag-entry", N_("tag or untag this message"), ui_act_tag },
+    a_tag_pattern = { "tag-pattern", N_("tag messages matching a query"),
+	ui_act_tag_pattern },
+    a_untag_pattern = { "untag-pattern",
+	N_("untag messages matching a query"), ui_act_untag_pattern },
+    a_tag_prefix = { "tag-prefix",
+	N_("apply the next command to the tagged messages"),
+	ui_act_tag_prefix };
 
 #define LIST	(CONTEXT_INDEX | CONTEXT_FOLDERS)
 #define ALL	(LIST | CONTEXT_PAGER)
@@ -567,6 +590,17 @@ static const struct ui_binding ui_bindings[] = {
 	{ CONTEXT_FOLDERS, 'd', 0, "d", &a_folder_delete },
 	{ CONTEXT_FOLDERS, 's', 0, "s", &a_folder_sub },
 	{ CONTEXT_FOLDERS, 'u', 0, "u", &a_folder_unsub },
+	{ CONTEXT_INDEX | CONTEXT_PAGER, 'N', 0, "N", &a_toggle_new },
+	{ CONTEXT_INDEX | CONTEXT_PAGER, 'F', 0, "F", &a_flag },
+	{ CONTEXT_INDEX | CONTEXT_PAGER, 'd', 0, "d", &a_delete },
+	{ CONTEXT_INDEX | CONTEXT_PAGER, 'u', 0, "u", &a_undelete },
+	{ CONTEXT_INDEX, '$', 0, "$", &a_expunge },
+	{ CONTEXT_INDEX | CONTEXT_PAGER, 's', 0, "s", &a_move },
+	{ CONTEXT_INDEX | CONTEXT_PAGER, 'C', 0, "C", &a_copy },
+	{ CONTEXT_INDEX, 't', 0, "t", &a_tag },
+	{ CONTEXT_INDEX, 'T', 0, "T", &a_tag_pattern },
+	{ CONTEXT_INDEX, 0x14, 0, "^T", &a_untag_pattern },
+	{ CONTEXT_INDEX, ';', 0, ";", &a_tag_prefix },
 };
 #define UI_NBINDINGS	(sizeof ui_bindings / sizeof ui_bindings[0])
 

@@ -16,7 +16,11 @@ void
 ui_folders_set(struct ui *ui, struct event *ev)
 {
 	size_t	 i;
+	char	*keep = NULL;
 
+	/* A refresh (folder counts) keeps the cursor on its folder. */
+	if (ui->folder_cur < ui->nfolders)
+		keep = xstrdup(ui->folders[ui->folder_cur].wire_name);
 	for (i = 0; i < ui->nfolders; i++)
 		folder_info_clear(&ui->folders[i]);
 	free(ui->folders);
@@ -31,6 +35,11 @@ ui_folders_set(struct ui *ui, struct event *ev)
 		    strcmp(ui->folders[i].wire_name, ui->folder_open) == 0)
 			ui->folder_cur = i;
 	}
+	for (i = 0; keep != NULL && i < ui->nfolders; i++) {
+		if (strcmp(ui->folders[i].wire_name, keep) == 0)
+			ui->folder_cur = i;
+	}
+	free(keep);
 	ui->dirty = 1;
 }
 
@@ -178,11 +187,12 @@ ui_index_set_flags(struct ui *ui, struct event *ev)
 	for (i = 0; i < ui->nmsgs; i++) {
 		hit = bsearch(&ui->msgs[i], ev->summaries, ev->nsummaries,
 		    sizeof *ev->summaries, ui_summary_uid_cmp);
-		if (hit == NULL || hit->flags == ui->msgs[i].flags)
+		if (hit == NULL || hit->flags == (ui->msgs[i].flags &
+		    ~(SUMMARY_ATTACHMENT | SUMMARY_TAGGED)))
 			continue;
 		/* Keep what the server does not know of. */
-		ui->msgs[i].flags = hit->flags |
-		    (ui->msgs[i].flags & SUMMARY_ATTACHMENT);
+		ui->msgs[i].flags = (hit->flags & ~SUMMARY_TAGGED) |
+		    (ui->msgs[i].flags & (SUMMARY_ATTACHMENT | SUMMARY_TAGGED));
 		changed = 1;
 	}
 	if (changed)
@@ -372,7 +382,10 @@ ui_format_size(uint32_t size, char *buf, size_t len)
 		snprintf(buf, len, "%.1fM", size / (1024.0 * 1024.0));
 }
 
-/* The flag column: N new, r replied, ! flagged, D deleted, + attachment. */
+/*
+ * The flag column: N new, r replied, ! flagged, D deleted, + attachment,
+ * * tagged.
+ */
 static void
 ui_format_flags(uint32_t flags, char *buf)
 {
@@ -381,7 +394,8 @@ ui_format_flags(uint32_t flags, char *buf)
 	buf[1] = (flags & SUMMARY_FLAGGED) ? '!' :
 	    (flags & SUMMARY_ANSWERED) ? 'r' : ' ';
 	buf[2] = (flags & SUMMARY_ATTACHMENT) ? '+' : ' ';
-	buf[3] = '\0';
+	buf[3] = (flags & SUMMARY_TAGGED) ? '*' : ' ';
+	buf[4] = '\0';
 }
 
 /* The thread tree in front of a reply: "│ ├─>", or ASCII. */
@@ -419,7 +433,7 @@ ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t row)
 	struct summary	*m = &ui->msgs[i];
 	char		 tree[128];
 	int		 treew;
-	char		 flags[4], date[32], size[16];
+	char		 flags[5], date[32], size[16];
 	const char	*from = m->from != NULL ? m->from : "";
 	const char	*subj = m->subject != NULL ? m->subject : "";
 	struct ui_style	 st;
@@ -440,8 +454,7 @@ ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t row)
 	ui_format_size(m->size, size, sizeof size);
 	fromw = width >= 60 ? 20 : width / 4;
 	sizew = 7;
-	col += ui_draw_text(y, col, 4, flags, 3, st);
-	col += ui_draw_text(y, col, 1, " ", 1, st);
+	col += ui_draw_text(y, col, 4, flags, 4, st);	/* the last: blank or * */
 	ui_draw_text(y, col, 11, date, strlen(date), st);
 	col += 11;
 	ui_draw_text(y, col, fromw, from, strlen(from), st);

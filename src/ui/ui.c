@@ -101,6 +101,7 @@ ui_open_folder(struct ui *ui, size_t index)
 
 	if (index >= ui->nfolders)
 		return;
+	ui_ops_leave_folder(ui);
 	if (ui_outbox_is(ui, index)) {
 		ui_outbox_open(ui);
 		return;
@@ -145,6 +146,7 @@ ui_open_message(struct ui *ui)
 	}
 	ui->pager_serial = ++ui->serial;
 	worker_fetch_body(ui->worker, m->uid, ui->pager_serial);
+	ui_ops_mark_seen(ui, m);
 	ui_set_status(ui, _("Fetching the message..."));
 }
 
@@ -167,6 +169,9 @@ ui_event_summaries(struct ui *ui, struct event *ev)
 {
 	char	 text[128];
 
+	/* New mail after the load (IDLE): the count grows with it. */
+	if (!ui->loading && ui->msgs_total != FOLDER_COUNT_UNKNOWN)
+		ui->msgs_total += (uint32_t)ev->nsummaries;
 	ui_index_add(ui, ev);
 	if (!ui->loading && ev->total > ui->msgs_total)
 		ui->msgs_total = ev->total;	/* new mail, after the load */
@@ -210,6 +215,12 @@ ui_handle_event(struct ui *ui, struct event *ev)
 		break;
 	case EVENT_CONNECTED:
 		ui_set_status(ui, NULL);
+		free(ui->banner);
+		ui->banner = NULL;
+		break;
+	case EVENT_OFFLINE:
+		free(ui->banner);
+		ui->banner = xstrdup(ev->text != NULL ? ev->text : "OFFLINE");
 		break;
 	case EVENT_FOLDERS:
 		ui_folders_set(ui, ev);
@@ -288,7 +299,11 @@ ui_draw_bars(struct ui *ui)
 	    _("q:Back  j/k:Line  Space/-:Page  n/p:Next/Prev  h:Headers  ?:Help") :
 	    ui->view == VIEW_HELP ? _("q:Close  j/k:Scroll") :
 	    _("q:Quit  j/k:Move  Enter:Open  c:Folders  Tab:Pane  ?:Help");
-	ui_draw_text(0, 0, ui->cols, hint, strlen(hint), bar);
+	if (ui->banner != NULL)	/* offline: said where it is seen first */
+		ui_draw_text(0, 0, ui->cols, ui->banner, strlen(ui->banner),
+		    ui_style(ui, THEME_ERROR));
+	else
+		ui_draw_text(0, 0, ui->cols, hint, strlen(hint), bar);
 
 	sbuf_init(&b);
 	sbuf_addf(&b, "-- Postern: %s  [%s]", ui->account->email,
@@ -419,6 +434,8 @@ ui_free(struct ui *ui)
 	search_free(ui->limit_search);
 	search_free(ui->find);
 	free(ui->pager_find);
+	free(ui->banner);
+	free(ui->pick_uids);
 	free(ui->prompt_label);
 	sbuf_release(&ui->prompt_text);
 	for (i = 0; i < ui->prompt_ncands; i++)

@@ -25,7 +25,9 @@ t_tmux_keys q
 t_check 't_tmux_wait_for "q:Quit" 5' "q goes back to the index"
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0"
-t_is "$(ls "$T_DATA_HOME/postern/test/new" | wc -l)" 13 "13 messages in the local Maildir"
+# The one read moved to cur/ (opening a message marks it seen).
+t_is "$(find "$T_DATA_HOME/postern/test/new" "$T_DATA_HOME/postern/test/cur" \
+    -type f | wc -l)" 13 "13 messages in the local Maildir"
 t_is "$(timeout 60 python3 - "$POP3S_PORT" "$CA_FILE" <<'PY'
 import poplib, ssl, sys
 ctx = ssl.create_default_context(cafile=sys.argv[2])
