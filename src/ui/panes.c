@@ -372,7 +372,10 @@ ui_format_size(uint32_t size, char *buf, size_t len)
 		snprintf(buf, len, "%.1fM", size / (1024.0 * 1024.0));
 }
 
-/* The flag column: N new, r replied, ! flagged, D deleted, + attachment. */
+/*
+ * The flag columns: N new, r replied, ! flagged, D deleted, + attachment,
+ * P encrypted, s signed.
+ */
 static void
 ui_format_flags(uint32_t flags, char *buf)
 {
@@ -381,7 +384,9 @@ ui_format_flags(uint32_t flags, char *buf)
 	buf[1] = (flags & SUMMARY_FLAGGED) ? '!' :
 	    (flags & SUMMARY_ANSWERED) ? 'r' : ' ';
 	buf[2] = (flags & SUMMARY_ATTACHMENT) ? '+' : ' ';
-	buf[3] = '\0';
+	buf[3] = (flags & SUMMARY_ENCRYPTED) ? 'P' :
+	    (flags & SUMMARY_SIGNED) ? 's' : ' ';
+	buf[4] = '\0';
 }
 
 /* The thread tree in front of a reply: "│ ├─>", or ASCII. */
@@ -419,7 +424,7 @@ ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t row)
 	struct summary	*m = &ui->msgs[i];
 	char		 tree[128];
 	int		 treew;
-	char		 flags[4], date[32], size[16];
+	char		 flags[5], date[32], size[16];
 	const char	*from = m->from != NULL ? m->from : "";
 	const char	*subj = m->subject != NULL ? m->subject : "";
 	struct ui_style	 st;
@@ -440,7 +445,7 @@ ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t row)
 	ui_format_size(m->size, size, sizeof size);
 	fromw = width >= 60 ? 20 : width / 4;
 	sizew = 7;
-	col += ui_draw_text(y, col, 4, flags, 3, st);
+	col += ui_draw_text(y, col, 4, flags, 4, st);
 	col += ui_draw_text(y, col, 1, " ", 1, st);
 	ui_draw_text(y, col, 11, date, strlen(date), st);
 	col += 11;
