@@ -20,7 +20,9 @@
 #include "mime/mime.h"
 #include "ui/internal.h"
 
-#define UI_TMP_NAME_MAX	64	/* bytes of a temporary file's name */
+#define UI_TMP_NAME_MAX		64	/* bytes of a temporary file's name */
+#define UI_ATTACH_NAME_COL	34	/* where the parts list shows names */
+#define UI_ATTACH_NAME_WIDTH	32
 
 void
 ui_attach_clear(struct ui *ui)
@@ -82,10 +84,10 @@ ui_draw_attach(struct ui *ui, int top, int height, int width)
 	struct mime_part	*p;
 	struct sbuf		 b;
 	struct ui_style		 st;
-	const char		*title;
+	const char		*title, *name;
 	char			 size[32];
 	size_t			 i;
-	int			 y;
+	int			 x, y;
 
 	title = _("Parts of the message (s: save, S: save all, Enter: view, "
 	    "|: pipe, q: back)");
@@ -108,20 +110,32 @@ ui_draw_attach(struct ui *ui, int top, int height, int width)
 			continue;
 		}
 		p = &ui->parts.v[i];
-		sbuf_reset(&b);
-		sbuf_addf(&b, "%3zu ", i + 1);
-		sbuf_addf(&b, "%*s", p->depth * 2, "");
-		if (p->multipart)
-			sbuf_addf(&b, "<%s>", p->type);
-		else {
-			ui_attach_size(p->size, size, sizeof size);
-			sbuf_addf(&b, "%-24s %-28s %7s %s", p->type,
-			    p->name != NULL ? p->name : "-", size,
-			    p->encoding);
-		}
 		st = ui_style(ui, i == ui->part_cur ? THEME_CURSOR :
 		    THEME_NORMAL);
-		ui_draw_text(top + y, 0, width, b.buf, b.len, st);
+		ui_draw_fill(top + y, 0, width, st);
+		sbuf_reset(&b);
+		sbuf_addf(&b, "%3zu %*s", i + 1, p->depth * 2, "");
+		if (p->multipart)
+			sbuf_addf(&b, "<%s>", p->type);
+		else
+			sbuf_addstr(&b, p->type);
+		/* Columns: number and type, name, size, encoding. */
+		x = ui_draw_text(top + y, 0, width, b.buf, b.len, st);
+		if (p->multipart)
+			continue;
+		x = x + 1 > UI_ATTACH_NAME_COL ? x + 1 : UI_ATTACH_NAME_COL;
+		name = p->name != NULL ? p->name : "-";
+		if (x < width)
+			x += ui_draw_text(top + y, x, width - x <
+			    UI_ATTACH_NAME_WIDTH ? width - x :
+			    UI_ATTACH_NAME_WIDTH, name, strlen(name), st);
+		x = x + 1 > UI_ATTACH_NAME_COL + UI_ATTACH_NAME_WIDTH + 1 ?
+		    x + 1 : UI_ATTACH_NAME_COL + UI_ATTACH_NAME_WIDTH + 1;
+		sbuf_reset(&b);
+		ui_attach_size(p->size, size, sizeof size);
+		sbuf_addf(&b, "%7s %s", size, p->encoding);
+		if (x < width)
+			ui_draw_text(top + y, x, width - x, b.buf, b.len, st);
 	}
 	sbuf_release(&b);
 }

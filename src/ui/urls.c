@@ -44,6 +44,23 @@ ui_url_byte(unsigned char c)
 	return c > 0x20 && c < 0x7f && strchr("<>\"'`{}|\\^", c) == NULL;
 }
 
+/* A copy of the URL with "&amp;" (from HTML) made '&'. */
+static char *
+ui_url_unescape(const char *s, size_t len)
+{
+	struct sbuf	 b;
+	size_t		 i;
+
+	sbuf_init(&b);
+	for (i = 0; i < len; i++) {
+		sbuf_addch(&b, s[i]);
+		if (s[i] == '&' && i + 4 < len && strncmp(s + i + 1,
+		    "amp;", 4) == 0)
+			i += 4;
+	}
+	return sbuf_detach(&b, NULL);
+}
+
 static void
 ui_urls_add(struct ui *ui, const char *s, size_t len)
 {
@@ -67,7 +84,7 @@ ui_urls_add(struct ui *ui, const char *s, size_t len)
 			return;
 	}
 	ui->urls = xreallocarray(ui->urls, ui->nurls + 1, sizeof *ui->urls);
-	ui->urls[ui->nurls++] = xstrndup(s, len);
+	ui->urls[ui->nurls++] = ui_url_unescape(s, len);
 }
 
 /* Finds the URLs in text (any bytes). */
