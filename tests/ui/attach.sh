@@ -224,4 +224,17 @@ t_check 't_tmux_wait_for "LONGSTART" 10' "the long line is there"
 t_check_not 'scr | grep -q "LONGEND"' "wrap = no truncates it"
 t_tmux_keys q q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits"
+
+# ------------------------- POP3: the flags come from the local store
+t_write_config "$T_CONFIG_HOME/postern/config" test "backend = pop3"
+t_tmux_start 120 40 env MAILCAPS="$W/mailcap-noview" "$POSTERN"
+t_check 't_tmux_wait_for "5 of 5" 30' "the POP3 account downloads the 5 messages"
+t_check 'scr | grep -Eq "[N ][ r!][ +]P [^│]*Encrypted note"' \
+    "POP3: an encrypted message has the P flag"
+t_check 'scr | grep -Eq "[N ][ r!][ +]s [^│]*Signed note"' \
+    "POP3: a signed message has the s flag"
+t_check 'scr | grep -Eq "[N ][ r!]\+  [^│]*Files attached"' \
+    "POP3: multipart/mixed has the attachment flag"
+t_tmux_keys q
+t_is "$(t_tmux_wait_exit 10)" 0 "q quits"
 t_done
