@@ -41,6 +41,11 @@ application/x-postern-test; sh $W/view.sh %s; \\
 EOF
 cat > "$W/mailcap-noview" <<EOF
 application/x-postern-test; sh $W/view.sh %s; copiousoutput
+text/plain; sh $W/term.sh %s
+EOF
+# A viewer that needs the terminal: says whether it has one.
+cat > "$W/term.sh" <<'EOF'
+{ [ -t 0 ] && echo tty; cat "$1"; } > "$(dirname "$0")/term.out"
 EOF
 
 t_start_servers
@@ -199,6 +204,12 @@ t_check 't_tmux_wait_for "VIEWED: payload-for-the-viewer" 10' \
     "a copiousoutput entry is shown in the pager"
 t_tmux_keys q
 t_check 't_tmux_wait_for "Parts of the message" 5' "q goes back to the parts"
+# Any other entry gets the terminal.
+t_tmux_keys k Enter
+for i in $(seq 100); do [ -s "$W/term.out" ] && break; sleep 0.1; done
+t_check 't_tmux_wait_for "Parts of the message" 10' "the list is back after the viewer"
+t_check '[ "$(cat "$W/term.out" 2> /dev/null)" = "$(printf "tty\nresume")" ] || { cat "$W/term.out"; false; }' \
+    "a viewer without copiousoutput runs with the terminal, on the part"
 t_tmux_keys q q
 
 # The corpus message: nested parts in the tree.
@@ -227,7 +238,8 @@ t_is "$(t_tmux_wait_exit 10)" 0 "q quits"
 
 # ------------------------- POP3: the flags come from the local store
 t_write_config "$T_CONFIG_HOME/postern/config" test "backend = pop3"
-t_tmux_start 120 40 env MAILCAPS="$W/mailcap-noview" "$POSTERN"
+t_tmux_start 120 40 env -u DISPLAY -u WAYLAND_DISPLAY \
+    MAILCAPS="$W/mailcap-noview" "$POSTERN"
 t_check 't_tmux_wait_for "5 of 5" 30' "the POP3 account downloads the 5 messages"
 t_check 'scr | grep -Eq "[N ][ r!][ +]P [^│]*Encrypted note"' \
     "POP3: an encrypted message has the P flag"
@@ -235,6 +247,13 @@ t_check 'scr | grep -Eq "[N ][ r!][ +]s [^│]*Signed note"' \
     "POP3: a signed message has the s flag"
 t_check 'scr | grep -Eq "[N ][ r!]\+  [^│]*Files attached"' \
     "POP3: multipart/mixed has the attachment flag"
-t_tmux_keys q
+t_tmux_keys j Enter
+t_check 't_tmux_wait_for "Hello from HTML mail" 10' "the HTML message opens"
+t_tmux_keys U Enter
+t_check 't_tmux_wait_for "No display and no url-command" 5' \
+    "without url-command or a display, Enter says what to set"
+t_tmux_keys y
+t_check 't_tmux_wait_for "Copying is off" 5' "without osc52 = yes nothing is copied"
+t_tmux_keys q q q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits"
 t_done
