@@ -84,12 +84,18 @@ int
 ui_run_terminal(const char *const *argv, const char *stdin_file,
     struct error *err)
 {
-	pid_t	 pid;
-	int	 in = -1, st;
+	struct sigaction	 ign, oint, oquit;
+	pid_t			 pid;
+	int			 in = -1, st;
 
 	if (stdin_file != NULL &&
 	    (in = ui_run_open_input(stdin_file, err)) == -1)
 		return -1;
+	/* As system(3): ^C and ^\ are for the command, not for us. */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
 	def_prog_mode();
 	endwin();
 	if ((pid = fork()) == -1) {
@@ -103,6 +109,8 @@ ui_run_terminal(const char *const *argv, const char *stdin_file,
 out:
 	if (in != -1)
 		close(in);
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	refresh();
