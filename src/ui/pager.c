@@ -189,13 +189,14 @@ ui_pager_layout(struct ui *ui, int width)
 {
 	const char	*text = ui->pager_text.buf;
 	size_t		 off = 0, end, len, fit, alloc = 0, i;
-	int		 header = 1, quote, sig = 0, flowed;
+	int		 header, quote, sig = 0, flowed;
 
 	if (width < 1)
 		width = 1;
 	free(ui->pager_lines);
 	ui->pager_lines = NULL;
 	ui->npager_lines = 0;
+	header = ui->pager_mode != PAGER_OUTPUT;	/* output has none */
 	while (off < ui->pager_text.len) {
 		flowed = text[off] == UI_FLOWED;
 		off += flowed;
