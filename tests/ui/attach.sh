@@ -68,6 +68,16 @@ t_check 'scr | grep -Eq "[N ][ r!][ +]s [^│]*Signed note"' \
     "a signed message has the s flag"
 t_check 'scr | grep -Eq "[N ][ r!][ +] [^│]*HTML only"' \
     "a plain message has neither"
+t_tmux_keys l
+t_tmux_keys -l "is:signed or is:encrypted"
+t_tmux_keys Enter
+t_check 't_tmux_wait_for "limit:is:signed or is:encrypted \\(2 shown" 5' \
+    "is:signed or is:encrypted limits to two"
+t_check 'scr | grep -q "Signed note" && scr | grep -q "Encrypted note" && ! scr | grep -q "HTML only"' \
+    "the signed and the encrypted message"
+t_tmux_keys l C-u Enter =
+t_check 't_tmux_wait_for "HTML only" 5' "the limit is lifted"
+t_check_not 'scr | grep -q "limit:"' "no limit in the status line"
 
 # Order (date, newest first): corpus (no Date), HTML, Files, Encrypted, Signed.
 t_tmux_keys j Enter
