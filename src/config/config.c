@@ -434,10 +434,22 @@ config_set_ui_key(struct config_parser *p, const char *key,
 			return config_error(p, e.msg);
 		return 0;
 	}
+	if (strcmp(key, "wrap") == 0 || strcmp(key, "osc52") == 0) {
+		if (config_parse_bool(value, strcmp(key, "wrap") == 0 ?
+		    &p->config->pager_wrap : &p->config->osc52) == -1) {
+			snprintf(msg, sizeof msg,
+			    _("bad value '%s' for '%s' (yes or no)"), value,
+			    key);
+			return config_error(p, msg);
+		}
+		return 0;
+	}
 	if (strcmp(key, "theme") == 0)
 		slot = &p->config->theme;
 	else if (strcmp(key, "query-command") == 0)
 		slot = &p->config->query_command;
+	else if (strcmp(key, "url-command") == 0)
+		slot = &p->config->url_command;
 	else {
 		snprintf(msg, sizeof msg, _("unknown key '%s'"), key);
 		return config_error(p, msg);
@@ -607,6 +619,7 @@ config_parse(const char *name, const char *text, size_t len,
 	c->path = xstrdup(name);
 	c->sort = CONFIG_SORT_DATE;	/* newest first */
 	c->sort_reverse = 1;
+	c->pager_wrap = 1;
 	memset(&p, 0, sizeof p);
 	p.config = c;
 	p.name = c->path;
@@ -678,6 +691,7 @@ config_free(struct config *c)
 	free(c->accounts);
 	free(c->theme);
 	free(c->query_command);
+	free(c->url_command);
 	free(c->path);
 	free(c);
 }

@@ -90,6 +90,9 @@ struct config {
 	enum config_sort sort;		/* default: date, reversed */
 	int		 sort_reverse;
 	char		*query_command;	/* [ui] query-command, may be NULL */
+	int		 pager_wrap;	/* [ui] wrap: 1 wraps long lines */
+	char		*url_command;	/* [ui] url-command, may be NULL */
+	int		 osc52;		/* [ui] osc52: copy URLs with OSC 52 */
 };
 
 /* The default config path: $XDG_CONFIG_HOME/postern/config; caller frees. */

@@ -42,7 +42,9 @@ uint32_t	 imapc_flags_from_fetch(
  * Returns SUMMARY_ATTACHMENT if the Content-Type header in hdr (len
  * bytes, as BODY[HEADER.FIELDS (CONTENT-TYPE)] returns it) says the
  * message carries files: multipart/mixed, or a whole message that is
- * not text (application/pdf, image/png ...). Else 0.
+ * not text (application/pdf, image/png ...); SUMMARY_ENCRYPTED for
+ * multipart/encrypted or S/MIME application/pkcs7-mime, SUMMARY_SIGNED
+ * for multipart/signed. Else 0.
  */
 uint32_t	 imapc_flags_from_content_type(const char *hdr, size_t len);
 

@@ -115,6 +115,12 @@ imapc_flags_from_content_type(const char *hdr, size_t len)
 	type[n] = '\0';
 	if (strcmp(type, "multipart/mixed") == 0)
 		return SUMMARY_ATTACHMENT;
+	if (strcmp(type, "multipart/encrypted") == 0 ||
+	    strcmp(type, "application/pkcs7-mime") == 0 ||
+	    strcmp(type, "application/x-pkcs7-mime") == 0)
+		return SUMMARY_ENCRYPTED;
+	if (strcmp(type, "multipart/signed") == 0)
+		return SUMMARY_SIGNED;
 	for (i = 0; i < sizeof summary_file_types /
 	    sizeof summary_file_types[0]; i++) {
 		n = strlen(summary_file_types[i]);

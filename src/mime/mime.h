@@ -159,4 +159,117 @@ int	 mime_has_8bit(const char *s, size_t len);
 /* The MIME type for a file name's extension; application/octet-stream. */
 const char	*mime_type_for_name(const char *name);
 
+/* How a part's body is encoded for transfer. */
+enum mime_encoding {
+	MIME_ENC_RAW,		/* 7bit, 8bit, binary, unknown */
+	MIME_ENC_QP,
+	MIME_ENC_BASE64,
+};
+
+/*
+ * One node of a message's MIME tree, depth first. Strings are owned by
+ * the list; type, encoding and charset hold printable ASCII only (lower
+ * case as sent), name is the decoded file name (RFC 2231 / RFC 2047) in
+ * UTF-8, unsanitized, or NULL.
+ */
+struct mime_part {
+	int			 depth;		/* 0: the message's body */
+	char			*type;		/* "text/plain" */
+	char			*name;
+	char			*encoding;	/* "base64", "7bit" ... */
+	char			*charset;	/* or NULL */
+	size_t			 size;		/* decoded bytes */
+	int			 multipart;	/* a container: no body */
+	int			 attachment;	/* disposition attachment */
+	enum mime_encoding	 enc;
+	size_t			 body_off;	/* the encoded body in the */
+	size_t			 body_len;	/* message */
+};
+
+struct mime_part_list {
+	struct mime_part	*v;
+	size_t			 n;
+};
+
+/*
+ * Lists the MIME tree of the raw message msg (multiparts, their parts,
+ * nested messages and their parts) into l, at most MIME_MAX_PARTS nodes.
+ * ERROR_INPUT if the message cannot be parsed. Release l with
+ * mime_part_list_release, also after an error.
+ */
+int	 mime_parts(const char *msg, size_t len, struct mime_part_list *l,
+	    struct error *);
+void	 mime_part_list_release(struct mime_part_list *l);
+/* Appends the body of part p of msg, transfer encoding undone, to out. */
+void	 mime_part_decode(const char *msg, size_t len,
+	    const struct mime_part *p, struct sbuf *out);
+
+#define MIME_MAX_FILENAME	128	/* bytes of a file name we write */
+
+/*
+ * Returns a file name safe to create in a directory the user chose, made
+ * from name as a message gives it (decoded UTF-8): only what follows the
+ * last '/' or '\', control characters, invalid UTF-8 and bidirectional
+ * controls replaced with '_', leading dots, dashes and blanks and
+ * trailing dots and blanks removed, cut to MIME_MAX_FILENAME bytes
+ * keeping a short extension. NULL if nothing is left ("..", ""); the
+ * caller frees the result.
+ */
+char	*mime_safe_filename(const char *name);
+
+/*
+ * Calls html (when not NULL) to turn a text/html body into text instead
+ * of the built-in converter; html gets UTF-8 and appends UTF-8 to out,
+ * returning -1 to fall back to the built-in one.
+ */
+typedef int	(*mime_html_cb)(const char *html, size_t len, struct sbuf *out,
+		    void *arg);
+/* mime_render with an HTML converter. */
+int	 mime_render_html(const char *msg, size_t len, int flags,
+	    mime_html_cb html, void *arg, struct sbuf *out, struct error *);
+
+/* One mailcap entry (RFC 1524); strings owned by it. */
+struct mime_mailcap {
+	char	*type;		/* "text/html", "image/ *" or "text" */
+	char	*command;	/* the view command */
+	char	*test;		/* test=, or NULL */
+	char	*nametemplate;	/* nametemplate=, or NULL */
+	int	 copiousoutput;
+	int	 needsterminal;
+};
+
+#define MIME_MAILCAP_MAX_LINE	(16 * 1024)	/* one entry, joined */
+#define MIME_MAILCAP_MAX_FILE	(1024 * 1024)
+
+/*
+ * Parses one mailcap entry (continuation lines already joined, comment
+ * and blank lines excluded) into e; -1 if it is no entry. Release e with
+ * mime_mailcap_release.
+ */
+int	 mime_mailcap_parse(const char *line, struct mime_mailcap *e);
+void	 mime_mailcap_release(struct mime_mailcap *e);
+/*
+ * The mailcap search path: $MAILCAPS when set (':' separated), else
+ * ~/.mailcap:/etc/mailcap. Returns a new string.
+ */
+char	*mime_mailcap_path(void);
+/*
+ * Finds the first entry for type (lower case) in the files of path whose
+ * test command (run through /bin/sh) succeeds; with copious set only
+ * entries marked copiousoutput count. 0 and *e filled, or -1.
+ */
+int	 mime_mailcap_find(const char *path, const char *type, int copious,
+	    struct mime_mailcap *e);
+/*
+ * Expands the command of e for a shell: %s becomes file (quoted for
+ * sh), %t the type, %{charset} the charset (reduced to letters, digits
+ * and "-_.:" ), %% a '%'; other parameters expand to nothing. *stdinp
+ * is set when there is no %s (the data goes to standard input). Returns
+ * a new string.
+ */
+char	*mime_mailcap_expand(const struct mime_mailcap *e, const char *file,
+	    const char *type, const char *charset, int *stdinp);
+/* Appends s to out quoted for /bin/sh ('...'). */
+void	 mime_shell_quote(struct sbuf *out, const char *s);
+
 #endif

@@ -42,6 +42,8 @@ struct render {
 	int		 noted_size;
 	struct sbuf	*out;
 	size_t		 out_start;
+	mime_html_cb	 html;		/* or NULL: the built-in converter */
+	void		*html_arg;
 };
 
 /* A node of libetpan's tree and what we read ourselves from its header. */
@@ -378,7 +380,11 @@ render_text(struct render *r, const struct render_part *p)
 	    &text);
 	if (strcmp(p->type.value, "text/html") == 0) {
 		sbuf_reset(&raw);
-		mime_html_to_text(text.buf, text.len, &raw);
+		if (r->html == NULL || r->html(text.buf, text.len, &raw,
+		    r->html_arg) == -1) {
+			sbuf_reset(&raw);
+			mime_html_to_text(text.buf, text.len, &raw);
+		}
 		sbuf_reset(&text);
 		sbuf_add(&text, raw.buf, raw.len);
 	}
@@ -572,6 +578,13 @@ int
 mime_render(const char *msg, size_t len, int flags, struct sbuf *out,
     struct error *err)
 {
+	return mime_render_html(msg, len, flags, NULL, NULL, out, err);
+}
+
+int
+mime_render_html(const char *msg, size_t len, int flags, mime_html_cb html,
+    void *arg, struct sbuf *out, struct error *err)
+{
 	struct render	 r;
 	struct sbuf	 copy;
 	struct mailmime	*mime = NULL;
@@ -586,6 +599,8 @@ mime_render(const char *msg, size_t len, int flags, struct sbuf *out,
 	r.flags = flags;
 	r.out = out;
 	r.out_start = out->len;
+	r.html = html;
+	r.html_arg = arg;
 	sbuf_init(&copy);
 	flattened = mime_prescan(r.orig, len, &copy);
 	r.copy = copy.buf;

@@ -18,7 +18,9 @@ enum summary_flags {
 	SUMMARY_DRAFT = (1 << 4),
 	SUMMARY_ATTACHMENT = (1 << 5),	/* multipart/mixed or a named part */
 	SUMMARY_RECENT = (1 << 6),
-	SUMMARY_TAGGED = (1 << 7),	/* the UI's own: tagged by the user */
+	SUMMARY_ENCRYPTED = (1 << 7),	/* multipart/encrypted, S/MIME */
+	SUMMARY_SIGNED = (1 << 8),	/* multipart/signed */
+	SUMMARY_TAGGED = (1 << 9),	/* the UI's own: tagged by the user */
 };
 
 /* One message in the index. Strings are decoded UTF-8, not sanitized. */

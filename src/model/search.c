@@ -96,6 +96,8 @@ static const struct {
 	{ "is:deleted", SUMMARY_DELETED, SUMMARY_DELETED },
 	{ "is:draft", SUMMARY_DRAFT, SUMMARY_DRAFT },
 	{ "has:attachment", SUMMARY_ATTACHMENT, SUMMARY_ATTACHMENT },
+	{ "is:encrypted", SUMMARY_ENCRYPTED, SUMMARY_ENCRYPTED },
+	{ "is:signed", SUMMARY_SIGNED, SUMMARY_SIGNED },
 };
 
 /* Fails the parse at column pos (from 1), once. */

@@ -23,12 +23,50 @@ enum store_field {
 	FIELD_MESSAGE_ID,
 	FIELD_IN_REPLY_TO,
 	FIELD_REFERENCES,
+	FIELD_CONTENT_TYPE,
 	FIELD_COUNT,
 };
 
 static const char *const store_field_names[FIELD_COUNT] = {
 	"From", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
+	"Content-Type",
 };
+
+/* Top-level types of a message that is one file. */
+static const char *const store_file_types[] = {
+	"application/", "image/", "audio/", "video/", "model/",
+};
+
+/* The content bits (STORE_CONTENT_*) a top Content-Type value gives. */
+static uint32_t
+store_content_flags(const char *v)
+{
+	char	 type[64];
+	size_t	 n = 0, i, k;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	for (; *v != '\0' && strchr(" \t;(", *v) == NULL &&
+	    n + 1 < sizeof type; v++)
+		type[n++] = *v >= 'A' && *v <= 'Z' ? *v - 'A' + 'a' : *v;
+	type[n] = '\0';
+	if (strcmp(type, "multipart/encrypted") == 0 ||
+	    strcmp(type, "application/pkcs7-mime") == 0 ||
+	    strcmp(type, "application/x-pkcs7-mime") == 0)
+		return STORE_CONTENT_ENCRYPTED;
+	if (strcmp(type, "multipart/signed") == 0)
+		return STORE_CONTENT_SIGNED;
+	if (strcmp(type, "multipart/mixed") == 0)
+		return STORE_CONTENT_ATTACHMENT;
+	for (i = 0; i < sizeof store_file_types / sizeof store_file_types[0];
+	    i++) {
+		k = strlen(store_file_types[i]);
+		if (strncmp(type, store_file_types[i], k) == 0 &&
+		    type[k] != '\0')
+			return STORE_CONTENT_ATTACHMENT;
+	}
+	return 0;
+}
 
 /* The length of the line at p (without its end), *nextp after it. */
 static size_t
@@ -179,6 +217,10 @@ store_parse_headers(const char *msg, size_t len, struct store_msg *m)
 	m->message_id = store_trimmed(&vals[FIELD_MESSAGE_ID]);
 	m->in_reply_to = store_trimmed(&vals[FIELD_IN_REPLY_TO]);
 	m->references = store_trimmed(&vals[FIELD_REFERENCES]);
+	if ((raw = store_trimmed(&vals[FIELD_CONTENT_TYPE])) != NULL) {
+		m->flags |= store_content_flags(raw);
+		free(raw);
+	}
 	for (i = 0; i < FIELD_COUNT; i++)
 		sbuf_release(&vals[i]);
 }

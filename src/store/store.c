@@ -228,7 +228,7 @@ store_insert_msg(struct store *st, int64_t folder, const char *base,
 	sqlite3_bind_int64(stmt, 1, folder);
 	store_bind_text(stmt, 2, base);
 	sqlite3_bind_int(stmt, 3, cur);
-	sqlite3_bind_int64(stmt, 4, flags);
+	sqlite3_bind_int64(stmt, 4, flags | (m.flags & STORE_CONTENT_MASK));
 	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)len);
 	sqlite3_bind_int64(stmt, 6, m.date);
 	store_bind_text(stmt, 7, m.from);
@@ -303,7 +303,8 @@ store_load_rows(struct store *st, int64_t folder, struct store_row **rowsp,
 		}
 		rows[n].id = sqlite3_column_int64(stmt, 0);
 		rows[n].file = store_column_dup(stmt, 1);
-		rows[n].flags = (uint32_t)sqlite3_column_int64(stmt, 2);
+		rows[n].flags = (uint32_t)sqlite3_column_int64(stmt, 2) &
+		    STORE_FLAGS_MASK;
 		rows[n].cur = sqlite3_column_int(stmt, 3);
 		rows[n].seen = 0;
 		if (rows[n].file == NULL)
@@ -359,12 +360,14 @@ store_update_row(struct store *st, int64_t id, int cur, uint32_t flags,
 {
 	sqlite3_stmt	*stmt;
 
+	/* Content bits (STORE_CONTENT_MASK) come from the message: kept. */
 	if ((stmt = store_prepare(st, "UPDATE messages SET cur = ?, "
-	    "flags = ? WHERE id = ?", err)) == NULL)
+	    "flags = (flags & ?) | ? WHERE id = ?", err)) == NULL)
 		return -1;
 	sqlite3_bind_int(stmt, 1, cur);
-	sqlite3_bind_int64(stmt, 2, flags);
-	sqlite3_bind_int64(stmt, 3, id);
+	sqlite3_bind_int64(stmt, 2, STORE_CONTENT_MASK);
+	sqlite3_bind_int64(stmt, 3, flags & STORE_FLAGS_MASK);
+	sqlite3_bind_int64(stmt, 4, id);
 	return store_step_done(st, stmt, "update message", err);
 }
 
@@ -1260,7 +1263,7 @@ store_msg_set_flags(struct store *st, int64_t id, uint32_t flags,
 	flags &= STORE_FLAGS_MASK;
 	if (store_msg_load(st, id, &m, &cur, err) == -1)
 		return -1;
-	if (cur && m.flags == flags) {
+	if (cur && (m.flags & STORE_FLAGS_MASK) == flags) {
 		ret = 0;
 		goto out;
 	}

@@ -23,6 +23,15 @@ enum store_flags {
 	STORE_DRAFT = (1 << 4),		/* D */
 };
 #define STORE_FLAGS_MASK	0x1f
+/*
+ * Bits read from the message when it is stored, the same as enum
+ * summary_flags: attachment, encrypted, signed. Never in a Maildir name.
+ */
+#define STORE_CONTENT_ATTACHMENT	(1 << 5)
+#define STORE_CONTENT_ENCRYPTED		(1 << 7)
+#define STORE_CONTENT_SIGNED		(1 << 8)
+#define STORE_CONTENT_MASK	(STORE_CONTENT_ATTACHMENT | \
+	STORE_CONTENT_ENCRYPTED | STORE_CONTENT_SIGNED)
 
 /*
  * One open store of one account: ACCOUNT/store.db (SQLite, WAL) next to
@@ -178,7 +187,10 @@ int		 store_msg_delete(struct store *, int64_t id, struct error *);
 void		 store_maildir_info(uint32_t flags, char *out, size_t outlen);
 uint32_t	 store_maildir_parse_info(const char *name);
 
-/* Fills the summary fields of m (from, subject, date, ids) from headers. */
+/*
+ * Fills the summary fields of m (from, subject, date, ids) from headers,
+ * and the STORE_CONTENT_* bits of m->flags from the top Content-Type.
+ */
 void		 store_parse_headers(const char *msg, size_t len,
 		    struct store_msg *m);
 

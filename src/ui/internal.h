@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "config/theme.h"
 #include "core/sbuf.h"
+#include "mime/mime.h"
 #include "model/model.h"
 #include "model/search.h"
 #include "model/thread.h"
@@ -26,6 +27,15 @@ enum ui_view {
 	VIEW_INDEX,
 	VIEW_PAGER,
 	VIEW_HELP,
+	VIEW_ATTACH,	/* the MIME tree of the open message (attach.c) */
+	VIEW_URLS,	/* the URLs of the open message (urls.c) */
+};
+
+/* What the pager shows (pager.c). */
+enum ui_pager_mode {
+	PAGER_MESSAGE,	/* the rendered message */
+	PAGER_SOURCE,	/* the raw message */
+	PAGER_OUTPUT,	/* a command's output (mailcap copiousoutput) */
 };
 
 enum ui_focus {
@@ -120,6 +130,8 @@ struct ui {
 	size_t			 prompt_ncands;	/* 0: no cycle under way */
 	size_t			 prompt_cand;	/* the one in the text */
 	size_t			 prompt_word;	/* where it starts */
+	int			 prompt_paths;	/* Tab completes paths */
+	int			 prompt_yesno;	/* one key: y or anything */
 	uint32_t		 msgs_total;
 	int			 loading;
 	int			 folder_failed;	/* the open failed */
@@ -145,6 +157,20 @@ struct ui {
 	pthread_t		 outbox_thread;
 	uint64_t		 outbox_serial;	/* of its events */
 	char			*outbox_error;	/* its last failure */
+
+	/* pager modes, attachments and URLs (attach.c, urls.c) */
+	enum ui_pager_mode	 pager_mode;
+	struct sbuf		 pager_output;	/* for PAGER_OUTPUT */
+	enum ui_view		 pager_from;	/* where q goes back to */
+	struct mime_part_list	 parts;		/* of pager_raw */
+	size_t			 part_cur;
+	size_t			 part_top;
+	char			*save_path;	/* waiting for a yes */
+	size_t			 save_part;
+	char			**urls;
+	size_t			 nurls;
+	size_t			 url_cur;
+	size_t			 url_top;
 
 	/* help */
 	size_t			 help_top;
@@ -205,6 +231,58 @@ void	 ui_draw_pager(struct ui *, int top, int height, int x, int width);
 void	 ui_pager_clear(struct ui *);
 void	 ui_pager_rerender(struct ui *);
 int	 ui_pager_height(struct ui *);
+
+/* attach.c */
+/* Opens the list of the open message's parts. */
+void	 ui_attach_open(struct ui *);
+void	 ui_draw_attach(struct ui *, int top, int height, int width);
+void	 ui_attach_clear(struct ui *);
+void	 ui_attach_move(struct ui *, long delta);
+void	 ui_attach_save(struct ui *);
+void	 ui_attach_save_all(struct ui *);
+void	 ui_attach_view(struct ui *);
+void	 ui_attach_pipe(struct ui *);
+/* Pipes the open message, as it came, to a command the user types. */
+void	 ui_pager_pipe(struct ui *);
+/* Shows the raw message, or the rendered one again. */
+void	 ui_pager_toggle_source(struct ui *);
+/* Leaves a source or output view; 1 if there was one. */
+int	 ui_pager_back(struct ui *);
+/* The text/html converter for mime_render_html: mailcap copiousoutput. */
+int	 ui_html_mailcap(const char *html, size_t len, struct sbuf *out,
+	    void *arg);
+
+/* urls.c */
+void	 ui_urls_open(struct ui *);
+void	 ui_urls_clear(struct ui *);
+void	 ui_draw_urls(struct ui *, int top, int height, int width);
+void	 ui_urls_move(struct ui *, long delta);
+void	 ui_urls_launch(struct ui *);
+void	 ui_urls_copy(struct ui *);
+
+/* run.c: commands, with or without the terminal. */
+/*
+ * Runs argv (argv[0] looked up in PATH) with the terminal handed over:
+ * curses is suspended until it exits. stdin_file, when not NULL, is its
+ * standard input. Returns the exit status, or -1 and err.
+ */
+int	 ui_run_terminal(const char *const *argv, const char *stdin_file,
+	    struct error *);
+/*
+ * Runs argv without the terminal, stdin_file (or /dev/null) as input,
+ * and appends at most max bytes of its standard output to out, for at
+ * most UI_RUN_TIMEOUT seconds. Returns the exit status, or -1 and err.
+ */
+int	 ui_run_capture(const char *const *argv, const char *stdin_file,
+	    size_t max, struct sbuf *out, struct error *);
+/*
+ * Makes a private temporary directory holding a file called name (which
+ * must be a safe base name) with data; *pathp gets the file's path.
+ * ui_run_tmp_remove removes both.
+ */
+int	 ui_run_tmp_write(const char *name, const char *data, size_t len,
+	    char **pathp, struct error *);
+void	 ui_run_tmp_remove(char *path);
 
 /* prompt.c */
 void	 ui_prompt_start(struct ui *, const char *label,

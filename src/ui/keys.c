@@ -18,6 +18,8 @@ enum ui_context {
 	CONTEXT_FOLDERS = (1 << 1),
 	CONTEXT_PAGER = (1 << 2),
 	CONTEXT_HELP = (1 << 3),
+	CONTEXT_ATTACH = (1 << 4),
+	CONTEXT_URLS = (1 << 5),
 };
 
 struct ui_action {
@@ -173,6 +175,8 @@ static void act_bottom(struct ui *ui) { ui_pager_scroll(ui, (long)UI_MAX_PAGER_L
 static void
 act_exit_pager(struct ui *ui)
 {
+	if (ui_pager_back(ui))
+		return;		/* from the source or a viewer's output */
 	ui->view = VIEW_INDEX;
 	ui->dirty = 1;
 }
@@ -439,6 +443,58 @@ static const struct ui_action
     a_query = { "query", N_("look up addresses in the address book and "
 	"the query command"), act_query };
 
+static void act_attach(struct ui *ui) { ui_attach_open(ui); }
+static void act_source(struct ui *ui) { ui_pager_toggle_source(ui); }
+static void act_pipe(struct ui *ui) { ui_pager_pipe(ui); }
+static void act_urls(struct ui *ui) { ui_urls_open(ui); }
+static void act_attach_down(struct ui *ui) { ui_attach_move(ui, 1); }
+static void act_attach_up(struct ui *ui) { ui_attach_move(ui, -1); }
+static void act_attach_save(struct ui *ui) { ui_attach_save(ui); }
+static void act_attach_save_all(struct ui *ui) { ui_attach_save_all(ui); }
+static void act_attach_view(struct ui *ui) { ui_attach_view(ui); }
+static void act_attach_pipe(struct ui *ui) { ui_attach_pipe(ui); }
+static void act_urls_down(struct ui *ui) { ui_urls_move(ui, 1); }
+static void act_urls_up(struct ui *ui) { ui_urls_move(ui, -1); }
+static void act_urls_open(struct ui *ui) { ui_urls_launch(ui); }
+static void act_urls_copy(struct ui *ui) { ui_urls_copy(ui); }
+
+static void
+act_list_back(struct ui *ui)
+{
+	ui->view = VIEW_PAGER;
+	ui->dirty = 1;
+}
+
+static const struct ui_action
+    a_attach = { "view-attachments", N_("list the parts of the message"),
+	act_attach },
+    a_source = { "view-raw-message", N_("show the message as sent, or "
+	"as read"), act_source },
+    a_pipe = { "pipe-message", N_("pipe the message to a command"),
+	act_pipe },
+    a_urls = { "view-urls", N_("list the URLs of the message"), act_urls },
+    a_att_down = { "next-entry", N_("move to the next part"),
+	act_attach_down },
+    a_att_up = { "previous-entry", N_("move to the previous part"),
+	act_attach_up },
+    a_att_save = { "save-entry", N_("save the part to a file"),
+	act_attach_save },
+    a_att_save_all = { "save-all", N_("save every file to a folder"),
+	act_attach_save_all },
+    a_att_view = { "view-mailcap", N_("show the part with its mailcap "
+	"command"), act_attach_view },
+    a_att_pipe = { "pipe-entry", N_("pipe the part to a command"),
+	act_attach_pipe },
+    a_url_down = { "next-entry", N_("move to the next URL"),
+	act_urls_down },
+    a_url_up = { "previous-entry", N_("move to the previous URL"),
+	act_urls_up },
+    a_url_open = { "open-url", N_("open the URL with url-command"),
+	act_urls_open },
+    a_url_copy = { "copy-url", N_("copy the URL with OSC 52"),
+	act_urls_copy },
+    a_list_back = { "exit", N_("go back to the message"), act_list_back };
+
 static const struct ui_action
     a_limit = { "limit", N_("show only messages matching a query"),
 	act_limit },
@@ -601,6 +657,37 @@ static const struct ui_binding ui_bindings[] = {
 	{ CONTEXT_INDEX, 'T', 0, "T", &a_tag_pattern },
 	{ CONTEXT_INDEX, 0x14, 0, "^T", &a_untag_pattern },
 	{ CONTEXT_INDEX, ';', 0, ";", &a_tag_prefix },
+	{ CONTEXT_PAGER, 'v', 0, "v", &a_attach },
+	{ CONTEXT_PAGER, 'e', 0, "e", &a_source },
+	{ CONTEXT_PAGER, '|', 0, "|", &a_pipe },
+	{ CONTEXT_PAGER, 'U', 0, "U", &a_urls },
+	{ CONTEXT_PAGER, 0x02, 0, "^B", &a_urls },
+	{ CONTEXT_ATTACH, 'j', 0, "j", &a_att_down },
+	{ CONTEXT_ATTACH, KEY_DOWN, 1, "<down>", &a_att_down },
+	{ CONTEXT_ATTACH, 'k', 0, "k", &a_att_up },
+	{ CONTEXT_ATTACH, KEY_UP, 1, "<up>", &a_att_up },
+	{ CONTEXT_ATTACH, 's', 0, "s", &a_att_save },
+	{ CONTEXT_ATTACH, 'S', 0, "S", &a_att_save_all },
+	{ CONTEXT_ATTACH, '\r', 0, "<enter>", &a_att_view },
+	{ CONTEXT_ATTACH, '\n', 0, "<return>", &a_att_view },
+	{ CONTEXT_ATTACH, KEY_ENTER, 1, "<keypadenter>", &a_att_view },
+	{ CONTEXT_ATTACH, 'm', 0, "m", &a_att_view },
+	{ CONTEXT_ATTACH, '|', 0, "|", &a_att_pipe },
+	{ CONTEXT_ATTACH, 'q', 0, "q", &a_list_back },
+	{ CONTEXT_ATTACH, 'v', 0, "v", &a_list_back },
+	{ CONTEXT_ATTACH, 'i', 0, "i", &a_list_back },
+	{ CONTEXT_URLS, 'j', 0, "j", &a_url_down },
+	{ CONTEXT_URLS, KEY_DOWN, 1, "<down>", &a_url_down },
+	{ CONTEXT_URLS, 'k', 0, "k", &a_url_up },
+	{ CONTEXT_URLS, KEY_UP, 1, "<up>", &a_url_up },
+	{ CONTEXT_URLS, '\r', 0, "<enter>", &a_url_open },
+	{ CONTEXT_URLS, '\n', 0, "<return>", &a_url_open },
+	{ CONTEXT_URLS, KEY_ENTER, 1, "<keypadenter>", &a_url_open },
+	{ CONTEXT_URLS, 'y', 0, "y", &a_url_copy },
+	{ CONTEXT_URLS, 'q', 0, "q", &a_list_back },
+	{ CONTEXT_URLS, 'i', 0, "i", &a_list_back },
+	{ CONTEXT_ATTACH | CONTEXT_URLS, '\f', 0, "^L", &a_redraw },
+	{ CONTEXT_ATTACH | CONTEXT_URLS, '?', 0, "?", &a_help },
 };
 #define UI_NBINDINGS	(sizeof ui_bindings / sizeof ui_bindings[0])
 
@@ -611,6 +698,10 @@ ui_context(const struct ui *ui, enum ui_view view)
 		return CONTEXT_HELP;
 	if (view == VIEW_PAGER)
 		return CONTEXT_PAGER;
+	if (view == VIEW_ATTACH)
+		return CONTEXT_ATTACH;
+	if (view == VIEW_URLS)
+		return CONTEXT_URLS;
 	return ui->focus == FOCUS_FOLDERS ? CONTEXT_FOLDERS : CONTEXT_INDEX;
 }
 
@@ -676,6 +767,8 @@ ui_draw_help(struct ui *ui, int top, int height, int width)
 	int		 y = 0;
 
 	title = ctx == CONTEXT_PAGER ? _("Key bindings: pager") :
+	    ctx == CONTEXT_ATTACH ? _("Key bindings: attachments") :
+	    ctx == CONTEXT_URLS ? _("Key bindings: URLs") :
 	    ctx == CONTEXT_FOLDERS ? _("Key bindings: folders") :
 	    _("Key bindings: index");
 	ui_draw_text(top, 0, width, title, strlen(title),

@@ -29,6 +29,10 @@ ui_pager_clear(struct ui *ui)
 	ui->pager_raw = NULL;
 	ui->pager_raw_len = 0;
 	ui->pager_width = 0;
+	ui->pager_mode = PAGER_MESSAGE;
+	sbuf_release(&ui->pager_output);
+	ui_attach_clear(ui);
+	ui_urls_clear(ui);
 }
 
 /*
@@ -72,8 +76,14 @@ ui_pager_render(struct ui *ui)
 	sbuf_init(&rendered);
 	flags = MIME_RENDER_FLOWED |
 	    (ui->pager_all_headers ? MIME_RENDER_ALL_HEADERS : 0);
-	if (mime_render(ui->pager_raw, ui->pager_raw_len, flags, &rendered,
-	    &err) == -1) {
+	if (ui->pager_mode == PAGER_SOURCE)
+		mime_charset_to_utf8(NULL, ui->pager_raw, ui->pager_raw_len,
+		    &rendered);
+	else if (ui->pager_mode == PAGER_OUTPUT)
+		sbuf_add(&rendered, ui->pager_output.buf != NULL ?
+		    ui->pager_output.buf : "", ui->pager_output.len);
+	else if (mime_render_html(ui->pager_raw, ui->pager_raw_len, flags,
+	    ui_html_mailcap, ui, &rendered, &err) == -1) {
 		ui_set_message(ui, 1, "%s", err.msg);
 		sbuf_addstr(&rendered, err.msg);
 	}
@@ -179,13 +189,14 @@ ui_pager_layout(struct ui *ui, int width)
 {
 	const char	*text = ui->pager_text.buf;
 	size_t		 off = 0, end, len, fit, alloc = 0, i;
-	int		 header = 1, quote, sig = 0, flowed;
+	int		 header, quote, sig = 0, flowed;
 
 	if (width < 1)
 		width = 1;
 	free(ui->pager_lines);
 	ui->pager_lines = NULL;
 	ui->npager_lines = 0;
+	header = ui->pager_mode != PAGER_OUTPUT;	/* output has none */
 	while (off < ui->pager_text.len) {
 		flowed = text[off] == UI_FLOWED;
 		off += flowed;
@@ -217,6 +228,8 @@ ui_pager_layout(struct ui *ui, int width)
 			ui_pager_add_line(ui, &alloc, off, fit, header, quote);
 			off += fit;
 			len -= fit;
+			if (!ui->config->pager_wrap)
+				break;		/* truncated */
 		} while (len > 0);
 		off = end + 1;
 	}
@@ -229,6 +242,7 @@ void
 ui_pager_show(struct ui *ui, struct event *ev)
 {
 	ui_pager_clear(ui);
+	ui->pager_from = VIEW_INDEX;
 	ui->pager_raw = ev->body;	/* taken from the event */
 	ui->pager_raw_len = ev->body_len;
 	ev->body = NULL;
@@ -247,6 +261,31 @@ ui_pager_rerender(struct ui *ui)
 		return;
 	ui_pager_render(ui);
 	ui->dirty = 1;
+}
+
+void
+ui_pager_toggle_source(struct ui *ui)
+{
+	if (ui->pager_raw == NULL)
+		return;
+	ui->pager_mode = ui->pager_mode == PAGER_SOURCE ? PAGER_MESSAGE :
+	    PAGER_SOURCE;
+	ui->pager_top = 0;
+	ui_pager_rerender(ui);
+}
+
+int
+ui_pager_back(struct ui *ui)
+{
+	if (ui->pager_mode == PAGER_MESSAGE)
+		return 0;
+	if (ui->pager_mode == PAGER_OUTPUT)
+		ui->view = ui->pager_from;
+	ui->pager_mode = PAGER_MESSAGE;
+	sbuf_release(&ui->pager_output);
+	ui->pager_top = 0;
+	ui_pager_rerender(ui);
+	return 1;
 }
 
 /* The next match of needle (ASCII case folded) in s[0..len), or NULL. */

@@ -188,11 +188,13 @@ ui_index_set_flags(struct ui *ui, struct event *ev)
 		hit = bsearch(&ui->msgs[i], ev->summaries, ev->nsummaries,
 		    sizeof *ev->summaries, ui_summary_uid_cmp);
 		if (hit == NULL || hit->flags == (ui->msgs[i].flags &
-		    ~(SUMMARY_ATTACHMENT | SUMMARY_TAGGED)))
+		    ~(SUMMARY_ATTACHMENT | SUMMARY_ENCRYPTED |
+		    SUMMARY_SIGNED | SUMMARY_TAGGED)))
 			continue;
 		/* Keep what the server does not know of. */
 		ui->msgs[i].flags = (hit->flags & ~SUMMARY_TAGGED) |
-		    (ui->msgs[i].flags & (SUMMARY_ATTACHMENT | SUMMARY_TAGGED));
+		    (ui->msgs[i].flags & (SUMMARY_ATTACHMENT | SUMMARY_ENCRYPTED |
+		    SUMMARY_SIGNED | SUMMARY_TAGGED));
 		changed = 1;
 	}
 	if (changed)
@@ -383,8 +385,8 @@ ui_format_size(uint32_t size, char *buf, size_t len)
 }
 
 /*
- * The flag column: N new, r replied, ! flagged, D deleted, + attachment,
- * * tagged.
+ * The flag columns: N new, r replied, ! flagged, D deleted, + attachment,
+ * P encrypted, s signed, * tagged.
  */
 static void
 ui_format_flags(uint32_t flags, char *buf)
@@ -394,8 +396,10 @@ ui_format_flags(uint32_t flags, char *buf)
 	buf[1] = (flags & SUMMARY_FLAGGED) ? '!' :
 	    (flags & SUMMARY_ANSWERED) ? 'r' : ' ';
 	buf[2] = (flags & SUMMARY_ATTACHMENT) ? '+' : ' ';
-	buf[3] = (flags & SUMMARY_TAGGED) ? '*' : ' ';
-	buf[4] = '\0';
+	buf[3] = (flags & SUMMARY_ENCRYPTED) ? 'P' :
+	    (flags & SUMMARY_SIGNED) ? 's' : ' ';
+	buf[4] = (flags & SUMMARY_TAGGED) ? '*' : ' ';
+	buf[5] = '\0';
 }
 
 /* The thread tree in front of a reply: "│ ├─>", or ASCII. */
@@ -433,7 +437,7 @@ ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t row)
 	struct summary	*m = &ui->msgs[i];
 	char		 tree[128];
 	int		 treew;
-	char		 flags[5], date[32], size[16];
+	char		 flags[6], date[32], size[16];
 	const char	*from = m->from != NULL ? m->from : "";
 	const char	*subj = m->subject != NULL ? m->subject : "";
 	struct ui_style	 st;
@@ -454,7 +458,8 @@ ui_draw_index_row(struct ui *ui, int y, int x, int width, size_t row)
 	ui_format_size(m->size, size, sizeof size);
 	fromw = width >= 60 ? 20 : width / 4;
 	sizew = 7;
-	col += ui_draw_text(y, col, 4, flags, 4, st);	/* the last: blank or * */
+	col += ui_draw_text(y, col, 5, flags, 5, st);	/* the last: blank or * */
+	col += ui_draw_text(y, col, 1, " ", 1, st);
 	ui_draw_text(y, col, 11, date, strlen(date), st);
 	col += 11;
 	ui_draw_text(y, col, fromw, from, strlen(from), st);

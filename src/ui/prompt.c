@@ -1,6 +1,9 @@
 /* src/ui/prompt.c: a one-line editor on the message line. */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +43,8 @@ ui_prompt_start(struct ui *ui, const char *label,
 	sbuf_reset(&ui->prompt_text);
 	ui->prompt_done = done;
 	ui->prompt_open = 1;
+	ui->prompt_paths = 0;
+	ui->prompt_yesno = 0;
 	free(ui->message);
 	ui->message = NULL;
 	ui->dirty = 1;
@@ -133,6 +138,72 @@ ui_prompt_backspace(struct ui *ui)
 	sbuf_setlen(&ui->prompt_text, n);
 }
 
+#define UI_COMPLETE_MAX	10000	/* directory entries looked at */
+
+/*
+ * Completes the path typed at the prompt: the longest prefix the entries
+ * of its folder share, with a '/' after a single folder.
+ */
+static void
+ui_prompt_complete(struct ui *ui)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*d;
+	const char	*text = ui->prompt_text.buf, *slash, *home, *prefix;
+	char		*dir, *best = NULL, *full;
+	size_t		 plen, blen = 0, n = 0, seen = 0, k;
+
+	if (text == NULL)
+		text = "";
+	slash = strrchr(text, '/');
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else if (slash == text)
+		dir = xstrdup("/");
+	else if (text[0] == '~' && slash == text + 1 &&
+	    (home = getenv("HOME")) != NULL)
+		dir = xstrdup(home);
+	else if (text[0] == '~' && text[1] == '/' &&
+	    (home = getenv("HOME")) != NULL)
+		dir = xasprintf("%s%.*s", home, (int)(slash - text - 1),
+		    text + 1);
+	else
+		dir = xstrndup(text, (size_t)(slash - text));
+	prefix = slash != NULL ? slash + 1 : text;
+	plen = strlen(prefix);
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL && seen++ < UI_COMPLETE_MAX) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strncmp(de->d_name, prefix, plen) != 0 ||
+		    (de->d_name[0] == '.' && plen == 0))
+			continue;
+		if (n++ == 0) {
+			best = xstrdup(de->d_name);
+			blen = strlen(best);
+			continue;
+		}
+		for (k = 0; k < blen && best[k] == de->d_name[k]; k++)
+			continue;
+		blen = k;
+	}
+	closedir(d);
+	if (n > 0 && blen > plen)
+		sbuf_add(&ui->prompt_text, best + plen, blen - plen);
+	if (n == 1) {
+		full = xasprintf("%s/%s", dir, best);
+		if (stat(full, &sb) == 0 && S_ISDIR(sb.st_mode))
+			sbuf_addch(&ui->prompt_text, '/');
+		free(full);
+	}
+	free(best);
+	free(dir);
+}
+
 void
 ui_prompt_key(struct ui *ui, int key, int is_func)
 {
@@ -140,6 +211,16 @@ ui_prompt_key(struct ui *ui, int key, int is_func)
 	size_t	 n;
 
 	ui->dirty = 1;
+	if (ui->prompt_yesno) {
+		ui_prompt_close(ui);
+		ui->prompt_done(ui, !is_func && (key == 'y' || key == 'Y') ?
+		    "y" : "n");
+		return;
+	}
+	if (!is_func && key == '\t' && ui->prompt_paths) {
+		ui_prompt_complete(ui);
+		return;
+	}
 	if (ui->prompt_complete != NULL && ((!is_func && key == '\t') ||
 	    (is_func && key == KEY_BTAB))) {
 		ui_prompt_tab(ui, key == '\t' ? 1 : -1);

@@ -296,7 +296,11 @@ ui_draw_bars(struct ui *ui)
 	int		 mrows;
 
 	hint = ui->view == VIEW_PAGER ?
-	    _("q:Back  j/k:Line  Space/-:Page  n/p:Next/Prev  h:Headers  ?:Help") :
+	    _("q:Back  j/k:Line  Space/-:Page  n/p:Next/Prev  h:Headers  "
+	    "v:Parts  ?:Help") :
+	    ui->view == VIEW_ATTACH ? _("q:Back  j/k:Move  s:Save  S:Save all  "
+	    "Enter:View  |:Pipe") :
+	    ui->view == VIEW_URLS ? _("q:Back  j/k:Move  Enter:Open  y:Copy") :
 	    ui->view == VIEW_HELP ? _("q:Close  j/k:Scroll") :
 	    _("q:Quit  j/k:Move  Enter:Open  c:Folders  Tab:Pane  ?:Help");
 	if (ui->banner != NULL)	/* offline: said where it is seen first */
@@ -341,6 +345,10 @@ ui_draw(struct ui *ui)
 	h = ui_index_height(ui);
 	if (ui->view == VIEW_HELP)
 		ui_draw_help(ui, 1, h, ui->cols);
+	else if (ui->view == VIEW_ATTACH)
+		ui_draw_attach(ui, 1, h, ui->cols);
+	else if (ui->view == VIEW_URLS)
+		ui_draw_urls(ui, 1, h, ui->cols);
 	else {
 		fw = ui_folder_pane_width(ui);
 		if (fw > 0)
@@ -477,6 +485,7 @@ ui_run(const struct config *config, struct error *err)
 	ui_outbox_refresh(&ui);
 	if (ui.noutbox > 0)
 		ui_outbox_flush(&ui);
+	sbuf_init(&ui.pager_output);
 
 	initscr();
 	cbreak();

@@ -321,6 +321,13 @@ test_imapc_flags_from_content_type_kinds(void **state)
 	    " boundary=x\r\n\r\n"), 0);
 	assert_int_equal(content_type("Content-Type: multipart/mixedup\r\n"),
 	    0);
+	assert_int_equal(content_type("Content-Type: multipart/encrypted;"
+	    " protocol=\"application/pgp-encrypted\"; boundary=x\r\n"),
+	    SUMMARY_ENCRYPTED);
+	assert_int_equal(content_type("Content-Type: application/pkcs7-mime;"
+	    " smime-type=enveloped-data\r\n"), SUMMARY_ENCRYPTED);
+	assert_int_equal(content_type("Content-Type: Multipart/Signed;"
+	    " micalg=pgp-sha256; boundary=x\r\n"), SUMMARY_SIGNED);
 	assert_int_equal(content_type("Content-Type: application/\r\n"), 0);
 	assert_int_equal(content_type("\r\n"), 0);
 	assert_int_equal(content_type(""), 0);

@@ -97,6 +97,20 @@ test_search_parse_fields(void **state)
 }
 
 static void
+test_search_parse_crypto_flags(void **state)
+{
+	(void)state;
+	msgs[1].flags |= SUMMARY_SIGNED;
+	msgs[3].flags |= SUMMARY_ENCRYPTED;
+	assert_int_equal(matches("is:signed"), 2);
+	assert_int_equal(matches("is:encrypted"), 8);
+	assert_int_equal(matches("is:signed or is:encrypted"), 10);
+	assert_int_equal(matches("not is:signed"), 13);
+	msgs[1].flags &= ~SUMMARY_SIGNED;
+	msgs[3].flags &= ~SUMMARY_ENCRYPTED;
+}
+
+static void
 test_search_parse_dates_and_sizes(void **state)
 {
 	(void)state;
@@ -175,6 +189,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_search_parse_fields, setup),
+		cmocka_unit_test_setup(test_search_parse_crypto_flags, setup),
 		cmocka_unit_test_setup(test_search_parse_dates_and_sizes,
 		    setup),
 		cmocka_unit_test_setup(test_search_parse_precedence, setup),

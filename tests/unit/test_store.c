@@ -141,6 +141,46 @@ test_store_deliver_reads_back_identical(void **state)
 	store_close(st);
 }
 
+static const char msg_signed[] =
+    "From: a@example.org\r\nSubject: signed\r\n"
+    "Content-Type: multipart/signed; protocol=\"application/"
+    "pgp-signature\";\r\n boundary=x\r\n\r\n--x\r\n\r\nhi\r\n--x--\r\n";
+static const char msg_encrypted[] =
+    "From: a@example.org\r\nSubject: secret\r\n"
+    "Content-Type: Multipart/Encrypted; boundary=x\r\n\r\n--x--\r\n";
+
+/* Signed and encrypted come from the message and survive flag changes. */
+static void
+test_store_content_flags_kept(void **state)
+{
+	struct error		 err = { 0 };
+	struct store		*st = open_ok(*state);
+	struct store_msg	 m;
+	int64_t			 a, b;
+
+	assert_int_equal(store_deliver(st, "INBOX", msg_signed,
+	    sizeof msg_signed - 1, 0, &a, &err), 0);
+	assert_int_equal(store_deliver(st, "INBOX", msg_encrypted,
+	    sizeof msg_encrypted - 1, STORE_SEEN, &b, &err), 0);
+	assert_int_equal(store_msg_get(st, a, &m, &err), 0);
+	assert_int_equal(m.flags, STORE_CONTENT_SIGNED);
+	store_msg_clear(&m);
+	assert_int_equal(store_msg_get(st, b, &m, &err), 0);
+	assert_int_equal(m.flags, STORE_SEEN | STORE_CONTENT_ENCRYPTED);
+	store_msg_clear(&m);
+	assert_int_equal(store_msg_set_flags(st, a, STORE_FLAGGED, &err), 0);
+	assert_int_equal(store_msg_get(st, a, &m, &err), 0);
+	assert_int_equal(m.flags, STORE_FLAGGED | STORE_CONTENT_SIGNED);
+	store_msg_clear(&m);
+	store_close(st);
+	/* Opening again scans the Maildir: the bits stay. */
+	st = open_ok(*state);
+	assert_int_equal(store_msg_get(st, a, &m, &err), 0);
+	assert_int_equal(m.flags, STORE_FLAGGED | STORE_CONTENT_SIGNED);
+	store_msg_clear(&m);
+	store_close(st);
+}
+
 static void
 test_store_msg_list_newest_first(void **state)
 {
@@ -451,6 +491,8 @@ main(void)
 		    test_store_deliver_reads_back_identical, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_store_msg_list_newest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_content_flags_kept,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_flags_round_trip,
 		    setup, teardown),
 		cmocka_unit_test(test_store_maildir_info_letters),
