@@ -118,12 +118,12 @@ t_tmux_keys q
 : > "$LOG.mark"
 goto "Alpha one"
 t_tmux_keys t
-t_check 'wait_server "row \"Alpha one\" | cut -c4 | grep -q \"[*]\""' \
+t_check 'wait_server "row \"Alpha one\" | cut -c5 | grep -q \"[*]\""' \
     "t tags the message (a * in the index)"
 t_tmux_keys C-t
 t_tmux_keys -l "subject:alpha"
 t_tmux_keys Enter
-t_check 'wait_server "row \"Alpha one\" | cut -c4 | grep -q \" \""' \
+t_check 'wait_server "row \"Alpha one\" | cut -c5 | grep -q \" \""' \
     "^T untags by query"
 t_tmux_keys T
 t_tmux_keys -l "subject:alpha or subject:bravo or subject:echo"
