@@ -100,12 +100,15 @@ wz_key_store(struct wz *wz, int key, int is_func)
 	}
 }
 
-/* s in single quotes for /bin/sh. */
+/* s for /bin/sh: as it is when that is safe, else in single quotes. */
 static char *
 ws_shell_quote(const char *s)
 {
 	struct sbuf	 b;
 
+	if (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@._+-/") == strlen(s))
+		return xstrdup(s);
 	sbuf_init(&b);
 	sbuf_addch(&b, '\'');
 	for (; *s != '\0'; s++) {

@@ -107,6 +107,14 @@ t_tmux_keys Enter
 t_check 't_tmux_wait_for "FAILED: authentication failed" 30' \
     "a wrong typed password fails the login"
 
+# Esc on the first screen leaves the wizard; nothing is written.
+t_tmux_start 80 24 "${RUN[@]}" "$POSTERN" -F "$T_TMPDIR/none.conf" --setup
+t_check 't_tmux_wait_for "Postern set-up: Your name" 10' "the wizard starts again"
+t_tmux_keys Escape
+t_is "$(t_tmux_wait_exit 10)" 1 "Esc on the first screen leaves with status 1"
+t_check 't_tmux_wait_for "set-up left; nothing saved" 5' "saying nothing was saved"
+t_check '[ ! -e "$T_TMPDIR/none.conf" ]' "and writing no file"
+
 t_run 30 -- "$POSTERN" -F "$CONF" --check > "$T_TMPDIR/out" 2>&1
 t_is "$?" 1 "without a terminal, --check fails"
 t_check 'grep -q "no terminal" "$T_TMPDIR/out"' "saying there is no terminal to ask on"

@@ -100,7 +100,6 @@ t_check 't_tmux_wait_for "Picked imap localhost:$IMAPS_PORT \\(tls\\)" 90' \
     "the probe picks the working candidate"
 # The summary wraps long reasons: read it as one line.
 screen="$(t_tmux_screen | tr '\n' ' ' | tr -s ' ')"
-t_log "summary: $screen"
 t_check 'printf "%s\n" "$screen" | grep -q "imap localhost:$CLOSED (tls): failed: .*refused"' \
     "summary: why the refusing candidate failed"
 t_check 'printf "%s\n" "$screen" | grep -q "imap localhost:$FAKE_IMAPS_BADHOST_PORT (tls): failed: .*not"' \
@@ -172,6 +171,12 @@ t_tmux_keys Down
 t_tmux_keys Enter
 t_check 't_tmux_wait_for "Picked pop3 localhost:$POP3S_PORT \\(tls\\)" 90' \
     "the probe picks the working POP3 server"
+t_tmux_keys Escape
+t_check 't_tmux_wait_for "Provider: Test Mail" 5' "Esc on the summary goes back to the protocol"
+t_tmux_keys Down
+t_tmux_keys Enter
+t_check 't_tmux_wait_for "Picked pop3 localhost:$POP3S_PORT \\(tls\\)" 90' \
+    "and POP3 again finds the same server"
 t_tmux_keys Enter
 t_check 't_tmux_wait_for "Where to keep the password" 5' "the storage screen"
 t_tmux_keys "$N_GPG"
@@ -198,8 +203,8 @@ t_check 'grep -q "^\\[account \"carol@example.test\"\\]" "$CONF" &&
 t_check 'gpg --batch -q -d "$GPGFILE" 2> /dev/null | grep -qx "dave-pw-2"' \
     "gpg decrypts it to the password"
 t_run 60 -- "${RUN[@]}" "$POSTERN" --check dave@example.test \
-    > "$T_TMPDIR/check.out" 2>&1
-t_log "$(cat "$T_TMPDIR/check.out")"
-t_check 'grep -q "pop3 localhost:$POP3S_PORT (tls): OK" "$T_TMPDIR/check.out"' \
+    > "$T_TMPDIR/dave-check.out" 2>&1
+t_log "$(cat "$T_TMPDIR/dave-check.out")"
+t_check 'grep -q "pop3 localhost:$POP3S_PORT (tls): OK" "$T_TMPDIR/dave-check.out"' \
     "postern --check logs in with password-file"
 t_done
