@@ -110,6 +110,8 @@ main_usage(FILE *f)
 	    "          [--ca-file FILE] [--yes]\n"
 	    "                 find the servers for ADDR, try them, and add "
 	    "the account\n"));
+	fprintf(f, "%s", _("  --setup        without --email: the set-up "
+	    "wizard on the terminal\n"));
 }
 
 /* Records one of the --setup options. */
