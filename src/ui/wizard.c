@@ -72,7 +72,7 @@ static int
 wz_field_key(struct wz_field *f, int key, int is_func)
 {
 	char	 buf[8];
-	size_t	 n;
+	size_t	 n, old = f->len;
 
 	if ((is_func && key == KEY_BACKSPACE) ||
 	    (!is_func && (key == 0x7f || key == '\b'))) {
@@ -81,7 +81,8 @@ wz_field_key(struct wz_field *f, int key, int is_func)
 			f->len--;
 		if (f->len > 0)
 			f->len--;
-		f->buf[f->len] = '\0';
+		/* What was deleted may be part of a password. */
+		explicit_bzero(f->buf + f->len, old - f->len + 1);
 		return 1;
 	}
 	if (!is_func && key == 0x15) {		/* ^U */
@@ -589,6 +590,7 @@ wz_probe_main(void *arg)
 	params.password = wz->pass.buf;
 	params.ca_file = wz->params->ca_file;
 	params.cb = wz_attempt_cb;
+	params.progress = 1;
 	params.arg = wz;
 	params.pins = wz->pins;
 	params.npins = wz->npins;

@@ -304,7 +304,7 @@ probe_try(struct wizard_probe *pr, enum wizard_service s,
 	at.cand = *c;
 	at.cand.security = sec;
 	at.result = WIZARD_TRYING;
-	if (pr->p.cb != NULL)
+	if (pr->p.cb != NULL && pr->p.progress)
 		pr->p.cb(&at, pr->p.arg);
 	ret = probe_login[s](&pr->login, &t, e);
 	memset(&at, 0, sizeof at);

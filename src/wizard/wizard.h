@@ -124,7 +124,7 @@ enum wizard_result {
 	WIZARD_SKIPPED,		/* not tried; reason says why */
 	WIZARD_RETRY_TLS,	/* a starttls candidate that sent no greeting:
 				   it is tried again as tls */
-	WIZARD_TRYING,		/* about to connect (for live progress) */
+	WIZARD_TRYING,		/* about to connect (only with progress) */
 };
 
 /* One line of the probe's report. The host is borrowed from the provider. */
@@ -156,6 +156,8 @@ struct wizard_probe_params {
 	/* Pinned certificates, "HOST AB:CD:..." as tls.pin-sha256 has them. */
 	char			**pins;
 	size_t			 npins;
+	/* 1: also call cb with WIZARD_TRYING before each connection. */
+	int			 progress;
 	/* Set (by another thread) to stop before the next candidate. */
 	atomic_int		*cancel;	/* may be NULL */
 };
