@@ -571,18 +571,12 @@ wz_event_free(void *p)
 	free(ev);
 }
 
-static void *
-wz_probe_main(void *arg)
+/* The probe for the thread; its strings are the wizard's. */
+static struct wizard_probe *
+wz_probe_new(struct wz *wz)
 {
-	struct wz			*wz = arg;
 	struct wizard_probe_params	 params;
-	struct wizard_probe		*probe;
-	struct wz_event			*ev;
-	struct wz_done			*d;
-	struct error			 e = { 0 };
-	enum wizard_service		 svc;
 
-	svc = wz->backend == BACKEND_POP3 ? WIZARD_POP3 : WIZARD_IMAP;
 	memset(&params, 0, sizeof params);
 	params.address = wz->email.buf;
 	params.username = wz->manual[7].len > 0 ? wz->manual[7].buf :
@@ -595,7 +589,20 @@ wz_probe_main(void *arg)
 	params.pins = wz->pins;
 	params.npins = wz->npins;
 	params.cancel = &wz->cancel;
-	probe = wizard_probe_new(&params);
+	return wizard_probe_new(&params);
+}
+
+static void *
+wz_probe_main(void *arg)
+{
+	struct wz			*wz = arg;
+	struct wizard_probe		*probe = wz->probe;
+	struct wz_event			*ev;
+	struct wz_done			*d;
+	struct error			 e = { 0 };
+	enum wizard_service		 svc;
+
+	svc = wz->backend == BACKEND_POP3 ? WIZARD_POP3 : WIZARD_IMAP;
 	d = xcalloc(1, sizeof *d);
 	if (wizard_probe_run(probe, wz->prov, svc, &d->in, &e) == 0) {
 		d->in_ok = 1;
@@ -615,7 +622,6 @@ wz_probe_main(void *arg)
 		d->in.host = NULL;
 	if (!d->smtp_ok)
 		d->smtp.host = NULL;
-	wizard_probe_free(probe);
 	ev = xcalloc(1, sizeof *ev);
 	ev->done = d;
 	chan_push(wz->events, ev);
@@ -653,7 +659,10 @@ wz_probe_start(struct wz *wz)
 	wz->done = NULL;
 	atomic_store(&wz->cancel, 0);
 	wz->back_pending = 0;
+	wz->probe = wz_probe_new(wz);
 	if (pthread_create(&wz->thread, NULL, wz_probe_main, wz) != 0) {
+		wizard_probe_free(wz->probe);
+		wz->probe = NULL;
 		wz_message(wz, 1, "%s", _("cannot start the probe"));
 		return;
 	}
@@ -694,6 +703,8 @@ wz_probe_event(struct wz *wz, struct wz_event *ev)
 		return;
 	}
 	pthread_join(wz->thread, NULL);
+	wizard_probe_free(wz->probe);	/* wipes what it held */
+	wz->probe = NULL;
 	wz->running = 0;
 	wz->done = ev->done;
 	ev->done = NULL;
@@ -1001,6 +1012,7 @@ wz_key(struct wz *wz, int key, int is_func)
 	if (wz->screen != WZ_DONE && !is_func && key == 033) {
 		if (wz->running) {
 			atomic_store(&wz->cancel, 1);
+			wizard_probe_cancel(wz->probe);
 			wz->back_pending = 1;
 			wz_message(wz, 0, "%s", _("Stopping after this "
 			    "server..."));
@@ -1109,7 +1121,9 @@ wz_free(struct wz *wz)
 
 	if (wz->running) {
 		atomic_store(&wz->cancel, 1);
+		wizard_probe_cancel(wz->probe);
 		pthread_join(wz->thread, NULL);
+		wizard_probe_free(wz->probe);
 	}
 	chan_free(wz->events, wz_event_free);
 	wz_field_wipe(&wz->pass);

@@ -95,6 +95,7 @@ struct wz {
 
 	/* The probe, on its own thread. */
 	pthread_t		 thread;
+	struct wizard_probe	*probe;		/* the thread's while running */
 	int			 running;
 	int			 back_pending;	/* Esc during the probe */
 	atomic_int		 cancel;

@@ -118,6 +118,12 @@ wizard_probe_free(struct wizard_probe *pr)
 	free(pr);
 }
 
+void
+wizard_probe_cancel(struct wizard_probe *pr)
+{
+	net_watchdog_cancel(pr->login.wd);
+}
+
 int
 wizard_probe_proven(const struct wizard_probe *pr)
 {
@@ -296,6 +302,7 @@ probe_try(struct wizard_probe *pr, enum wizard_service s,
 	t.security = sec;
 	t.ca_file = pr->p.ca_file;
 	t.timeout = pr->p.timeout;
+	t.watchdog = pr->login.wd;	/* wizard_probe_cancel ends the open */
 	t.pin_sha256 = config_pin_find(&pins, c->host);
 	t.cert = &cert;
 	error_clear(e);

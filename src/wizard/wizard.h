@@ -197,6 +197,12 @@ struct wizard_probe *wizard_probe_new(const struct wizard_probe_params *);
 int		 wizard_probe_run(struct wizard_probe *,
 		    const struct wizard_provider *, enum wizard_service,
 		    struct wizard_candidate *chosen, struct error *);
+/*
+ * Thread-safe, for a probe running on another thread: ends the
+ * connection in progress now; with params.cancel set, no other
+ * candidate is tried.
+ */
+void		 wizard_probe_cancel(struct wizard_probe *);
 /* 1 once a login succeeded (the password is right). */
 int		 wizard_probe_proven(const struct wizard_probe *);
 void		 wizard_probe_free(struct wizard_probe *);

@@ -107,6 +107,50 @@ t_tmux_keys Enter
 t_check 't_tmux_wait_for "FAILED: authentication failed" 30' \
     "a wrong typed password fails the login"
 
+# Esc during the probe stops it at once and goes back, without waiting
+# for a server that never answers (the probe would wait 15 s for it).
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+time.sleep(300)' > "$T_TMPDIR/silent.port" &
+SILENT_PID=$!
+t_at_exit 'kill "$SILENT_PID" 2> /dev/null'
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ -s "$T_TMPDIR/silent.port" ] && break
+	sleep 0.2
+done
+SILENT="$(cat "$T_TMPDIR/silent.port")"
+cat >> "$PROV" <<EOF
+
+provider slow
+name Slow Mail
+domain slow.example.test
+imap localhost $SILENT tls
+imap localhost $IMAPS_PORT tls
+EOF
+t_tmux_start 80 24 "${RUN[@]}" "$POSTERN" -F "$T_TMPDIR/slow.conf" --setup
+t_check 't_tmux_wait_for "Postern set-up: Your name" 10' "the wizard starts"
+t_tmux_keys Enter
+t_tmux_keys -l 'carol@slow.example.test'
+t_tmux_keys Enter
+t_tmux_keys -l 'whatever'
+t_tmux_keys Enter
+t_check 't_tmux_wait_for "Provider: Slow Mail" 5' "the provider screen"
+t_tmux_keys Enter
+t_check 't_tmux_wait_for "imap localhost:$SILENT \\(tls\\): trying\\.\\.\\." 5' \
+    "the probe shows the candidate it is trying"
+start=$SECONDS
+t_tmux_keys Escape
+t_check 't_tmux_wait_for "Provider: Slow Mail" 5' \
+    "Esc during the probe goes back to the provider screen"
+t_check '[ $((SECONDS - start)) -lt 8 ]' "at once, not after the 15 s time-out"
+t_tmux_keys Escape Escape Escape Escape
+t_is "$(t_tmux_wait_exit 10)" 1 "Esc back to the start leaves the wizard"
+t_check '[ ! -e "$T_TMPDIR/slow.conf" ]' "having written nothing"
+
 # Esc on the first screen leaves the wizard; nothing is written.
 t_tmux_start 80 24 "${RUN[@]}" "$POSTERN" -F "$T_TMPDIR/none.conf" --setup
 t_check 't_tmux_wait_for "Postern set-up: Your name" 10' "the wizard starts again"
