@@ -665,9 +665,9 @@ main_first_run(const struct options *o)
 	char	*path;
 	int	 missing;
 
-	if (o->config_path != NULL || o->check || o->fetch || o->query != NULL ||
-	    o->send.batch || o->send.flush || !isatty(STDIN_FILENO) ||
-	    !isatty(STDOUT_FILENO))
+	if (o->config_path != NULL || o->check || o->fetch ||
+	    o->query != NULL || o->send.batch || o->send.flush ||
+	    !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return 0;
 	path = config_default_path();
 	missing = access(path, F_OK) == -1 && errno == ENOENT;
