@@ -1,10 +1,12 @@
 /* src/main.c: start-up and wiring. */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "core/log.h"
 #include "core/sbuf.h"
 #include "core/xmalloc.h"
+#include "crypto/crypto.h"
 #include "imap/imap.h"
 #include "mime/mime.h"
 #include "net/net.h"
@@ -120,6 +123,8 @@ main_usage(FILE *f)
 	    "          [--ca-file FILE] [--yes]\n"
 	    "                 find the servers for ADDR, try them, and add "
 	    "the account\n"));
+	fprintf(f, "%s", _("  --setup        without --email: the set-up "
+	    "wizard on the terminal\n"));
 }
 
 /* Records one of the --setup options. */
@@ -504,8 +509,108 @@ main_confirm(void *arg)
 }
 
 /*
+ * The set-up wizard on the terminal, then the new account's INBOX.
+ * path_arg: -F, or NULL for the default config.
+ */
+static int
+main_wizard(const char *path_arg, const char *ca_file)
+{
+	struct ui_wizard_params	 p;
+	struct config		*config;
+	struct error		 err = { 0 };
+	char			*path, *id = NULL;
+	int			 ret = 1;
+
+	path = path_arg != NULL ? xstrdup(path_arg) : config_default_path();
+	memset(&p, 0, sizeof p);
+	p.config_path = path;
+	p.ca_file = ca_file;
+	switch (ui_wizard_run(&p, &id, &err)) {
+	case -1:
+		fprintf(main_err, "postern: %s\n", err.msg);
+		goto out;
+	case 1:
+		fprintf(main_err, "%s\n", _("postern: set-up left; nothing "
+		    "saved"));
+		goto out;
+	}
+	if ((config = config_load(path, &err)) == NULL) {
+		fprintf(main_err, "postern: %s\n", err.msg);
+		goto out;
+	}
+	ret = ui_run_account(config, id, &err) == 0 ? 0 : 1;
+	if (ret != 0)
+		fprintf(main_err, "postern: %s\n", err.msg);
+	config_free(config);
+out:
+	config_password_forget();
+	free(id);
+	free(path);
+	return ret;
+}
+
+/*
+ * password-ask: reads one line from the terminal without echo. The
+ * password lands in the remembered table (config_password_set_asked).
+ */
+static int
+main_ask_password(const struct account *a)
+{
+	struct termios	 old, quiet;
+	char		 line[1024];
+	size_t		 len;
+	int		 fd, ok;
+
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1) {
+		fprintf(main_err, _("postern: account '%s' asks for its "
+		    "password, but there is no terminal\n"), a->id);
+		return -1;
+	}
+	if (tcgetattr(fd, &old) == -1) {
+		close(fd);
+		return -1;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	dprintf(fd, _("Password for %s (account '%s'): "), a->email, a->id);
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	ok = read(fd, line, sizeof line - 1) > 0;
+	tcsetattr(fd, TCSAFLUSH, &old);
+	dprintf(fd, "\n");
+	close(fd);
+	line[sizeof line - 1] = '\0';
+	if (ok) {
+		len = strcspn(line, "\r\n");
+		line[len] = '\0';
+		ok = len > 0;
+	}
+	if (ok)
+		config_password_set_asked(a->id, line);
+	explicit_bzero(line, sizeof line);
+	return ok ? 0 : -1;
+}
+
+/* Asks for the passwords of the accounts (id, or all) with password-ask. */
+static int
+main_ask_passwords(const struct config *config, const char *id)
+{
+	const struct account	*a;
+	size_t			 i;
+
+	for (i = 0; i < config->naccounts; i++) {
+		a = &config->accounts[i];
+		if (!a->password_ask || (id != NULL && strcmp(a->id, id) != 0))
+			continue;
+		if (main_ask_password(a) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * postern --setup: the scripted form finds, tries and saves an account;
- * without --email it would be the curses wizard, which is not there yet.
+ * without --email, the wizard on the terminal.
  */
 static int
 main_setup(struct options *o)
@@ -515,8 +620,10 @@ main_setup(struct options *o)
 	int		 ret;
 
 	if (o->su.email == NULL) {
-		fprintf(main_err, "%s\n", _("postern: the interactive set-up "
-		    "wizard is not available yet; use the scripted form:\n"
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			return main_wizard(o->config_path, o->su.ca_file);
+		fprintf(main_err, "%s\n", _("postern: the set-up wizard needs "
+		    "a terminal; or use the scripted form:\n"
 		    "  postern --setup --email ADDRESS --password-command "
 		    "'pass show mail/ADDRESS' [--backend imap|pop3] [--yes]"));
 		return 1;
@@ -559,6 +666,26 @@ main_load_config(const char *path_arg)
 	}
 	free(path);
 	return config;
+}
+
+/*
+ * Plain postern, no -F, no config file yet, on a terminal: the first
+ * run, which is the set-up wizard's.
+ */
+static int
+main_first_run(const struct options *o)
+{
+	char	*path;
+	int	 missing;
+
+	if (o->config_path != NULL || o->check || o->fetch ||
+	    o->query != NULL || o->send.batch || o->send.flush ||
+	    !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return 0;
+	path = config_default_path();
+	missing = access(path, F_OK) == -1 && errno == ENOENT;
+	free(path);
+	return missing;
 }
 
 struct main_fetch_note {
@@ -672,6 +799,7 @@ main(int argc, char **argv)
 	/* libetpan writes to sockets without MSG_NOSIGNAL. */
 	signal(SIGPIPE, SIG_IGN);
 	main_err = stderr;
+	config_password_set_decrypt(crypto_decrypt_password);
 	memset(&o, 0, sizeof o);
 	o.log_level = LOG_LEVEL_WARN;
 	sbuf_init(&o.send.to);
@@ -689,7 +817,16 @@ main(int argc, char **argv)
 		ret = main_setup(&o);
 		goto out;
 	}
+	if (main_first_run(&o)) {
+		ret = main_wizard(NULL, NULL);
+		goto out;
+	}
 	if ((config = main_load_config(o.config_path)) == NULL) {
+		ret = 1;
+		goto out;
+	}
+	if (o.query == NULL && main_ask_passwords(config, o.check ?
+	    o.check_account : o.fetch ? o.fetch_account : NULL) == -1) {
 		ret = 1;
 		goto out;
 	}
@@ -723,6 +860,7 @@ out:
 	sbuf_release(&o.send.bcc);
 	free(o.send.files);
 	free(args);
+	config_password_forget();
 	log_info("postern exits with %d", ret);
 	log_close();
 	return ret;

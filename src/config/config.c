@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config/config.h"
 #include "core/fs.h"
@@ -25,6 +26,7 @@ enum config_type {
 	CONFIG_SIZE,
 	CONFIG_POP3_AUTH,
 	CONFIG_INTERVAL,
+	CONFIG_PIN,
 };
 
 struct config_key {
@@ -40,7 +42,10 @@ static const struct config_key config_account_keys[] = {
 	{ "backend", CONFIG_BACKEND, ACCT(backend) },
 	{ "username", CONFIG_STRING, ACCT(username) },
 	{ "password-command", CONFIG_STRING, ACCT(password_command) },
+	{ "password-file", CONFIG_STRING, ACCT(password_file) },
+	{ "password-ask", CONFIG_BOOL, ACCT(password_ask) },
 	{ "tls.ca-file", CONFIG_STRING, ACCT(ca_file) },
+	{ "tls.pin-sha256", CONFIG_PIN, ACCT(tls_pins) },
 	{ "timeout", CONFIG_SECONDS, ACCT(timeout) },
 	{ "imap.host", CONFIG_STRING, ACCT(imap.host) },
 	{ "imap.port", CONFIG_PORT, ACCT(imap.port) },
@@ -149,6 +154,85 @@ config_sort_name(enum config_sort sort)
 {
 	return (unsigned)sort < CONFIG_SORT_COUNT ? config_sort_names[sort] :
 	    "?";
+}
+
+int
+config_parse_fingerprint(const char *s, char out[CONFIG_FINGERPRINT_LEN],
+    struct error *err)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const char		*p;
+	size_t			 n = 0;
+	int			 v;
+
+	for (p = s; *p != '\0' && n < 64; p++) {
+		if (*p == ':')
+			continue;
+		if (*p >= '0' && *p <= '9')
+			v = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			v = *p - 'a' + 10;
+		else if (*p >= 'A' && *p <= 'F')
+			v = *p - 'A' + 10;
+		else
+			break;
+		/* Two digits, then a colon, per byte. */
+		out[n / 2 * 3 + n % 2] = hex[v];
+		n++;
+	}
+	if (*p != '\0' || n != 64)
+		return error_set(err, ERROR_INPUT, _("bad SHA-256 fingerprint "
+		    "'%s' (64 hexadecimal digits)"), s);
+	for (n = 0; n < 31; n++)
+		out[n * 3 + 2] = ':';
+	out[95] = '\0';
+	return 0;
+}
+
+const char *
+config_pin_find(const struct account *a, const char *host)
+{
+	size_t	 i, len = strlen(host);
+
+	for (i = 0; i < a->ntls_pins; i++) {
+		if (strncasecmp(a->tls_pins[i], host, len) == 0 &&
+		    a->tls_pins[i][len] == ' ')
+			return a->tls_pins[i] + len + 1;
+	}
+	return NULL;
+}
+
+/* "HOST FINGERPRINT" into the account's pins, one per host. */
+static int
+config_add_pin(struct account *a, const char *value, struct error *err)
+{
+	char	 fp[CONFIG_FINGERPRINT_LEN], *host;
+	size_t	 i, len;
+
+	len = strcspn(value, " \t");
+	if (len == 0 || value[len] == '\0')
+		return error_set(err, ERROR_INPUT, _("expected 'HOST "
+		    "SHA256-FINGERPRINT'"));
+	if (config_parse_fingerprint(value + len + strspn(value + len, " \t"),
+	    fp, err) == -1)
+		return -1;
+	host = xstrndup(value, len);
+	for (i = 0; i < len; i++)
+		host[i] = (char)tolower((unsigned char)host[i]);
+	if (config_pin_find(a, host) != NULL) {
+		free(host);
+		return error_set(err, ERROR_INPUT, _("a second pin for the "
+		    "same host"));
+	}
+	if (a->ntls_pins == CONFIG_MAX_PINS) {
+		free(host);
+		return error_set(err, ERROR_INPUT, _("too many pins"));
+	}
+	a->tls_pins = xreallocarray(a->tls_pins, a->ntls_pins + 1,
+	    sizeof *a->tls_pins);
+	a->tls_pins[a->ntls_pins++] = xasprintf("%s %s", host, fp);
+	free(host);
+	return 0;
 }
 
 const char *
@@ -403,6 +487,10 @@ config_set_account_key(struct config_parser *p, const char *key,
 		}
 		*(int *)where = (int)n;
 		return 0;
+	case CONFIG_PIN:
+		if (config_add_pin(p->account, value, &e) == -1)
+			return config_error(p, e.msg);
+		return 0;
 	case CONFIG_SIZE:
 		if (config_parse_size(value, CONFIG_MAX_MESSAGE_SIZE,
 		    (uint32_t *)where) == -1) {
@@ -581,11 +669,20 @@ config_check_account(struct config_parser *p, struct account *a)
 {
 	const char	*missing = NULL;
 	char		 msg[ERROR_MSG_MAX];
+	int		 nsources;
 
 	p->line = a->line;
+	nsources = (a->password_command != NULL) +
+	    (a->password_file != NULL) + (a->password_ask != 0);
+	if (nsources > 1) {
+		snprintf(msg, sizeof msg, _("account '%s' has more than one "
+		    "of 'password-command', 'password-file' and "
+		    "'password-ask'"), a->id);
+		return config_error(p, msg);
+	}
 	if (a->email == NULL)
 		missing = "email";
-	else if (a->password_command == NULL)
+	else if (nsources == 0)
 		missing = "password-command";
 	else if (a->backend == BACKEND_IMAP && a->imap.host == NULL)
 		missing = "imap.host";
@@ -668,12 +765,18 @@ config_load(const char *path, struct error *err)
 static void
 config_account_clear(struct account *a)
 {
+	size_t	 i;
+
 	free(a->id);
 	free(a->name);
 	free(a->email);
 	free(a->username);
 	free(a->password_command);
 	free(a->ca_file);
+	free(a->password_file);
+	for (i = 0; i < a->ntls_pins; i++)
+		free(a->tls_pins[i]);
+	free(a->tls_pins);
 	free(a->imap.host);
 	free(a->pop3.host);
 	free(a->smtp.host);

@@ -67,6 +67,12 @@ struct account {
 	int			 imap_idle;		/* default 1 */
 	int			 poll_interval;		/* seconds, default 3 */
 	int			 status_interval;	/* seconds, default 60 */
+	/* Where the password comes from besides password_command. */
+	char			*password_file;	/* OpenPGP-encrypted */
+	int			 password_ask;	/* typed at each start */
+	/* tls.pin-sha256: "HOST AB:CD:..." each, host in lower case. */
+	char			**tls_pins;
+	size_t			 ntls_pins;
 	const char		*file;		/* where it was defined */
 	int			 line;
 };
@@ -119,6 +125,17 @@ int		 config_parse_sort(const char *, enum config_sort *,
 		    int *reversep, struct error *);
 /* The sort order's name without "reverse-", e.g. "thread". */
 const char	*config_sort_name(enum config_sort);
+/* "AB:CD:..." of a SHA-256 digest, with the NUL. */
+#define CONFIG_FINGERPRINT_LEN	96
+#define CONFIG_MAX_PINS		16	/* tls.pin-sha256 lines per account */
+/*
+ * Normalises a SHA-256 fingerprint (64 hexadecimal digits, colons
+ * allowed) to "AB:CD:..." in out; -1 and err if it is not one.
+ */
+int		 config_parse_fingerprint(const char *,
+		    char out[CONFIG_FINGERPRINT_LEN], struct error *);
+/* The fingerprint pinned for host (any case) in the account, or NULL. */
+const char	*config_pin_find(const struct account *, const char *host);
 /* Returns "tls" or "starttls". */
 const char	*config_security_name(enum security);
 
@@ -131,6 +148,22 @@ const char	*config_security_name(enum security);
 int		 config_password(const struct account *, char **passp,
 		    struct error *);
 void		 config_password_free(char *);
+/*
+ * password-file: decrypts the file and returns its first line, as
+ * config_password does for a command. Set once at start-up by main (the
+ * OpenPGP code lives in a later layer); NULL makes password-file fail.
+ */
+typedef int	(*config_decrypt_cb)(const char *path, char **passp,
+		    struct error *);
+void		 config_password_set_decrypt(config_decrypt_cb);
+/*
+ * password-ask: remembers what the user typed for the account called id
+ * (a copy, wiped at config_password_forget); config_password returns a
+ * copy of it. Before that, config_password fails for such an account.
+ */
+void		 config_password_set_asked(const char *id, const char *pass);
+/* Wipes every remembered password. */
+void		 config_password_forget(void);
 
 /*
  * Appends the account as an [account "ID"] section to sb, in a form that

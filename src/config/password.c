@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,79 @@ config_password_free(char *pass)
 		return;
 	explicit_bzero(pass, strlen(pass));
 	free(pass);
+}
+
+/* Passwords typed for password-ask accounts, by account id. */
+struct password_typed {
+	char	*id;
+	char	*pass;
+};
+
+static config_decrypt_cb	 password_decrypt;
+static struct password_typed	*password_typed;
+static size_t			 password_ntyped;
+static pthread_mutex_t		 password_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+config_password_set_decrypt(config_decrypt_cb cb)
+{
+	password_decrypt = cb;
+}
+
+void
+config_password_set_asked(const char *id, const char *pass)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&password_lock);
+	for (i = 0; i < password_ntyped; i++) {
+		if (strcmp(password_typed[i].id, id) == 0)
+			break;
+	}
+	if (i == password_ntyped) {
+		password_typed = xreallocarray(password_typed,
+		    password_ntyped + 1, sizeof *password_typed);
+		password_typed[i].id = xstrdup(id);
+		password_ntyped++;
+	} else
+		config_password_free(password_typed[i].pass);
+	password_typed[i].pass = xstrdup(pass);
+	pthread_mutex_unlock(&password_lock);
+}
+
+void
+config_password_forget(void)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&password_lock);
+	for (i = 0; i < password_ntyped; i++) {
+		free(password_typed[i].id);
+		config_password_free(password_typed[i].pass);
+	}
+	free(password_typed);
+	password_typed = NULL;
+	password_ntyped = 0;
+	pthread_mutex_unlock(&password_lock);
+}
+
+static int
+password_asked(const struct account *a, char **passp, struct error *err)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&password_lock);
+	for (i = 0; i < password_ntyped; i++) {
+		if (strcmp(password_typed[i].id, a->id) == 0) {
+			*passp = xstrdup(password_typed[i].pass);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&password_lock);
+	if (*passp == NULL)
+		return error_set(err, ERROR_AUTH, _("account '%s' asks for "
+		    "its password at start, and none was typed"), a->id);
+	return 0;
 }
 
 static pid_t
@@ -115,6 +189,14 @@ config_password(const struct account *a, char **passp, struct error *err)
 	int		 fd = -1, status, ret;
 
 	*passp = NULL;
+	if (a->password_ask)
+		return password_asked(a, passp, err);
+	if (a->password_file != NULL) {
+		if (password_decrypt == NULL)
+			return error_set(err, ERROR_SYS, _("cannot decrypt "
+			    "password files in this program"));
+		return password_decrypt(a->password_file, passp, err);
+	}
 	if (a->password_command == NULL)
 		return error_set(err, ERROR_AUTH,
 		    _("account '%s' has no password-command"), a->id);

@@ -84,7 +84,7 @@ config_format_account(struct sbuf *sb, const struct account *a,
     struct error *err)
 {
 	const char	*s;
-	size_t		 start = sb->len;
+	size_t		 start = sb->len, i;
 
 	for (s = a->id; *s != '\0'; s++) {
 		if ((unsigned char)*s <= 0x20 || *s == '"' || *s == '\\' ||
@@ -100,14 +100,23 @@ config_format_account(struct sbuf *sb, const struct account *a,
 	    "imap");
 	if ((a->username != NULL &&
 	    write_value(sb, "username", a->username, err) == -1) ||
-	    write_value(sb, "password-command", a->password_command, err) ==
-	    -1 ||
+	    (a->password_command != NULL && write_value(sb,
+	    "password-command", a->password_command, err) == -1) ||
+	    (a->password_file != NULL && write_value(sb, "password-file",
+	    a->password_file, err) == -1) ||
 	    write_endpoint(sb, "imap", &a->imap, err) == -1 ||
 	    write_endpoint(sb, "pop3", &a->pop3, err) == -1 ||
 	    write_endpoint(sb, "smtp", &a->smtp, err) == -1 ||
 	    (a->ca_file != NULL &&
 	    write_value(sb, "tls.ca-file", a->ca_file, err) == -1))
 		goto fail;
+	if (a->password_ask)
+		sbuf_addstr(sb, "password-ask = yes\n");
+	for (i = 0; i < a->ntls_pins; i++) {
+		if (write_value(sb, "tls.pin-sha256", a->tls_pins[i], err) ==
+		    -1)
+			goto fail;
+	}
 	if (a->timeout > 0)
 		sbuf_addf(sb, "timeout = %d\n", a->timeout);
 	return 0;

@@ -38,6 +38,8 @@ net_target_from(struct net_target *t, const struct account *a,
 	t->security = ep->security;
 	t->ca_file = a->ca_file;
 	t->timeout = a->timeout;
+	t->pin_sha256 = ep->host != NULL ? config_pin_find(a, ep->host) :
+	    NULL;
 }
 
 int
@@ -161,6 +163,8 @@ net_conn_begin(struct net_conn *c, const struct net_target *t,
 	c->port = t->port;
 	c->security = t->security;
 	c->ca_file = t->ca_file;
+	c->pin = t->pin_sha256;
+	c->cert = t->cert;
 	c->timeout = t->timeout > 0 ? t->timeout : NET_DEFAULT_TIMEOUT;
 	v6 = strchr(t->host, ':') != NULL;
 	snprintf(c->where, sizeof c->where, "%s%s%s:%u", v6 ? "[" : "",
@@ -206,7 +210,7 @@ net_conn_stream(struct net_conn *c, struct error *err)
 		return NULL;
 	}
 	c->fd = -1;
-	if (net_tls_verify(s, c->host, c->ca_file, err) == -1) {
+	if (net_tls_verify_conn(s, c, err) == -1) {
 		net_stream_discard(s);
 		return NULL;
 	}
@@ -251,7 +255,7 @@ net_conn_starttls(struct net_conn *c, mailstream *s, struct error *err)
 	mailstream_low_free(low);
 	mailstream_set_low(s, tls);
 	net_watchdog_retarget(c->wd, s);
-	return net_tls_verify(s, c->host, c->ca_file, err);
+	return net_tls_verify_conn(s, c, err);
 }
 
 int

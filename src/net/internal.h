@@ -19,6 +19,8 @@
 #define NET_MAX_CHAIN		16		/* certificates we look at */
 #define NET_MAX_CERT		(64 * 1024)	/* bytes of one certificate */
 
+struct net_conn;
+
 /* One DER certificate, borrowed. */
 struct net_der {
 	const unsigned char	*data;
@@ -31,6 +33,16 @@ struct net_der {
  */
 int		 net_tls_verify_der(const struct net_der *certs, size_t n,
 		    const char *host, const char *ca_file, struct error *);
+/*
+ * The same with a pin (NULL: none; see struct net_target) and the leaf's
+ * details in *info (may be NULL) when the check fails.
+ */
+int		 net_tls_verify_pin(const struct net_der *certs, size_t n,
+		    const char *host, const char *ca_file, const char *pin,
+		    struct net_cert_info *info, struct error *);
+/* net_tls_verify for a connection being opened (its pin and info). */
+int		 net_tls_verify_conn(mailstream *, const struct net_conn *,
+		    struct error *);
 /* 1 if host is an IPv4 or IPv6 address literal. */
 int		 net_is_ip_literal(const char *host);
 /* The TLS callback that sets SNI to data (a host name) unless NULL. */
@@ -58,6 +70,8 @@ struct net_conn {
 	uint16_t		 port;
 	enum security		 security;
 	const char		*ca_file;
+	const char		*pin;		/* pin_sha256, may be NULL */
+	struct net_cert_info	*cert;		/* may be NULL */
 	char			*sni;		/* NULL for an IP literal */
 	int			 timeout;
 	int			 fd;		/* ours until a stream has it */

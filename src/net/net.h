@@ -10,6 +10,16 @@
 #define NET_DEFAULT_TIMEOUT	30	/* seconds, per read and for connect */
 #define NET_FINGERPRINT_LEN	96	/* "AB:CD:..." of a SHA-256, with NUL */
 
+/* What a server's certificate says, for the user to judge; all NUL-ended. */
+struct net_cert_info {
+	int		 valid;			/* filled */
+	char		 subject[256];
+	char		 issuer[256];
+	char		 not_before[64];
+	char		 not_after[64];
+	char		 sha256[NET_FINGERPRINT_LEN];
+};
+
 /* How to reach one server. Strings are borrowed for the call. */
 struct net_target {
 	const char	*host;
@@ -23,6 +33,15 @@ struct net_target {
 	 * in progress (after the TCP connect, which its deadline bounds).
 	 */
 	struct net_watchdog	*watchdog;
+	/*
+	 * A pinned certificate for this host (tls.pin-sha256): the SHA-256
+	 * fingerprint "AB:CD:..." (borrowed, may be NULL). When set, the
+	 * server's leaf must be exactly that certificate, trusted or not,
+	 * and no other certificate is accepted.
+	 */
+	const char		*pin_sha256;
+	/* Filled with the leaf's details when the check fails; may be NULL. */
+	struct net_cert_info	*cert;
 };
 
 /* Fills a target from an account's endpoint (host, port, security). */

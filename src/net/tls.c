@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -128,9 +129,86 @@ out:
 	return ret;
 }
 
+/* One line of a certificate name, made printable. */
+static void
+net_tls_name(X509_NAME *name, char *out, size_t size)
+{
+	char	*s;
+	size_t	 i;
+
+	out[0] = '\0';
+	if (name == NULL || (s = X509_NAME_oneline(name, NULL, 0)) == NULL)
+		return;
+	snprintf(out, size, "%s", s);
+	OPENSSL_free(s);
+	for (i = 0; out[i] != '\0'; i++) {
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = '?';
+	}
+}
+
+static void
+net_tls_time(const ASN1_TIME *t, char *out, size_t size)
+{
+	struct tm	 tm;
+
+	out[0] = '\0';
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return;
+	strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+/* Fills info with what the leaf says. */
+static void
+net_tls_info(X509 *leaf, const char *fp, struct net_cert_info *info)
+{
+	if (info == NULL)
+		return;
+	memset(info, 0, sizeof *info);
+	net_tls_name(X509_get_subject_name(leaf), info->subject,
+	    sizeof info->subject);
+	net_tls_name(X509_get_issuer_name(leaf), info->issuer,
+	    sizeof info->issuer);
+	net_tls_time(X509_get0_notBefore(leaf), info->not_before,
+	    sizeof info->not_before);
+	net_tls_time(X509_get0_notAfter(leaf), info->not_after,
+	    sizeof info->not_after);
+	snprintf(info->sha256, sizeof info->sha256, "%s", fp);
+	info->valid = 1;
+}
+
+/*
+ * A pinned host: its leaf must be the pinned certificate. The chain, the
+ * CA and the host name do not matter any more (the user looked at this
+ * very certificate and said yes), and nothing else is accepted.
+ */
+static int
+net_tls_check_pin(const char *fp, const char *host, const char *pin,
+    struct error *err)
+{
+	if (*fp != '\0' && strcmp(fp, pin) == 0) {
+		log_info("certificate of %s matches its pin, SHA-256 %s",
+		    host, fp);
+		return 0;
+	}
+	log_warn("certificate of %s does not match its pin: SHA-256 %s",
+	    host, fp);
+	return error_set(err, ERROR_TLS, _("TLS certificate of '%s' is not "
+	    "the pinned one: SHA-256 fingerprint %s, pinned %s"), host, fp,
+	    pin);
+}
+
 int
 net_tls_verify_der(const struct net_der *certs, size_t n, const char *host,
     const char *ca_file, struct error *err)
+{
+	return net_tls_verify_pin(certs, n, host, ca_file, NULL, NULL, err);
+}
+
+int
+net_tls_verify_pin(const struct net_der *certs, size_t n, const char *host,
+    const char *ca_file, const char *pin, struct net_cert_info *info,
+    struct error *err)
 {
 	X509		*leaf, *x;
 	STACK_OF(X509)	*chain;
@@ -145,6 +223,13 @@ net_tls_verify_der(const struct net_der *certs, size_t n, const char *host,
 		return error_set(err, ERROR_TLS,
 		    _("server '%s' sent an unreadable certificate"), host);
 	net_tls_fingerprint(leaf, fp);
+	if (pin != NULL) {
+		code = net_tls_check_pin(fp, host, pin, err);
+		if (code != 0)
+			net_tls_info(leaf, fp, info);
+		X509_free(leaf);
+		return code;
+	}
 	if ((chain = sk_X509_new_null()) == NULL) {
 		X509_free(leaf);
 		return error_set(err, ERROR_SYS, "sk_X509_new_null");
@@ -162,6 +247,7 @@ net_tls_verify_der(const struct net_der *certs, size_t n, const char *host,
 		error_set(err, ERROR_TLS, _("TLS certificate of '%s' not "
 		    "trusted: %s; SHA-256 fingerprint %s"), host,
 		    X509_verify_cert_error_string(code), fp);
+		net_tls_info(leaf, fp, info);
 	} else if (code == 0)
 		log_debug("certificate of %s trusted, SHA-256 %s", host, fp);
 	sk_X509_pop_free(chain, X509_free);
@@ -170,9 +256,10 @@ net_tls_verify_der(const struct net_der *certs, size_t n, const char *host,
 	return code == 0 ? 0 : -1;
 }
 
-int
-net_tls_verify(mailstream *s, const char *host, const char *ca_file,
-    struct error *err)
+/* The stream's chain as DER, then the check; info and pin may be NULL. */
+static int
+net_tls_verify_stream(mailstream *s, const char *host, const char *ca_file,
+    const char *pin, struct net_cert_info *info, struct error *err)
 {
 	struct net_der	 der[NET_MAX_CHAIN];
 	carray		*chain;
@@ -191,7 +278,22 @@ net_tls_verify(mailstream *s, const char *host, const char *ca_file,
 		der[i].data = (const unsigned char *)str->str;
 		der[i].len = str->len;
 	}
-	ret = net_tls_verify_der(der, n, host, ca_file, err);
+	ret = net_tls_verify_pin(der, n, host, ca_file, pin, info, err);
 	mailstream_certificate_chain_free(chain);
 	return ret;
+}
+
+int
+net_tls_verify_conn(mailstream *s, const struct net_conn *c,
+    struct error *err)
+{
+	return net_tls_verify_stream(s, c->host, c->ca_file, c->pin, c->cert,
+	    err);
+}
+
+int
+net_tls_verify(mailstream *s, const char *host, const char *ca_file,
+    struct error *err)
+{
+	return net_tls_verify_stream(s, host, ca_file, NULL, NULL, err);
 }

@@ -456,13 +456,20 @@ ui_free(struct ui *ui)
 int
 ui_run(const struct config *config, struct error *err)
 {
+	return ui_run_account(config, NULL, err);
+}
+
+int
+ui_run_account(const struct config *config, const char *account_id,
+    struct error *err)
+{
 	struct ui	 ui;
 
 	memset(&ui, 0, sizeof ui);
 	ui.config = config;
 	ui.sort = config->sort;
 	ui.sort_reverse = config->sort_reverse;
-	if ((ui.account = config_find_account(config, NULL)) == NULL)
+	if ((ui.account = config_find_account(config, account_id)) == NULL)
 		return error_set(err, ERROR_INPUT,
 		    _("'%s' defines no account; see postern.conf(5)"),
 		    config->path);

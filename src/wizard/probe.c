@@ -69,6 +69,8 @@ probe_password(void *arg, struct error *err)
 	struct wizard_probe	*pr = arg;
 	struct account		 a;
 
+	if (pr->p.password != NULL)
+		return pr->p.password;
 	if (!pr->pass_tried) {
 		pr->pass_tried = 1;
 		memset(&a, 0, sizeof a);
@@ -114,6 +116,12 @@ wizard_probe_free(struct wizard_probe *pr)
 	config_password_free(pr->pass);
 	net_watchdog_free(pr->login.wd);
 	free(pr);
+}
+
+void
+wizard_probe_cancel(struct wizard_probe *pr)
+{
+	net_watchdog_cancel(pr->login.wd);
 }
 
 int
@@ -280,17 +288,35 @@ probe_try(struct wizard_probe *pr, enum wizard_service s,
 {
 	struct wizard_attempt	 at;
 	struct net_target	 t;
+	struct net_cert_info	 cert;
+	struct account		 pins;
 	int			 ret;
 
+	memset(&pins, 0, sizeof pins);
+	pins.tls_pins = pr->p.pins;
+	pins.ntls_pins = pr->p.npins;
+	memset(&cert, 0, sizeof cert);
 	memset(&t, 0, sizeof t);
 	t.host = c->host;
 	t.port = c->port;
 	t.security = sec;
 	t.ca_file = pr->p.ca_file;
 	t.timeout = pr->p.timeout;
+	t.watchdog = pr->login.wd;	/* wizard_probe_cancel ends the open */
+	t.pin_sha256 = config_pin_find(&pins, c->host);
+	t.cert = &cert;
 	error_clear(e);
+	memset(&at, 0, sizeof at);
+	at.service = s;
+	at.cand = *c;
+	at.cand.security = sec;
+	at.result = WIZARD_TRYING;
+	if (pr->p.cb != NULL && pr->p.progress)
+		pr->p.cb(&at, pr->p.arg);
 	ret = probe_login[s](&pr->login, &t, e);
 	memset(&at, 0, sizeof at);
+	if (ret == -1 && e->kind == ERROR_TLS)
+		at.cert = cert;
 	at.service = s;
 	at.cand = *c;
 	at.cand.security = sec;
@@ -374,6 +400,12 @@ wizard_probe_run(struct wizard_probe *pr, const struct wizard_provider *p,
 		    p->name, wizard_service_name(s));
 	for (i = 0; i < p->ncand[s]; i++) {
 		c = &p->cand[s][i];
+		if (!pr->stopped && pr->p.cancel != NULL &&
+		    atomic_load(pr->p.cancel)) {
+			pr->stopped = 1;
+			error_set(&pr->stop_err, ERROR_CANCELLED, "%s",
+			    _("cancelled"));
+		}
 		if (pr->stopped) {
 			probe_skip_rest(pr, p, s, i);
 			break;

@@ -507,3 +507,46 @@ wizard_provider_free(struct wizard_provider *pr)
 	providers_clear(pr);
 	free(pr);
 }
+
+struct wizard_provider *
+wizard_provider_new(const char *name)
+{
+	struct wizard_provider	*pr;
+
+	pr = xcalloc(1, sizeof *pr);
+	pr->id = xstrdup("manual");
+	pr->name = xstrdup(name);
+	return pr;
+}
+
+void
+wizard_provider_add(struct wizard_provider *pr, enum wizard_service s,
+    const char *host, uint16_t port, enum security sec)
+{
+	if (pr->ncand[s] < WIZARD_MAX_CANDIDATES)
+		providers_add(pr, s, host, port, sec);
+}
+
+struct wizard_provider *
+wizard_provider_dup(const struct wizard_provider *from)
+{
+	struct wizard_provider	*pr;
+	size_t			 i, j;
+
+	pr = wizard_provider_new(from->name);
+	free(pr->id);
+	pr->id = xstrdup(from->id);
+	pr->note = from->note != NULL ? xstrdup(from->note) : NULL;
+	pr->line = from->line;
+	pr->domains = xcalloc(from->ndomains + 1, sizeof *pr->domains);
+	for (i = 0; i < from->ndomains; i++)
+		pr->domains[i] = xstrdup(from->domains[i]);
+	pr->ndomains = from->ndomains;
+	for (i = 0; i < WIZARD_NSERVICES; i++) {
+		for (j = 0; j < from->ncand[i]; j++)
+			providers_add(pr, (enum wizard_service)i,
+			    from->cand[i][j].host, from->cand[i][j].port,
+			    from->cand[i][j].security);
+	}
+	return pr;
+}

@@ -22,6 +22,8 @@ setup_print_attempt(const struct wizard_attempt *at, void *arg)
 	FILE	*out = arg;
 	int	 v6 = strchr(at->cand.host, ':') != NULL;
 
+	if (at->result == WIZARD_TRYING)
+		return;
 	fprintf(out, "%s %s%s%s:%u (%s): ", wizard_service_name(at->service),
 	    v6 ? "[" : "", at->cand.host, v6 ? "]" : "", at->cand.port,
 	    config_security_name(at->cand.security));
@@ -38,6 +40,8 @@ setup_print_attempt(const struct wizard_attempt *at, void *arg)
 	case WIZARD_RETRY_TLS:
 		fprintf(out, "%s\n", at->reason);
 		break;
+	case WIZARD_TRYING:
+		return;
 	}
 	fflush(out);
 }

@@ -5,12 +5,14 @@
 #ifndef POSTERN_WIZARD_WIZARD_H
 #define POSTERN_WIZARD_WIZARD_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "config/config.h"
 #include "core/error.h"
+#include "net/net.h"
 
 /*
  * Checks the account called account_id (every account when NULL): for
@@ -106,6 +108,14 @@ const struct wizard_provider *wizard_providers_find(
  */
 struct wizard_provider *wizard_provider_guess(const char *domain);
 void		 wizard_provider_free(struct wizard_provider *);
+/* An empty provider called name (manual entry); free as above. */
+struct wizard_provider *wizard_provider_new(const char *name);
+/* Appends a candidate (a copy of host) unless the service is full. */
+void		 wizard_provider_add(struct wizard_provider *,
+		    enum wizard_service, const char *host, uint16_t port,
+		    enum security);
+/* A deep copy, so that the data file's parse can go. */
+struct wizard_provider *wizard_provider_dup(const struct wizard_provider *);
 
 /* What became of one candidate. */
 enum wizard_result {
@@ -114,6 +124,7 @@ enum wizard_result {
 	WIZARD_SKIPPED,		/* not tried; reason says why */
 	WIZARD_RETRY_TLS,	/* a starttls candidate that sent no greeting:
 				   it is tried again as tls */
+	WIZARD_TRYING,		/* about to connect (only with progress) */
 };
 
 /* One line of the probe's report. The host is borrowed from the provider. */
@@ -123,6 +134,8 @@ struct wizard_attempt {
 	enum wizard_result	 result;
 	enum error_kind		 kind;		/* for WIZARD_FAILED */
 	char			 reason[ERROR_MSG_MAX];
+	/* When the certificate was not trusted (cert.valid): what it says. */
+	struct net_cert_info	 cert;
 };
 
 typedef void	(*wizard_attempt_cb)(const struct wizard_attempt *, void *);
@@ -138,6 +151,15 @@ struct wizard_probe_params {
 	int			 sniff_ms;	/* 0: WIZARD_SNIFF_MS */
 	wizard_attempt_cb	 cb;		/* called per attempt, may be NULL */
 	void			*arg;
+	/* The password itself, instead of password_command (may be NULL). */
+	const char		*password;
+	/* Pinned certificates, "HOST AB:CD:..." as tls.pin-sha256 has them. */
+	char			**pins;
+	size_t			 npins;
+	/* 1: also call cb with WIZARD_TRYING before each connection. */
+	int			 progress;
+	/* Set (by another thread) to stop before the next candidate. */
+	atomic_int		*cancel;	/* may be NULL */
 };
 
 #define WIZARD_PROBE_TIMEOUT	15	/* seconds */
@@ -175,6 +197,12 @@ struct wizard_probe *wizard_probe_new(const struct wizard_probe_params *);
 int		 wizard_probe_run(struct wizard_probe *,
 		    const struct wizard_provider *, enum wizard_service,
 		    struct wizard_candidate *chosen, struct error *);
+/*
+ * Thread-safe, for a probe running on another thread: ends the
+ * connection in progress now; with params.cancel set, no other
+ * candidate is tried.
+ */
+void		 wizard_probe_cancel(struct wizard_probe *);
 /* 1 once a login succeeded (the password is right). */
 int		 wizard_probe_proven(const struct wizard_probe *);
 void		 wizard_probe_free(struct wizard_probe *);

@@ -178,7 +178,8 @@ t_is "$(grep -c notty "$CONF")" 0 "nothing saved without confirmation"
 
 setup
 t_is "$RC" 1 "--setup without --email: exit status 1"
-t_match "not available yet" "the wizard is announced as missing"
+t_match "the set-up wizard needs a terminal" \
+    "without a terminal the wizard cannot run, and says so"
 t_match "postern --setup --email" "the scripted form is shown"
 
 setup --email carol@example.test

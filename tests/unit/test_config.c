@@ -425,6 +425,94 @@ test_config_parse_sort_names(void **state)
 	assert_non_null(strstr(err.msg, "x:2: bad sort order 'sideways'"));
 }
 
+/* tls.pin-sha256: normalised, per host, checked. */
+static void
+test_config_parse_pins(void **state)
+{
+	static const char text[] =
+	    "[account \"a\"]\nemail = a@b\npassword-command = x\n"
+	    "imap.host = h\n"
+	    "tls.pin-sha256 = Mail.Example.ORG "
+	    "533f76c68c32e96f5f8dbb3e51b0193e9b59018b8340ed2a2c8d0a73f56fc83e\n"
+	    "tls.pin-sha256 = smtp.example.org "
+	    "53:3F:76:C6:8C:32:E9:6F:5F:8D:BB:3E:51:B0:19:3E:9B:59:01:8B:83:40:"
+	    "ED:2A:2C:8D:0A:73:F5:6F:C8:3E\n";
+	static const char want[] = "53:3F:76:C6:8C:32:E9:6F:5F:8D:BB:3E:51:"
+	    "B0:19:3E:9B:59:01:8B:83:40:ED:2A:2C:8D:0A:73:F5:6F:C8:3E";
+	struct error		 err = { 0 };
+	struct config		*c;
+	const struct account	*a;
+
+	(void)state;
+	c = config_parse("x", text, sizeof text - 1, &err);
+	if (c == NULL)
+		fail_msg("%s", err.msg);
+	a = config_find_account(c, "a");
+	assert_int_equal(a->ntls_pins, 2);
+	assert_string_equal(config_pin_find(a, "mail.example.org"), want);
+	assert_string_equal(config_pin_find(a, "MAIL.example.org"), want);
+	assert_string_equal(config_pin_find(a, "smtp.example.org"), want);
+	assert_null(config_pin_find(a, "example.org"));
+	assert_null(config_pin_find(a, "mail.example.or"));
+	config_free(c);
+	expect_error("[account \"a\"]\ntls.pin-sha256 = h 53:3F\n",
+	    "test.conf:2: bad SHA-256 fingerprint '53:3F'");
+	expect_error("[account \"a\"]\ntls.pin-sha256 = h\n",
+	    "test.conf:2: expected 'HOST SHA256-FINGERPRINT'");
+	expect_error("[account \"a\"]\ntls.pin-sha256 = h 533f76c68c32e96f5f8d"
+	    "bb3e51b0193e9b59018b8340ed2a2c8d0a73f56fc83e00\n",
+	    "bad SHA-256 fingerprint");
+	expect_error("[account \"a\"]\ntls.pin-sha256 = h 533f76c68c32e96f5f8d"
+	    "bb3e51b0193e9b59018b8340ed2a2c8d0a73f56fc8zz\n",
+	    "bad SHA-256 fingerprint");
+	expect_error("[account \"a\"]\ntls.pin-sha256 = h " "533f76c68c32e96f5f8d"
+	    "bb3e51b0193e9b59018b8340ed2a2c8d0a73f56fc83e\ntls.pin-sha256 = H "
+	    "533f76c68c32e96f5f8dbb3e51b0193e9b59018b8340ed2a2c8d0a73f56fc83e\n",
+	    "test.conf:3: a second pin for the same host");
+}
+
+/* password-file and password-ask stand in for password-command. */
+static void
+test_config_parse_password_sources(void **state)
+{
+	static const char text[] =
+	    "[account \"f\"]\nemail = a@b\nimap.host = h\n"
+	    "password-file = /x/pw.gpg\n"
+	    "[account \"k\"]\nemail = a@b\nimap.host = h\n"
+	    "password-ask = yes\n";
+	struct error		 err = { 0 };
+	struct config		*c;
+	const struct account	*a;
+	char			*pass = NULL;
+
+	(void)state;
+	c = config_parse("x", text, sizeof text - 1, &err);
+	if (c == NULL)
+		fail_msg("%s", err.msg);
+	a = config_find_account(c, "f");
+	assert_string_equal(a->password_file, "/x/pw.gpg");
+	assert_null(a->password_command);
+	a = config_find_account(c, "k");
+	assert_int_equal(a->password_ask, 1);
+	/* Nothing typed yet: no password. */
+	assert_int_equal(config_password(a, &pass, &err), -1);
+	assert_null(pass);
+	assert_non_null(strstr(err.msg, "none was typed"));
+	config_password_set_asked("k", "typed secret");
+	config_password_set_asked("k", "typed again");
+	assert_int_equal(config_password(a, &pass, &err), 0);
+	assert_string_equal(pass, "typed again");
+	config_password_free(pass);
+	config_password_forget();
+	assert_int_equal(config_password(a, &pass, &err), -1);
+	config_free(c);
+	expect_error("[account \"a\"]\nemail = a@b\nimap.host = h\n"
+	    "password-command = x\npassword-ask = yes\n",
+	    "account 'a' has more than one of");
+	expect_error("[account \"a\"]\nemail = a@b\nimap.host = h\n"
+	    "password-ask = no\n", "has no 'password-command'");
+}
+
 int
 main(void)
 {
@@ -440,6 +528,8 @@ main(void)
 		cmocka_unit_test(test_config_parse_pop3_auth_interval),
 		cmocka_unit_test(test_config_password_first_line),
 		cmocka_unit_test(test_config_password_failures),
+		cmocka_unit_test(test_config_parse_pins),
+		cmocka_unit_test(test_config_parse_password_sources),
 		cmocka_unit_test(test_theme_parse_good_and_bad_lines),
 		cmocka_unit_test(test_theme_color_reduce_maps_to_palette),
 		cmocka_unit_test(test_theme_load_shipped_themes),

@@ -115,6 +115,50 @@ test_config_format_account_round_trip(void **state)
 	sbuf_release(&sb);
 }
 
+/* password-file, password-ask and pins are written back as read. */
+static void
+test_config_format_account_password_sources_and_pins(void **state)
+{
+	static char	 pin[] = "localhost 53:3F:76:C6:8C:32:E9:6F:5F:8D:BB:3E:"
+	    "51:B0:19:3E:9B:59:01:8B:83:40:ED:2A:2C:8D:0A:73:F5:6F:C8:3E";
+	char		*pins[1] = { pin };
+	struct account	 a;
+	struct sbuf	 sb;
+	struct error	 err = { 0 };
+	struct config	*c;
+	const struct account *b;
+
+	(void)state;
+	fill(&a, "home");
+	a.password_command = NULL;
+	a.password_ask = 1;
+	a.tls_pins = pins;
+	a.ntls_pins = 1;
+	sbuf_init(&sb);
+	assert_int_equal(config_format_account(&sb, &a, &err), 0);
+	assert_null(strstr(sb.buf, "password-command"));
+	c = config_parse("t", sb.buf, sb.len, &err);
+	if (c == NULL)
+		fail_msg("%s\n%s", err.msg, sb.buf);
+	b = config_find_account(c, "home");
+	assert_int_equal(b->password_ask, 1);
+	assert_int_equal(b->ntls_pins, 1);
+	assert_string_equal(b->tls_pins[0], pin);
+	config_free(c);
+	sbuf_reset(&sb);
+	a.password_ask = 0;
+	a.password_file = (char *)"/home/j/pw file.gpg";
+	assert_int_equal(config_format_account(&sb, &a, &err), 0);
+	c = config_parse("t", sb.buf, sb.len, &err);
+	if (c == NULL)
+		fail_msg("%s\n%s", err.msg, sb.buf);
+	b = config_find_account(c, "home");
+	assert_string_equal(b->password_file, "/home/j/pw file.gpg");
+	assert_int_equal(b->password_ask, 0);
+	config_free(c);
+	sbuf_release(&sb);
+}
+
 static void
 test_config_format_account_refuses_control_and_bad_id(void **state)
 {
@@ -310,6 +354,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_format_account_round_trip),
+		cmocka_unit_test(
+		    test_config_format_account_password_sources_and_pins),
 		cmocka_unit_test(
 		    test_config_format_account_refuses_control_and_bad_id),
 		cmocka_unit_test(test_config_write_account_new_file),

@@ -457,6 +457,78 @@ test_net_tls_verify_der_bad_ca_file(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/ca.pem"));
 }
 
+/* A pinned self-signed leaf: accepted for that host, with no CA. */
+static void
+test_net_tls_verify_pin_accepts_pinned(void **state)
+{
+	struct pki		*p = *state;
+	struct net_der		 der;
+	struct net_cert_info	 info;
+	struct error		 err = { 0 };
+	char			 fp[NET_FINGERPRINT_LEN];
+
+	pki_fingerprint(&p->selfsigned, fp);
+	der.data = p->selfsigned.der;
+	der.len = p->selfsigned.len;
+	memset(&info, 0, sizeof info);
+	assert_int_equal(net_tls_verify_pin(&der, 1, "localhost", NULL, fp,
+	    &info, &err), 0);
+	assert_int_equal(info.valid, 0);	/* filled on failure only */
+	/* Even when its names do not match: the user pinned this one. */
+	assert_int_equal(net_tls_verify_pin(&der, 1, "other.example", NULL,
+	    fp, NULL, &err), 0);
+}
+
+/* Any other certificate for a pinned host is refused, CA-signed too. */
+static void
+test_net_tls_verify_pin_refuses_other(void **state)
+{
+	struct pki		*p = *state;
+	struct net_der		 der[2];
+	struct net_cert_info	 info;
+	struct error		 err = { 0 };
+	char			 fp[NET_FINGERPRINT_LEN], leaf_fp[96];
+
+	pki_fingerprint(&p->selfsigned, fp);
+	pki_fingerprint(&p->leaf, leaf_fp);
+	der[0].data = p->leaf.der;
+	der[0].len = p->leaf.len;
+	der[1].data = p->inter.der;
+	der[1].len = p->inter.len;
+	memset(&info, 0, sizeof info);
+	assert_int_equal(net_tls_verify_pin(der, 2, "localhost", p->ca_file,
+	    fp, &info, &err), -1);
+	assert_int_equal(err.kind, ERROR_TLS);
+	assert_non_null(strstr(err.msg, "not the pinned one"));
+	assert_non_null(strstr(err.msg, leaf_fp));
+	assert_int_equal(info.valid, 1);
+	assert_string_equal(info.sha256, leaf_fp);
+}
+
+/* A failed check describes the certificate for the user. */
+static void
+test_net_tls_verify_pin_info_on_failure(void **state)
+{
+	struct pki		*p = *state;
+	struct net_der		 der;
+	struct net_cert_info	 info;
+	struct error		 err = { 0 };
+	char			 fp[NET_FINGERPRINT_LEN];
+
+	pki_fingerprint(&p->selfsigned, fp);
+	der.data = p->selfsigned.der;
+	der.len = p->selfsigned.len;
+	memset(&info, 0, sizeof info);
+	assert_int_equal(net_tls_verify_pin(&der, 1, "localhost", NULL, NULL,
+	    &info, &err), -1);
+	assert_int_equal(info.valid, 1);
+	assert_string_equal(info.sha256, fp);
+	assert_true(info.issuer[0] != '\0');
+	assert_true(info.subject[0] != '\0');
+	assert_true(strlen(info.not_before) >= 10);
+	assert_true(strlen(info.not_after) >= 10);
+}
+
 /* --------------------------------------------------------- watchdog */
 
 static double
@@ -808,6 +880,9 @@ main(void)
 		cmocka_unit_test(test_net_tls_verify_der_purpose),
 		cmocka_unit_test(test_net_tls_verify_der_garbage),
 		cmocka_unit_test(test_net_tls_verify_der_bad_ca_file),
+		cmocka_unit_test(test_net_tls_verify_pin_accepts_pinned),
+		cmocka_unit_test(test_net_tls_verify_pin_refuses_other),
+		cmocka_unit_test(test_net_tls_verify_pin_info_on_failure),
 	};
 	int	 failed;
 
