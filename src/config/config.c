@@ -55,6 +55,11 @@ static const struct config_key config_account_keys[] = {
 	{ "smtp.host", CONFIG_STRING, ACCT(smtp.host) },
 	{ "smtp.port", CONFIG_PORT, ACCT(smtp.port) },
 	{ "smtp.security", CONFIG_SECURITY, ACCT(smtp.security) },
+	{ "signature", CONFIG_STRING, ACCT(signature) },
+	{ "alternates", CONFIG_STRING, ACCT(alternates) },
+	{ "drafts", CONFIG_STRING, ACCT(drafts) },
+	{ "forward-attach", CONFIG_BOOL, ACCT(forward_attach) },
+	{ "format-flowed", CONFIG_BOOL, ACCT(format_flowed) },
 };
 #undef ACCT
 
@@ -595,6 +600,9 @@ config_account_clear(struct account *a)
 	free(a->imap.host);
 	free(a->pop3.host);
 	free(a->smtp.host);
+	free(a->signature);
+	free(a->alternates);
+	free(a->drafts);
 }
 
 void

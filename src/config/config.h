@@ -50,6 +50,12 @@ struct account {
 	int			 pop3_delete_after_days; /* -1: never */
 	int			 pop3_delete_when_deleted_locally;
 	uint32_t		 pop3_max_message_size;	/* bytes; 0: none */
+	/* Composing: see postern.conf(5). May be NULL. */
+	char			*signature;	/* file appended to new text */
+	char			*alternates;	/* other From addresses */
+	char			*drafts;	/* IMAP folder for drafts */
+	int			 forward_attach; /* forward as message/rfc822 */
+	int			 format_flowed;	/* send format=flowed */
 	const char		*file;		/* where it was defined */
 	int			 line;
 };

@@ -11,5 +11,11 @@
  * not be set up.
  */
 int	 ui_run(const struct config *, struct error *);
+/*
+ * As ui_run, starting with a message to mailto (a mailto: URI, RFC 6068)
+ * in the editor and on the compose screen.
+ */
+int	 ui_run_mailto(const struct config *, const char *mailto,
+	    struct error *);
 
 #endif
