@@ -92,10 +92,30 @@ out:
 	return named;
 }
 
-/* Logs in and finds the folder; selects it when select is set. */
+enum drafts_mode {
+	DRAFTS_FIND,		/* only find the folder */
+	DRAFTS_EXAMINE,		/* and open it read-only */
+	DRAFTS_SELECT,		/* and open it to change it */
+};
+
+/* SELECT (read-write, unlike the backend's EXAMINE) to expunge. */
+static int
+drafts_select_rw(struct backend *b, const char *folder, struct error *err)
+{
+	int	 r;
+
+	if (net_check_wire_string(_("folder name"), folder, err) == -1)
+		return -1;
+	imapc_arm(b, imapc_deadline(b, 0));
+	r = mailimap_select(imapc_session(b), folder);
+	return imapc_done(b, r, "SELECT", err);
+}
+
+/* Logs in and finds the folder, then opens it as mode says. */
 static struct backend *
 drafts_open(const struct account *a, const char *password,
-    struct net_watchdog *wd, int select, char **folderp, struct error *err)
+    struct net_watchdog *wd, enum drafts_mode mode, char **folderp,
+    struct error *err)
 {
 	struct backend	*b;
 	uint32_t	 exists;
@@ -109,7 +129,9 @@ drafts_open(const struct account *a, const char *password,
 	if ((b = imapc_open(a, password, wd, err)) == NULL)
 		return NULL;
 	if ((*folderp = drafts_folder(a, b, err)) == NULL ||
-	    (select && imap_backend_ops.select(b, *folderp, &exists,
+	    (mode == DRAFTS_EXAMINE && imap_backend_ops.select(b, *folderp,
+	    &exists, err) == -1) ||
+	    (mode == DRAFTS_SELECT && drafts_select_rw(b, *folderp,
 	    err) == -1)) {
 		imapc_close(b);
 		free(*folderp);
@@ -133,7 +155,8 @@ imapc_append_draft(const struct account *a, const char *password,
 		return error_set(err, ERROR_INPUT, _("message too large for "
 		    "Drafts (%zu bytes)"), len);
 	wd = net_watchdog_new();
-	if ((b = drafts_open(a, password, wd, 0, &folder, err)) == NULL)
+	if ((b = drafts_open(a, password, wd, DRAFTS_FIND, &folder,
+	    err)) == NULL)
 		goto out;
 	fl = mailimap_flag_list_new_empty();
 	if (fl == NULL || mailimap_flag_list_add(fl,
@@ -197,7 +220,8 @@ imapc_drafts_list(const struct account *a, const char *password,
 	*vp = NULL;
 	*np = 0;
 	wd = net_watchdog_new();
-	if ((b = drafts_open(a, password, wd, 1, &folder, err)) == NULL)
+	if ((b = drafts_open(a, password, wd, DRAFTS_EXAMINE, &folder,
+	    err)) == NULL)
 		goto out;
 	if (imap_backend_ops.fetch_summaries(b, drafts_collect_cb, &c,
 	    err) == -1) {
@@ -227,7 +251,8 @@ imapc_draft_fetch(const struct account *a, const char *password,
 	int			 ret = -1;
 
 	wd = net_watchdog_new();
-	if ((b = drafts_open(a, password, wd, 1, &folder, err)) == NULL)
+	if ((b = drafts_open(a, password, wd, DRAFTS_EXAMINE, &folder,
+	    err)) == NULL)
 		goto out;
 	ret = imap_backend_ops.fetch_body(b, uid, out, err);
 out:
@@ -291,7 +316,8 @@ imapc_draft_delete(const struct account *a, const char *password,
 	int			 ret = -1;
 
 	wd = net_watchdog_new();
-	if ((b = drafts_open(a, password, wd, 1, &folder, err)) == NULL)
+	if ((b = drafts_open(a, password, wd, DRAFTS_SELECT, &folder,
+	    err)) == NULL)
 		goto out;
 	ret = drafts_expunge(b, uid, err);
 	if (ret == 0)

@@ -271,9 +271,11 @@ ui_compose_close(struct ui *ui, int remove)
 	free(c->att);
 	free(c->file);
 	mime_compose_release(&c->msg);
+	/* Back to the pager when it still shows the message. */
+	ui->view = c->back == VIEW_PAGER && ui->pager_raw != NULL &&
+	    !ui->preview ? VIEW_PAGER : VIEW_INDEX;
 	free(c);
 	ui->compose = NULL;
-	ui->view = VIEW_INDEX;
 	ui->dirty = 1;
 }
 
@@ -305,6 +307,7 @@ ui_compose_open(struct ui *ui, struct mime_compose *c)
 	ui->compose->msg = *c;
 	mime_compose_init(c);
 	ui->compose->file = file;
+	ui->compose->back = ui->view;
 	ui->compose->flowed = ui->account->format_flowed;
 	if (ui->compose->msg.from == NULL)
 		ui->compose->msg.from = ui_identity_from(ui, 0);

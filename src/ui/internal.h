@@ -110,6 +110,7 @@ struct ui_compose {
 	size_t			 cur;
 	uint32_t		 draft_uid;	/* recalled draft, 0 if none */
 	int			 flowed;
+	enum ui_view		 back;		/* where the user came from */
 };
 
 struct ui {
