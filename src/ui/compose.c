@@ -412,6 +412,9 @@ ui_compose_reply(struct ui *ui, enum ui_reply kind)
 	ui->reply_serial = ++ui->serial;
 	ui->reply_kind = (int)kind;
 	worker_fetch_body(ui->worker, m->uid, ui->reply_serial);
+	free(ui->status);
+	ui->status = xstrdup(_("Fetching the message..."));
+	ui->dirty = 1;
 }
 
 /* ------------------------------------------------------ attachments */
@@ -453,6 +456,7 @@ ui_attach_done(struct ui *ui, const char *text)
 	if (c == NULL || *text == '\0')
 		return;
 	path = ui_expand_home(text);
+	errno = 0;
 	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    access(path, R_OK) == -1) {
 		ui_set_message(ui, 1, _("cannot attach '%s': %s"), path,
@@ -698,6 +702,12 @@ ui_compose_postpone(struct ui *ui)
 
 	if (c == NULL)
 		return;
+	if (ui->account->backend != BACKEND_IMAP) {
+		ui_set_message(ui, 1, "%s", _("drafts are kept on an IMAP "
+		    "server; this POP3 account has none (send the message, or "
+		    "abandon it)"));
+		return;
+	}
 	j = ui_job_new(ui, UI_JOB_POSTPONE);
 	if (ui_compose_build(ui, 1, &j->msg, &env, &err) == -1) {
 		ui_set_message(ui, 1, "%s", err.msg);
@@ -749,6 +759,11 @@ ui_compose_recall(struct ui *ui)
 		ui->view = VIEW_COMPOSE;
 		ui_set_message(ui, 1, "%s", _("a message is being written "
 		    "already: send, postpone or abandon it first"));
+		return;
+	}
+	if (ui->account->backend != BACKEND_IMAP) {
+		ui_set_message(ui, 1, "%s", _("drafts are kept on an IMAP "
+		    "server; this POP3 account has none"));
 		return;
 	}
 	j = ui_job_new(ui, UI_JOB_DRAFTS);

@@ -16,10 +16,8 @@
 #include "core/xmalloc.h"
 #include "imap/imap.h"
 #include "smtp/smtp.h"
-#include "store/store.h"
 #include "ui/internal.h"
 
-#define UI_DRAFTS_FOLDER	"Drafts"	/* local, for POP3 accounts */
 
 static struct event *
 job_event(struct ui_job *j, enum event_kind kind)
@@ -47,104 +45,45 @@ job_password(struct ui_job *j, struct error *err)
 	return 0;
 }
 
-static struct store *
-job_store(const struct account *a, struct error *err)
-{
-	struct store	*s;
-	char		*dir;
-
-	dir = store_account_dir(a->id);
-	s = store_open(dir, err);
-	free(dir);
-	return s;
-}
-
-/* Saves msg as a draft: IMAP Drafts, or the local Drafts folder. */
+/*
+ * Drafts live on the IMAP server. A POP3 account's local store is held
+ * by its worker, so the compose screen refuses to postpone there.
+ */
 static int
 job_draft_save(struct ui_job *j, struct error *err)
 {
-	struct store	*s;
-	int64_t		 id;
-	int		 ret;
-
-	if (j->account->backend == BACKEND_IMAP)
-		return job_password(j, err) == -1 ? -1 :
-		    imapc_append_draft(j->account, j->pass, j->msg.buf,
-		    j->msg.len, err);
-	if ((s = job_store(j->account, err)) == NULL)
+	if (job_password(j, err) == -1)
 		return -1;
-	(void)store_folder_create(s, UI_DRAFTS_FOLDER, NULL);
-	ret = store_deliver(s, UI_DRAFTS_FOLDER, j->msg.buf, j->msg.len,
-	    SUMMARY_SEEN | SUMMARY_DRAFT, &id, err);
-	store_close(s);
-	return ret;
+	return imapc_append_draft(j->account, j->pass, j->msg.buf, j->msg.len,
+	    err);
 }
 
 static int
 job_draft_delete(struct ui_job *j, uint32_t uid, struct error *err)
 {
-	struct store	*s;
-	int		 ret;
-
-	if (j->account->backend == BACKEND_IMAP)
-		return job_password(j, err) == -1 ? -1 :
-		    imapc_draft_delete(j->account, j->pass, uid, err);
-	if ((s = job_store(j->account, err)) == NULL)
+	if (job_password(j, err) == -1)
 		return -1;
-	ret = store_msg_delete(s, uid, err);
-	store_close(s);
-	return ret;
+	return imapc_draft_delete(j->account, j->pass, uid, err);
 }
 
 static int
 job_drafts_list(struct ui_job *j, struct event *ev, struct error *err)
 {
-	struct store_msg	*v;
-	struct store		*s;
-	size_t			 n, i;
-
-	if (j->account->backend == BACKEND_IMAP)
-		return job_password(j, err) == -1 ? -1 :
-		    imapc_drafts_list(j->account, j->pass, &ev->summaries,
-		    &ev->nsummaries, err);
-	if ((s = job_store(j->account, err)) == NULL)
+	if (job_password(j, err) == -1)
 		return -1;
-	if (store_msg_list(s, UI_DRAFTS_FOLDER, &v, &n, err) == -1) {
-		store_close(s);
-		return -1;
-	}
-	ev->summaries = xcalloc(n > 0 ? n : 1, sizeof *ev->summaries);
-	for (i = 0; i < n; i++) {
-		ev->summaries[i].uid = (uint32_t)v[i].id;
-		ev->summaries[i].date = (time_t)v[i].date;
-		ev->summaries[i].subject = xstrdup(v[i].subject != NULL ?
-		    v[i].subject : "");
-		ev->summaries[i].from = xstrdup(v[i].from != NULL ?
-		    v[i].from : "");
-	}
-	ev->nsummaries = n;
-	store_msgs_free(v, n);
-	store_close(s);
-	return 0;
+	return imapc_drafts_list(j->account, j->pass, &ev->summaries,
+	    &ev->nsummaries, err);
 }
 
 static int
 job_draft_fetch(struct ui_job *j, struct sbuf *out, struct error *err)
 {
-	struct store	*s;
-	int		 ret;
-
-	if (j->account->backend == BACKEND_IMAP)
-		return job_password(j, err) == -1 ? -1 :
-		    imapc_draft_fetch(j->account, j->pass, j->uid, out, err);
-	if ((s = job_store(j->account, err)) == NULL)
+	if (job_password(j, err) == -1)
 		return -1;
-	ret = store_msg_read(s, j->uid, out, err);
-	store_close(s);
-	return ret;
+	return imapc_draft_fetch(j->account, j->pass, j->uid, out, err);
 }
 
-/* The copy in Sent: IMAP only (a POP3 account has no server folder). */
+/* The copy in Sent: on the IMAP server (POP3 accounts keep none yet). */
 static int
 job_copy_sent(const struct account *a, const char *password, const char *msg,
     size_t len, struct error *err)

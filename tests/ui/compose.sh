@@ -67,6 +67,19 @@ t_tmux_keys a
 t_tmux_keys -l "$T_TMPDIR/no-such-file"
 t_tmux_keys Enter
 t_check 't_tmux_wait_for "cannot attach" 5' "a missing file is refused clearly"
+# libmagic (when configure found it) types a file by its content.
+if grep -q "define HAVE_MAGIC_H 1" "$TOP_BUILDDIR/config.h" 2> /dev/null; then
+	printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\000\001\000\000\000\001\010\006\000\000\000\037\025\304\211' > "$T_TMPDIR/picture.dat"
+	t_tmux_keys a
+	t_tmux_keys -l "$T_TMPDIR/picture.dat"
+	t_tmux_keys Enter
+	t_check 't_tmux_wait_for "picture.dat \\[image/png\\]" 5' \
+	    "libmagic types a PNG without a .png name as image/png"
+	t_tmux_keys D
+	t_check 'for i in $(seq 30); do t_tmux_screen | grep -q "picture.dat" || exit 0; sleep 0.1; done; exit 1' \
+	    "D removes the selected attachment"
+	t_check 't_tmux_screen | grep -q "data.bin"' "the other attachment stays"
+fi
 t_tmux_keys N C-u
 t_tmux_keys -l "report.bin"
 t_tmux_keys Enter
@@ -170,5 +183,23 @@ EML="$(last_eml)"
 t_is "$(pyget "$EML" 'str(m["x-evil"])')" "None" "an unsafe mailto: field is not taken"
 t_is "$(pyget "$EML" 'm["subject"]')" "Hi there" "the sent Subject"
 t_is "$(pyget "$EML" 'str(m["bcc"])')" "None" "Bcc is not written into the sent message"
+t_tmux_keys q
+t_tmux_wait_exit 10 > /dev/null
+
+# --- a POP3 account has no server Drafts: postpone says so, nothing is lost
+t_write_config "$T_TMPDIR/pop3.conf" test "backend = pop3"
+ed_ctl '{"set": {"To": "bob@example.test", "Subject": "Local one"}, "body": "Kept here.\n"}'
+start -F "$T_TMPDIR/pop3.conf"
+t_check 't_tmux_wait_for "3 of 3" 30' "the POP3 account opens"
+t_tmux_keys m
+t_check 't_tmux_wait_for "Subject: Local one" 10' "a message on the POP3 account"
+t_tmux_keys P
+t_check 't_tmux_wait_for "this POP3 account has none" 10' "P on a POP3 account says why it cannot"
+t_check 't_tmux_screen | grep -q "Subject: Local one"' "the message stays on the compose screen"
+t_is "$(ls "$COMPOSE_DIR" | wc -l)" 1 "its file is kept"
+n0="$(stored)"
+t_tmux_keys y
+t_check 't_tmux_wait_for "Message sent\\." 30' "it can still be sent"
+t_is "$(( $(stored) - n0 ))" 1 "it was delivered once"
 t_tmux_keys q
 t_done
