@@ -664,3 +664,140 @@ mime_forward_init(const char *msg, size_t len, int attach,
 	sbuf_addstr(&c->body, _("----- End forwarded message -----\n"));
 	return 0;
 }
+
+/* ---------------------------------------------------- split a draft */
+
+/* Where the body of a part starts: after its first empty line. */
+static size_t
+compose_body_start(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len > 0 && s[0] == '\n')
+		return 1;
+	if (len > 1 && s[0] == '\r' && s[1] == '\n')
+		return 2;
+	for (i = 0; i + 1 < len; i++) {
+		if (s[i] != '\n')
+			continue;
+		if (s[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < len && s[i + 1] == '\r' && s[i + 2] == '\n')
+			return i + 3;
+	}
+	return len;
+}
+
+static void
+compose_params(const char *hdr, size_t len, const char *name,
+    const char *dflt, struct mime_params *p)
+{
+	struct mime_field	 f;
+
+	if (mime_field_find(hdr, len, name, &f)) {
+		mime_params_parse(f.value, f.value_len, 0, p);
+		if (p->value[0] != '\0')
+			return;
+		mime_params_release(p);
+	}
+	memset(p, 0, sizeof *p);
+	p->value = xstrdup(dflt);
+}
+
+/* Decodes one part (headers and body) and hands it to cb. */
+static void
+compose_leaf(const char *s, size_t len, mime_part_cb cb, void *arg)
+{
+	struct mime_params	 type, disp, enc;
+	struct sbuf		 d, u;
+	size_t			 b = compose_body_start(s, len), i;
+	char			*name, *cs;
+
+	compose_params(s, b, "Content-Type", "text/plain", &type);
+	compose_params(s, b, "Content-Disposition", "", &disp);
+	compose_params(s, b, "Content-Transfer-Encoding", "7bit", &enc);
+	if ((name = mime_params_decode(&disp, "filename")) == NULL)
+		name = mime_params_decode(&type, "name");
+	sbuf_init(&d);
+	sbuf_init(&u);
+	if (strcmp(enc.value, "base64") == 0)
+		mime_b64_decode(s + b, len - b, &d);
+	else if (strcmp(enc.value, "quoted-printable") == 0)
+		mime_qp_decode(s + b, len - b, &d);
+	else
+		sbuf_add(&d, s + b, len - b);
+	if (name == NULL && strncmp(type.value, "text/", 5) == 0) {
+		cs = mime_params_decode(&type, "charset");
+		mime_charset_to_utf8(cs, d.buf != NULL ? d.buf : "", d.len, &u);
+		free(cs);
+		sbuf_reset(&d);
+		for (i = 0; i < u.len; i++) {
+			if (u.buf[i] != '\r' || i + 1 == u.len ||
+			    u.buf[i + 1] != '\n')
+				sbuf_addch(&d, u.buf[i]);
+		}
+	}
+	cb(type.value, name, d.buf != NULL ? d.buf : "", d.len, arg);
+	free(name);
+	sbuf_release(&d);
+	sbuf_release(&u);
+	mime_params_release(&type);
+	mime_params_release(&disp);
+	mime_params_release(&enc);
+}
+
+/* The next line starting with delim at or after s; NULL if none. */
+static const char *
+compose_next_delim(const char *s, const char *end, const char *delim,
+    size_t dlen)
+{
+	const char	*p = s;
+
+	while (p != NULL && p + dlen <= end) {
+		if ((p == s || p[-1] == '\n') && memcmp(p, delim, dlen) == 0)
+			return p;
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (p != NULL)
+			p++;
+	}
+	return NULL;
+}
+
+void
+mime_split_parts(const char *msg, size_t len, mime_part_cb cb, void *arg)
+{
+	struct mime_params	 ct;
+	const char		*end = msg + len, *p, *q, *nl, *stop;
+	char			*boundary, *delim;
+	size_t			 b = compose_body_start(msg, len), dlen;
+	int			 n = 0;
+
+	compose_params(msg, b, "Content-Type", "text/plain", &ct);
+	if (strncmp(ct.value, "multipart/", 10) != 0 ||
+	    (boundary = mime_params_decode(&ct, "boundary")) == NULL) {
+		compose_leaf(msg, len, cb, arg);
+		mime_params_release(&ct);
+		return;
+	}
+	delim = xasprintf("--%s", boundary);
+	dlen = strlen(delim);
+	p = compose_next_delim(msg + b, end, delim, dlen);
+	while (p != NULL && n++ < MIME_MAX_PARTS) {
+		if (p + dlen + 1 < end && p[dlen] == '-' && p[dlen + 1] == '-')
+			break;		/* the closing delimiter */
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		q = compose_next_delim(nl + 1, end, delim, dlen);
+		stop = q != NULL ? q : end;
+		/* The line end before a delimiter belongs to it. */
+		if (q != NULL && stop > nl + 1 && stop[-1] == '\n')
+			stop--;
+		if (q != NULL && stop > nl + 1 && stop[-1] == '\r')
+			stop--;
+		compose_leaf(nl + 1, (size_t)(stop - nl - 1), cb, arg);
+		p = q;
+	}
+	free(delim);
+	free(boundary);
+	mime_params_release(&ct);
+}

@@ -252,4 +252,20 @@ int	 mime_reply_init(const char *msg, size_t len, enum mime_reply_kind,
 int	 mime_forward_init(const char *msg, size_t len, int attach,
 	    struct mime_compose *c, struct error *);
 
+/*
+ * Called by mime_split_parts per part: type is "type/subtype" in lower
+ * case, name the file name (UTF-8) or NULL, data the decoded bytes
+ * (a text part without a name converted to UTF-8 with '\n' lines).
+ * Everything is borrowed for the call.
+ */
+typedef void	(*mime_part_cb)(const char *type, const char *name,
+		    const char *data, size_t len, void *arg);
+/*
+ * Splits a message as mime_build makes it (a text, or a multipart/mixed
+ * of a text and files, one level) into its parts, in order, for cb.
+ * Nested multiparts come as one part each. Used to recall a draft.
+ */
+void	 mime_split_parts(const char *msg, size_t len, mime_part_cb cb,
+	    void *arg);
+
 #endif

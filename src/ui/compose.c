@@ -818,7 +818,45 @@ ui_drafts_choose(struct ui *ui)
 	ui_drafts_close(ui);
 }
 
-/* A postponed message back on the compose screen. */
+struct ui_draft_split {
+	struct ui	*ui;
+	int		 text;		/* the text was taken */
+};
+
+/* One part of a recalled draft: the text, or a file to attach again. */
+static void
+ui_draft_part(const char *type, const char *name, const char *data,
+    size_t len, void *arg)
+{
+	struct ui_draft_split	*sp = arg;
+	struct ui_compose	*c = sp->ui->compose;
+	struct ui_attachment	*a;
+	struct error		 err = { 0 };
+	char			*path;
+
+	if (!sp->text && name == NULL && strcmp(type, "text/plain") == 0) {
+		sbuf_add(&c->msg.body, data, len);
+		sp->text = 1;
+		return;
+	}
+	if (c->natt >= MIME_MAX_ATTACHMENTS)
+		return;
+	path = xasprintf("%s.%zu", c->file, c->natt + 1);
+	if (ui_write_file(path, data, len, &err) == -1) {
+		ui_set_message(sp->ui, 1, "%s", err.msg);
+		free(path);
+		return;
+	}
+	c->att = xreallocarray(c->att, c->natt + 1, sizeof *c->att);
+	a = &c->att[c->natt++];
+	a->path = path;
+	a->name = xstrdup(name != NULL && *name != '\0' &&
+	    strchr(name, '/') == NULL ? name : "attachment");
+	a->type = xstrdup(type);
+	a->temporary = 1;
+}
+
+/* A postponed message back on the compose screen, files and all. */
 static void
 ui_compose_from_draft(struct ui *ui, struct event *ev)
 {
@@ -835,24 +873,19 @@ ui_compose_from_draft(struct ui *ui, struct event *ev)
 		{ "In-Reply-To", offsetof(struct mime_compose, in_reply_to) },
 		{ "References", offsetof(struct mime_compose, references) },
 	};
+	struct ui_draft_split	 sp = { ui, 0 };
 	struct mime_compose	 c;
-	struct sbuf		 r;
-	const char		*p;
 	size_t			 i;
 
 	mime_compose_init(&c);
 	for (i = 0; i < sizeof f / sizeof f[0]; i++)
 		*(char **)((char *)&c + f[i].off) = mime_header_get(ev->body,
 		    ev->body_len, f[i].name);
-	sbuf_init(&r);
-	if (mime_render(ev->body, ev->body_len, 0, &r, NULL) == 0 &&
-	    r.buf != NULL && (p = strstr(r.buf, "\n\n")) != NULL)
-		sbuf_add(&c.body, p + 2, r.len - (size_t)(p + 2 - r.buf));
-	sbuf_release(&r);
 	if (ui_compose_open(ui, &c) == -1) {
 		mime_compose_release(&c);
 		return;
 	}
+	mime_split_parts(ev->body, ev->body_len, ui_draft_part, &sp);
 	ui->compose->draft_uid = ev->uid;
 	ui->view = VIEW_COMPOSE;
 	ui_set_message(ui, 0, "%s", _("Postponed message recalled."));

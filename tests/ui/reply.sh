@@ -137,6 +137,11 @@ t_is "$(rcpts "$EML")" "frank@example.test" "the forward goes where the editor s
 ed_ctl '{"set": {"To": "grace@example.test", "Bcc": "kate@example.test", "Subject": "Postponed one"}, "body": "Draft body.\n"}'
 t_tmux_keys m
 t_check 't_tmux_wait_for "Subject: Postponed one" 15' "a new message to postpone"
+head -c 2000 /dev/urandom > "$T_TMPDIR/draft.bin"
+t_tmux_keys a
+t_tmux_keys -l "$T_TMPDIR/draft.bin"
+t_tmux_keys Enter
+t_check 't_tmux_wait_for "draft.bin \\[" 5' "a file is attached to the draft"
 t_tmux_keys P
 t_check 't_tmux_wait_for "Message postponed\\." 30' "P postpones it"
 t_is "$(imap_search Drafts DRAFT)" "* SEARCH 1" "the draft is in the IMAP Drafts folder, flagged \\Draft"
@@ -146,11 +151,18 @@ t_tmux_keys R
 t_check 't_tmux_wait_for "Postponed message recalled" 20' "R recalls the draft"
 t_check 't_tmux_screen | grep -q "Subject: Postponed one" &&
     t_tmux_screen | grep -q "Bcc: kate@example.test"' "the recalled draft has its headers, Bcc too"
+t_check 't_tmux_screen | grep -q "draft.bin \\[application/octet-stream\\]"' \
+    "the recalled draft has its attachment"
 send_and_wait "the recalled draft is sent"
 t_is "$(( $(stored) - n ))" 1 "it was delivered once"
 t_is "$(pyget "$EML" 'm["subject"]')" "Postponed one" "the delivered message is the draft"
 t_check 'pyget "$EML" "m.get_body().get_content()" | grep -q "^Draft body\\.\$"' "with the draft's text"
 t_is "$(rcpts "$EML")" "grace@example.test kate@example.test" "Bcc survived the draft"
+t_is "$(pyget "$EML" '[p for p in m.iter_attachments()][0].get_content().hex()')" \
+    "$(od -An -v -tx1 "$T_TMPDIR/draft.bin" | tr -d ' \n')" \
+    "the draft's attachment is sent byte-identical"
+t_check '! pyget "$EML" "m.get_body().get_content()" | grep -q "Attachment"' \
+    "the text does not gain attachment lines"
 t_is "$(pyget "$EML" 'str(m["bcc"])')" "None" "but is not written in the sent message"
 t_check 'for i in $(seq 50); do [ "$(imap_search Drafts ALL)" = "* SEARCH" ] && exit 0; sleep 0.2; done; exit 1' \
     "the draft is gone from Drafts after the send"

@@ -284,6 +284,78 @@ test_mime_build_message_part_not_base64(void **state)
 	unlink(paths[0]);
 }
 
+struct split_seen {
+	int	 n;
+	char	 text[64];
+	char	 type[64];
+	char	 name[64];
+	size_t	 len;
+	int	 bytes_ok;
+};
+
+static void
+split_cb(const char *type, const char *name, const char *data, size_t len,
+    void *arg)
+{
+	struct split_seen	*s = arg;
+	size_t			 i;
+
+	if (s->n++ == 0) {
+		snprintf(s->text, sizeof s->text, "%.*s", (int)len, data);
+		return;
+	}
+	snprintf(s->type, sizeof s->type, "%s", type);
+	snprintf(s->name, sizeof s->name, "%s", name != NULL ? name : "");
+	s->len = len;
+	s->bytes_ok = 1;
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)data[i] != (unsigned char)(i * 7))
+			s->bytes_ok = 0;
+	}
+}
+
+static void
+test_mime_split_parts_round_trip(void **state)
+{
+	struct mime_draft	 d;
+	struct mime_envelope	 env;
+	struct split_seen	 seen;
+	struct sbuf		 out;
+	const char		*paths[] = { "/tmp/postern-test-split.bin" };
+	const char		*names[] = { "Übersicht.bin" };
+	unsigned char		 bytes[700];
+	FILE			*f;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof bytes; i++)
+		bytes[i] = (unsigned char)(i * 7);
+	f = fopen(paths[0], "w");
+	assert_non_null(f);
+	fwrite(bytes, 1, sizeof bytes, f);
+	fclose(f);
+	memset(&d, 0, sizeof d);
+	d.from = "a@b.test";
+	d.body = "Grüße\nzwei\n";
+	d.body_len = strlen(d.body);
+	d.attachments = paths;
+	d.attachment_names = names;
+	d.nattachments = 1;
+	sbuf_init(&out);
+	assert_int_equal(mime_build(&d, &out, &env, NULL), 0);
+	memset(&seen, 0, sizeof seen);
+	mime_split_parts(out.buf, out.len, split_cb, &seen);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.text, "Grüße\nzwei\n");
+	assert_string_equal(seen.type, "application/octet-stream");
+	assert_string_equal(seen.name, "Übersicht.bin");
+	assert_int_equal(seen.len, sizeof bytes);
+	assert_true(seen.bytes_ok);
+	mime_envelope_release(&env);
+	sbuf_release(&out);
+	unlink(paths[0]);
+}
+
 int
 main(void)
 {
@@ -299,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_mime_forward_init_inline),
 		cmocka_unit_test(test_mime_build_flowed_and_bcc),
 		cmocka_unit_test(test_mime_build_message_part_not_base64),
+		cmocka_unit_test(test_mime_split_parts_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
