@@ -202,4 +202,5 @@ t_tmux_keys y
 t_check 't_tmux_wait_for "Message sent\\." 30' "it can still be sent"
 t_is "$(( $(stored) - n0 ))" 1 "it was delivered once"
 t_tmux_keys q
+t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0 (a sanitizer would make it fail)"
 t_done

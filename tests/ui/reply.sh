@@ -200,4 +200,5 @@ t_is "$(pyget "$EML" '[p.get_content_type() for p in m.iter_attachments()][0]')"
 t_is "$(pyget "$EML" '[p for p in m.iter_attachments()][0].get_content()["message-id"]')" \
     "<orig-1@example.test>" "the attached message is the original"
 t_tmux_keys q
+t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0 (a sanitizer would make it fail)"
 t_done
