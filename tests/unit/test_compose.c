@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "core/error.h"
+#include "config/config.h"
 #include "core/sbuf.h"
 #include "mime/mime.h"
 
@@ -356,6 +357,48 @@ test_mime_split_parts_round_trip(void **state)
 	unlink(paths[0]);
 }
 
+/* The composing keys parse, and survive the wizard rewriting an account. */
+static void
+test_config_format_account_compose_keys(void **state)
+{
+	static const char	 text[] =
+	    "[account \"a\"]\nemail = a@b.test\n"
+	    "password-command = true\nimap.host = h.test\n"
+	    "smtp.host = h.test\n"
+	    "signature = ~/.signature\n"
+	    "alternates = \"\\\"Work, A\\\" <w@b.test>, o@b.test\"\n"
+	    "drafts = INBOX.Drafts\nforward-attach = yes\n"
+	    "format-flowed = yes\n";
+	struct config		*c, *d;
+	struct error		 err = { 0 };
+	struct sbuf		 sb;
+
+	(void)state;
+	c = config_parse("t", text, sizeof text - 1, &err);
+	if (c == NULL)
+		fail_msg("%s", err.msg);
+	assert_non_null(c);
+	assert_string_equal(c->accounts[0].signature, "~/.signature");
+	assert_string_equal(c->accounts[0].alternates,
+	    "\"Work, A\" <w@b.test>, o@b.test");
+	assert_string_equal(c->accounts[0].drafts, "INBOX.Drafts");
+	assert_int_equal(c->accounts[0].forward_attach, 1);
+	assert_int_equal(c->accounts[0].format_flowed, 1);
+	sbuf_init(&sb);
+	assert_int_equal(config_format_account(&sb, &c->accounts[0], NULL),
+	    0);
+	d = config_parse("u", sb.buf, sb.len, NULL);
+	assert_non_null(d);
+	assert_string_equal(d->accounts[0].alternates,
+	    c->accounts[0].alternates);
+	assert_string_equal(d->accounts[0].drafts, "INBOX.Drafts");
+	assert_int_equal(d->accounts[0].forward_attach, 1);
+	assert_int_equal(d->accounts[0].format_flowed, 1);
+	config_free(d);
+	config_free(c);
+	sbuf_release(&sb);
+}
+
 int
 main(void)
 {
@@ -372,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_mime_build_flowed_and_bcc),
 		cmocka_unit_test(test_mime_build_message_part_not_base64),
 		cmocka_unit_test(test_mime_split_parts_round_trip),
+		cmocka_unit_test(test_config_format_account_compose_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
