@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +59,7 @@ struct options {
 	struct wizard_setup su;		/* postern --setup --email ... */
 	struct send_options send;	/* postern -s ..., --flush-outbox */
 	const char	*query;		/* --query STRING */
+	const char	*mailto;	/* postern mailto:... */
 };
 
 /* Long options without a short one. */
@@ -335,6 +337,19 @@ out:
 	return ret;
 }
 
+/*
+ * postern mailto:...: the one argument, not in batch mode, opens the
+ * compose screen filled in from the link.
+ */
+static void
+main_mailto_arg(struct options *o, int argc, char **argv)
+{
+	if (o->send.batch || optind + 1 != argc ||
+	    strncasecmp(argv[optind], "mailto:", 7) != 0)
+		return;
+	o->mailto = argv[optind++];
+}
+
 static int
 main_parse_args(int argc, char **argv, struct options *o)
 {
@@ -427,6 +442,8 @@ main_parse_args(int argc, char **argv, struct options *o)
 		o->fetch_account = argv[optind++];
 	if (o->send.flush && !o->check && !o->fetch && optind < argc)
 		o->send.flush_account = argv[optind++];
+	if (!o->check && !o->fetch && !o->send.flush && o->query == NULL)
+		main_mailto_arg(o, argc, argv);
 	if (!o->check && !o->fetch && !o->send.flush && o->query == NULL) {
 		while (optind < argc)
 			main_send_addr(&o->send.to, argv[optind++]);
@@ -849,7 +866,7 @@ main(int argc, char **argv)
 			fprintf(main_err, "postern: %s\n", err.msg);
 		ret = ret == 0 ? 0 : 1;
 	} else {
-		ret = ui_run(config, &err) == 0 ? 0 : 1;
+		ret = ui_run_mailto(config, o.mailto, &err) == 0 ? 0 : 1;
 		if (ret != 0)
 			fprintf(main_err, "postern: %s\n", err.msg);
 	}

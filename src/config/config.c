@@ -68,6 +68,11 @@ static const struct config_key config_account_keys[] = {
 	{ "imap.idle", CONFIG_BOOL, ACCT(imap_idle) },
 	{ "poll-interval", CONFIG_SECONDS, ACCT(poll_interval) },
 	{ "status-interval", CONFIG_SECONDS, ACCT(status_interval) },
+	{ "signature", CONFIG_STRING, ACCT(signature) },
+	{ "alternates", CONFIG_STRING, ACCT(alternates) },
+	{ "drafts", CONFIG_STRING, ACCT(drafts) },
+	{ "forward-attach", CONFIG_BOOL, ACCT(forward_attach) },
+	{ "format-flowed", CONFIG_BOOL, ACCT(format_flowed) },
 };
 #undef ACCT
 
@@ -780,6 +785,9 @@ config_account_clear(struct account *a)
 	free(a->imap.host);
 	free(a->pop3.host);
 	free(a->smtp.host);
+	free(a->signature);
+	free(a->alternates);
+	free(a->drafts);
 }
 
 void

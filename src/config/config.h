@@ -73,6 +73,12 @@ struct account {
 	/* tls.pin-sha256: "HOST AB:CD:..." each, host in lower case. */
 	char			**tls_pins;
 	size_t			 ntls_pins;
+	/* Composing: see postern.conf(5). May be NULL. */
+	char			*signature;	/* file appended to new text */
+	char			*alternates;	/* other From addresses */
+	char			*drafts;	/* IMAP folder for drafts */
+	int			 forward_attach; /* forward as message/rfc822 */
+	int			 format_flowed;	/* send format=flowed */
 	const char		*file;		/* where it was defined */
 	int			 line;
 };

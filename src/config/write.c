@@ -119,6 +119,17 @@ config_format_account(struct sbuf *sb, const struct account *a,
 	}
 	if (a->timeout > 0)
 		sbuf_addf(sb, "timeout = %d\n", a->timeout);
+	if ((a->signature != NULL &&
+	    write_value(sb, "signature", a->signature, err) == -1) ||
+	    (a->alternates != NULL &&
+	    write_value(sb, "alternates", a->alternates, err) == -1) ||
+	    (a->drafts != NULL &&
+	    write_value(sb, "drafts", a->drafts, err) == -1))
+		goto fail;
+	if (a->forward_attach)
+		sbuf_addstr(sb, "forward-attach = yes\n");
+	if (a->format_flowed)
+		sbuf_addstr(sb, "format-flowed = yes\n");
 	return 0;
 fail:
 	sbuf_setlen(sb, start);

@@ -3,6 +3,7 @@
 #define POSTERN_IMAP_IMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #define IMAP_MAX_FOLDERS	10000		/* we list and STATUS */
@@ -10,6 +11,8 @@
 
 struct account;
 struct error;
+struct sbuf;
+struct summary;
 
 /*
  * Decodes a mailbox name in modified UTF-7 (RFC 3501 section 5.1.3) to
@@ -36,5 +39,23 @@ int	 imapc_date_parse(const char *s, time_t *tp);
  */
 int	 imapc_append_sent(const struct account *, const char *password,
 	    const char *msg, size_t len, struct error *);
+
+/*
+ * Drafts (postponed messages), each call on its own connection, in the
+ * folder the account's drafts option names, else the one marked \Drafts
+ * (RFC 6154), else one named "Drafts". append_draft stores msg flagged
+ * \Draft and \Seen; drafts_list returns the folder's summaries, newest
+ * first, in a new array (the caller clears each and frees it);
+ * draft_fetch appends one raw message to out; draft_delete flags it
+ * \Deleted and expunges it. 0, or -1 and err.
+ */
+int	 imapc_append_draft(const struct account *, const char *password,
+	    const char *msg, size_t len, struct error *);
+int	 imapc_drafts_list(const struct account *, const char *password,
+	    struct summary **vp, size_t *np, struct error *);
+int	 imapc_draft_fetch(const struct account *, const char *password,
+	    uint32_t uid, struct sbuf *out, struct error *);
+int	 imapc_draft_delete(const struct account *, const char *password,
+	    uint32_t uid, struct error *);
 
 #endif

@@ -22,6 +22,7 @@
 #define BUILD_MAX_LINE		998	/* RFC 5322 2.1.1, for 7bit */
 #define BUILD_MAX_TOTAL		(64 * 1024 * 1024) /* the whole message */
 #define BUILD_PARAM_LINE	60	/* RFC 2231 continuation piece */
+#define BUILD_FLOWED_WIDTH	72	/* format=flowed lines, RFC 3676 4.2 */
 
 /* File name extensions and their types; the rest is octet-stream. */
 static const struct {
@@ -221,21 +222,83 @@ build_crlf(const char *s, size_t len, struct sbuf *out)
 		sbuf_addstr(out, "\r\n");
 }
 
+/*
+ * Appends one line as format=flowed (RFC 3676 4.2): space-stuffed, and
+ * when longer than BUILD_FLOWED_WIDTH broken after blanks, each piece
+ * but the last ending in a blank (a soft line break).
+ */
+static void
+build_flowed_line(const char *s, size_t len, struct sbuf *out)
+{
+	size_t	 cut, i;
+
+	/* Trailing blanks would make a hard break soft; "-- " stays. */
+	if (!(len == 3 && memcmp(s, "-- ", 3) == 0)) {
+		while (len > 0 && s[len - 1] == ' ')
+			len--;
+	}
+	for (;;) {
+		/* A '>' starts a quote, which flowed text keeps as is. */
+		if (len > 0 && (*s == ' ' ||
+		    (len >= 5 && memcmp(s, "From ", 5) == 0)))
+			sbuf_addch(out, ' ');
+		if (len <= BUILD_FLOWED_WIDTH || *s == '>')
+			break;
+		cut = 0;
+		for (i = 1; i < len && i <= BUILD_FLOWED_WIDTH; i++) {
+			if (s[i - 1] == ' ' && s[i] != ' ')
+				cut = i;
+		}
+		if (cut == 0)
+			break;		/* one long word */
+		sbuf_add(out, s, cut);
+		sbuf_addch(out, '\n');
+		s += cut;
+		len -= cut;
+	}
+	sbuf_add(out, s, len);
+	sbuf_addch(out, '\n');
+}
+
+static void
+build_flowed(const char *s, size_t len, struct sbuf *out)
+{
+	const char	*end = s + len, *nl;
+	size_t		 l;
+
+	while (s < end) {
+		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			nl = end;
+		l = (size_t)(nl - s);
+		if (l > 0 && s[l - 1] == '\r')
+			l--;
+		build_flowed_line(s, l, out);
+		s = nl + 1;
+	}
+}
+
 /* The text part's headers (after Content-Type's name) and body. */
 static void
 build_text(const struct mime_draft *d, struct sbuf *out)
 {
-	struct sbuf	 u;
+	struct sbuf	 u, f;
 	const char	*body = d->body != NULL ? d->body : "";
 	size_t		 len = d->body != NULL ? d->body_len : 0;
 
 	sbuf_init(&u);
+	sbuf_init(&f);
 	if (!mime_utf8_valid(body, len)) {
 		mime_charset_to_utf8("windows-1252", body, len, &u);
 		body = u.buf;
 		len = u.len;
 	}
-	sbuf_addstr(out, "Content-Type: text/plain; charset=utf-8\r\n");
+	if (d->flowed) {
+		build_flowed(body, len, &f);
+		body = f.buf != NULL ? f.buf : "";
+		len = f.len;
+	}
+	sbuf_addf(out, "Content-Type: text/plain; charset=utf-8%s\r\n",
+	    d->flowed ? "; format=flowed" : "");
 	if (build_is_7bit(body, len)) {
 		sbuf_addstr(out, "Content-Transfer-Encoding: 7bit\r\n\r\n");
 		build_crlf(body, len, out);
@@ -244,6 +307,7 @@ build_text(const struct mime_draft *d, struct sbuf *out)
 		    "quoted-printable\r\n\r\n");
 		mime_qp_encode(body, len, out);
 	}
+	sbuf_release(&f);
 	sbuf_release(&u);
 }
 
@@ -307,19 +371,51 @@ build_basename(const char *path)
 	return *b != '\0' ? b : "attachment";
 }
 
+/* A message/ part as it is, CRLF lines: 7bit when ASCII, else 8bit. */
+static void
+build_message_part(const struct sbuf *data, struct sbuf *out)
+{
+	size_t	 i;
+	int	 ascii = 1;
+
+	for (i = 0; i < data->len; i++) {
+		if ((unsigned char)data->buf[i] >= 0x80)
+			ascii = 0;
+	}
+	sbuf_addf(out, "\r\nContent-Transfer-Encoding: %s\r\n\r\n",
+	    ascii ? "7bit" : "8bit");
+	build_crlf(data->buf, data->len, out);
+}
+
 static int
-build_attachment(const char *path, const char *boundary, struct sbuf *out,
-    struct error *err)
+build_attachment(const struct mime_draft *d, size_t i, const char *boundary,
+    struct sbuf *out, struct error *err)
 {
 	struct sbuf	 data;
-	const char	*name = build_basename(path);
+	const char	*path = d->attachments[i], *name, *type = NULL;
 	int		 ret = -1;
 
+	name = build_basename(path);
+	if (d->attachment_names != NULL && d->attachment_names[i] != NULL &&
+	    *d->attachment_names[i] != '\0')
+		name = d->attachment_names[i];
+	if (d->attachment_types != NULL)
+		type = d->attachment_types[i];
+	if (type == NULL || *type == '\0' || strchr(type, '/') == NULL ||
+	    strpbrk(type, "\r\n;\"") != NULL)
+		type = mime_type_for_name(name);
 	sbuf_init(&data);
 	if (fs_read_file(path, MIME_MAX_ATTACHMENT, &data, err) == -1)
 		goto out;
 	sbuf_addf(out, "\r\n--%s\r\n", boundary);
-	sbuf_addf(out, "Content-Type: %s", mime_type_for_name(name));
+	sbuf_addf(out, "Content-Type: %s", type);
+	if (strncasecmp(type, "message/", 8) == 0) {
+		sbuf_addstr(out, "\r\nContent-Disposition: inline");
+		build_name_param(out, "filename", name);
+		build_message_part(&data, out);
+		ret = 0;
+		goto out;
+	}
 	build_name_param(out, "name", name);
 	sbuf_addstr(out, "\r\nContent-Disposition: attachment");
 	build_name_param(out, "filename", name);
@@ -357,6 +453,8 @@ build_headers(const struct mime_draft *d, struct sbuf *out,
 		mime_header_addresses(out, "To", &to);
 	if (cc.n > 0)
 		mime_header_addresses(out, "Cc", &cc);
+	if (bcc.n > 0 && d->keep_bcc)
+		mime_header_addresses(out, "Bcc", &bcc);
 	if (d->subject != NULL && *d->subject != '\0')
 		mime_header_text(out, "Subject", d->subject);
 	if (rt.n > 0)
@@ -413,8 +511,7 @@ mime_build(const struct mime_draft *d, struct sbuf *msg,
 		    "\r\n--%s\r\n", boundary, boundary);
 		build_text(d, &out);
 		for (i = 0; i < d->nattachments; i++) {
-			if (build_attachment(d->attachments[i], boundary, &out,
-			    err) == -1)
+			if (build_attachment(d, i, boundary, &out, err) == -1)
 				goto out;
 			if (out.len > BUILD_MAX_TOTAL) {
 				error_set(err, ERROR_INPUT, _("message larger "

@@ -108,6 +108,15 @@ struct mime_draft {
 	const char *const	 *attachments;	/* file paths */
 	size_t			  nattachments;
 	time_t			  date;		/* 0: now */
+	/*
+	 * Optional, per attachment (NULL, or NULL entries: from the path):
+	 * the name the recipient sees and the MIME type. A message/ type
+	 * is sent as it is (7bit or 8bit), never base64 (RFC 2046 5.2.1).
+	 */
+	const char *const	 *attachment_names;
+	const char *const	 *attachment_types;
+	int			  flowed;	/* text as format=flowed */
+	int			  keep_bcc;	/* write Bcc (drafts only) */
 };
 
 /* Who a built message goes to; owned by the caller (mime_envelope_release). */
@@ -271,5 +280,104 @@ char	*mime_mailcap_expand(const struct mime_mailcap *e, const char *file,
 	    const char *type, const char *charset, int *stdinp);
 /* Appends s to out quoted for /bin/sh ('...'). */
 void	 mime_shell_quote(struct sbuf *out, const char *s);
+/*
+ * The value of the first header field called name (any case) of msg,
+ * unfolded and decoded (as mime_decode_header); NULL if there is none.
+ * The caller frees it.
+ */
+char	*mime_header_get(const char *msg, size_t len, const char *name);
+
+/* Appends one address as "Name <a@b>" (the name quoted when needed). */
+void	 mime_address_format(struct sbuf *, const struct mime_address *);
+
+/*
+ * A message being written, as the user edits it. Every string is owned
+ * (free or replace it), NULL when empty.
+ */
+struct mime_compose {
+	char		*from;
+	char		*to;
+	char		*cc;
+	char		*bcc;
+	char		*subject;
+	char		*reply_to;
+	char		*in_reply_to;	/* "<id>" */
+	char		*references;	/* "<id> <id> ..." */
+	struct sbuf	 body;		/* UTF-8 text, '\n' lines */
+};
+
+#define MIME_MAX_REFERENCES	50	/* ids kept in References */
+
+void	 mime_compose_init(struct mime_compose *);
+void	 mime_compose_release(struct mime_compose *);
+
+/*
+ * The text for the editor: From, To, Cc, Bcc, Subject and Reply-To
+ * lines, a blank line, the body; appended to out.
+ */
+void	 mime_template_format(const struct mime_compose *, struct sbuf *out);
+/*
+ * Reads the editor's text back into c: the header lines up to the first
+ * blank line (folded lines joined; a line that is no header starts the
+ * body), then the body. In-Reply-To and References of c are kept.
+ * ERROR_INPUT (c unchanged) for an unknown header or too long a text.
+ */
+int	 mime_template_parse(const char *s, size_t len, struct mime_compose *c,
+	    struct error *);
+
+/*
+ * subject with "prefix: " in front, unless it already starts with it
+ * (or "Re:", "Fwd:", "Fw:" of the same kind, any case); a new string.
+ */
+char	*mime_subject_prefixed(const char *subject, const char *prefix);
+
+/*
+ * Parses a mailto: URI (RFC 6068) into c: the addresses before '?' and
+ * the to, cc, bcc, subject, body and in-reply-to fields, percent-decoded;
+ * other fields are ignored (they are not safe to take from a link).
+ * ERROR_INPUT for a malformed URI.
+ */
+int	 mime_mailto_parse(const char *uri, struct mime_compose *c,
+	    struct error *);
+
+enum mime_reply_kind {
+	MIME_REPLY_SENDER,	/* Reply-To, else From */
+	MIME_REPLY_GROUP,	/* and everyone in To and Cc but own */
+	MIME_REPLY_LIST,	/* the List-Post address */
+};
+
+/*
+ * Fills c (To, Cc, Subject "Re: ...", In-Reply-To, References, the
+ * body: an attribution line and the text quoted with "> ") for a reply
+ * to the raw message msg. own lists the user's addresses: they are
+ * left out of a group reply, and the one the original was addressed to
+ * becomes c->from (else from stays NULL). ERROR_INPUT when a list reply
+ * finds no List-Post address.
+ */
+int	 mime_reply_init(const char *msg, size_t len, enum mime_reply_kind,
+	    const struct mime_address_list *own, struct mime_compose *c,
+	    struct error *);
+/*
+ * Fills c for forwarding msg: Subject "Fwd: ...", and unless attach is
+ * set, the original's headers and text in the body.
+ */
+int	 mime_forward_init(const char *msg, size_t len, int attach,
+	    struct mime_compose *c, struct error *);
+
+/*
+ * Called by mime_split_parts per part: type is "type/subtype" in lower
+ * case, name the file name (UTF-8) or NULL, data the decoded bytes
+ * (a text part without a name converted to UTF-8 with '\n' lines).
+ * Everything is borrowed for the call.
+ */
+typedef void	(*mime_part_cb)(const char *type, const char *name,
+		    const char *data, size_t len, void *arg);
+/*
+ * Splits a message as mime_build makes it (a text, or a multipart/mixed
+ * of a text and files, one level) into its parts, in order, for cb.
+ * Nested multiparts come as one part each. Used to recall a draft.
+ */
+void	 mime_split_parts(const char *msg, size_t len, mime_part_cb cb,
+	    void *arg);
 
 #endif

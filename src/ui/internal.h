@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <pthread.h>
+
 #include <curses.h>
 
 #include "config/config.h"
@@ -29,6 +31,8 @@ enum ui_view {
 	VIEW_HELP,
 	VIEW_ATTACH,	/* the MIME tree of the open message (attach.c) */
 	VIEW_URLS,	/* the URLs of the open message (urls.c) */
+	VIEW_COMPOSE,		/* the compose screen */
+	VIEW_DRAFTS,		/* choosing a draft to recall */
 };
 
 /* What the pager shows (pager.c). */
@@ -78,6 +82,53 @@ struct ui;
  */
 typedef size_t	(*ui_complete_cb)(struct ui *, const char *text,
 		    size_t *startp, char ***candsp);
+
+/* A job's events carry its serial with this bit (job.c). */
+#define UI_JOB_SERIAL	((uint64_t)1 << 63)
+
+enum ui_job_kind {
+	UI_JOB_SEND = 1,	/* id: an outbox entry; uid: a draft to drop */
+	UI_JOB_POSTPONE,	/* msg to Drafts; uid: the draft it replaces */
+	UI_JOB_DRAFTS,		/* EVENT_SUMMARIES: the drafts */
+	UI_JOB_DRAFT_FETCH,	/* EVENT_BODY: draft uid */
+};
+
+/* A slow operation on its own thread; the UI frees it after the join. */
+struct ui_job {
+	enum ui_job_kind	 kind;
+	const struct account	*account;
+	struct chan		*events;
+	uint64_t		 serial;
+	pthread_t		 thread;
+	int			 joined;
+	char			*id;
+	int			 lockfd;
+	uint32_t		 uid;
+	struct sbuf		 msg;
+	char			**unlink;	/* removed after success */
+	size_t			 nunlink;
+	char			*pass;
+};
+
+/* A file on the compose screen. */
+struct ui_attachment {
+	char	*path;
+	char	*name;		/* as the recipient sees it */
+	char	*type;
+	int	 temporary;	/* ours: removed with the message */
+};
+
+/* The message on the compose screen. */
+struct ui_compose {
+	struct mime_compose	 msg;
+	char			*file;		/* the editor's file */
+	struct ui_attachment	*att;
+	size_t			 natt;
+	size_t			 cur;
+	uint32_t		 draft_uid;	/* recalled draft, 0 if none */
+	int			 flowed;
+	enum ui_view		 back;		/* where the user came from */
+};
 
 struct ui {
 	const struct config	*config;
@@ -180,6 +231,16 @@ struct ui {
 	time_t			 next_check;	/* 0: no periodic check */
 	char			*folder_op;	/* wire name a prompt is about */
 	char			*folder_op_name;
+	/* compose (compose.c) */
+	struct ui_compose	*compose;
+	int			 preview;	/* the pager shows a preview */
+	uint64_t		 reply_serial;	/* body fetched for a reply */
+	int			 reply_kind;	/* what to do with it */
+	struct summary		*drafts;	/* to choose from */
+	size_t			 ndrafts;
+	size_t			 draft_cur;
+	struct ui_job		**jobs;
+	size_t			 njobs;
 
 	/* bottom lines */
 	char			*status;	/* progress, from the worker */
@@ -356,6 +417,42 @@ void	 ui_act_tag_prefix(struct ui *);
 int	 ui_ops_pick_done(struct ui *, int cancel);
 void	 ui_ops_mark_seen(struct ui *, struct summary *);
 void	 ui_ops_leave_folder(struct ui *);
+/* compose.c */
+enum ui_reply {
+	UI_REPLY_SENDER,
+	UI_REPLY_GROUP,
+	UI_REPLY_LIST,
+	UI_FORWARD,
+};
+void	 ui_compose_new(struct ui *);
+/* Opens the editor on c (taken; the caller's struct is emptied). */
+void	 ui_compose_start(struct ui *, struct mime_compose *c, int signature);
+void	 ui_compose_reply(struct ui *, enum ui_reply);
+void	 ui_compose_recall(struct ui *);
+void	 ui_compose_edit(struct ui *);
+void	 ui_compose_attach(struct ui *);
+void	 ui_compose_detach(struct ui *);
+void	 ui_compose_rename(struct ui *);
+void	 ui_compose_identity(struct ui *);
+void	 ui_compose_preview(struct ui *);
+void	 ui_compose_postpone(struct ui *);
+void	 ui_compose_send(struct ui *);
+void	 ui_compose_abandon(struct ui *);
+void	 ui_compose_move(struct ui *, long delta);
+void	 ui_drafts_move(struct ui *, long delta);
+void	 ui_drafts_choose(struct ui *);
+void	 ui_drafts_close(struct ui *);
+void	 ui_draw_compose(struct ui *, int top, int height, int width);
+void	 ui_draw_drafts(struct ui *, int top, int height, int width);
+/* Takes the events of jobs and reply fetches; 1 if ev was one. */
+int	 ui_compose_event(struct ui *, struct event *);
+void	 ui_compose_free(struct ui *);
+
+/* job.c */
+struct ui_job	*ui_job_new(struct ui *, enum ui_job_kind);
+void	 ui_job_add_unlink(struct ui_job *, const char *path);
+void	 ui_job_start(struct ui *, struct ui_job *);
+void	 ui_jobs_join(struct ui *);
 
 /* ui.c */
 void	 ui_set_message(struct ui *, int is_error, const char *, ...)

@@ -20,6 +20,8 @@ enum ui_context {
 	CONTEXT_HELP = (1 << 3),
 	CONTEXT_ATTACH = (1 << 4),
 	CONTEXT_URLS = (1 << 5),
+	CONTEXT_COMPOSE = (1 << 6),
+	CONTEXT_DRAFTS = (1 << 7),
 };
 
 struct ui_action {
@@ -177,7 +179,11 @@ act_exit_pager(struct ui *ui)
 {
 	if (ui_pager_back(ui))
 		return;		/* from the source or a viewer's output */
-	ui->view = VIEW_INDEX;
+	ui->view = ui->preview && ui->compose != NULL ? VIEW_COMPOSE :
+	    VIEW_INDEX;
+	if (ui->preview)
+		ui_pager_clear(ui);
+	ui->preview = 0;
 	ui->dirty = 1;
 }
 
@@ -579,6 +585,67 @@ static const struct ui_action
     a_tag_prefix = { "tag-prefix",
 	N_("apply the next command to the tagged messages"),
 	ui_act_tag_prefix };
+static void act_compose(struct ui *ui) { ui_compose_new(ui); }
+static void act_reply(struct ui *ui) { ui_compose_reply(ui, UI_REPLY_SENDER); }
+static void act_group_reply(struct ui *ui)
+{
+	ui_compose_reply(ui, UI_REPLY_GROUP);
+}
+static void act_list_reply(struct ui *ui) { ui_compose_reply(ui, UI_REPLY_LIST); }
+static void act_forward(struct ui *ui) { ui_compose_reply(ui, UI_FORWARD); }
+static void act_recall(struct ui *ui) { ui_compose_recall(ui); }
+static void act_c_edit(struct ui *ui) { ui_compose_edit(ui); }
+static void act_c_attach(struct ui *ui) { ui_compose_attach(ui); }
+static void act_c_detach(struct ui *ui) { ui_compose_detach(ui); }
+static void act_c_rename(struct ui *ui) { ui_compose_rename(ui); }
+static void act_c_identity(struct ui *ui) { ui_compose_identity(ui); }
+static void act_c_preview(struct ui *ui) { ui_compose_preview(ui); }
+static void act_c_postpone(struct ui *ui) { ui_compose_postpone(ui); }
+static void act_c_send(struct ui *ui) { ui_compose_send(ui); }
+static void act_c_abandon(struct ui *ui) { ui_compose_abandon(ui); }
+static void act_c_down(struct ui *ui) { ui_compose_move(ui, 1); }
+static void act_c_up(struct ui *ui) { ui_compose_move(ui, -1); }
+static void act_d_down(struct ui *ui) { ui_drafts_move(ui, 1); }
+static void act_d_up(struct ui *ui) { ui_drafts_move(ui, -1); }
+static void act_d_choose(struct ui *ui) { ui_drafts_choose(ui); }
+static void act_d_close(struct ui *ui) { ui_drafts_close(ui); }
+
+static const struct ui_action
+    a_compose = { "mail", N_("write a new message"), act_compose },
+    a_reply = { "reply", N_("reply to the sender"), act_reply },
+    a_group_reply = { "group-reply", N_("reply to everyone"),
+	act_group_reply },
+    a_list_reply = { "list-reply", N_("reply to the mailing list"),
+	act_list_reply },
+    a_forward = { "forward-message", N_("forward the message"),
+	act_forward },
+    a_recall = { "recall-message", N_("recall a postponed message"),
+	act_recall },
+    a_c_edit = { "edit-message", N_("edit the message and its headers"),
+	act_c_edit },
+    a_c_attach = { "attach-file", N_("attach a file"), act_c_attach },
+    a_c_detach = { "detach-file", N_("remove the selected attachment"),
+	act_c_detach },
+    a_c_rename = { "rename-attachment",
+	N_("change the name the recipient sees"), act_c_rename },
+    a_c_identity = { "edit-from", N_("send from the next identity"),
+	act_c_identity },
+    a_c_preview = { "view-message", N_("preview the message as built"),
+	act_c_preview },
+    a_c_postpone = { "postpone-message", N_("save the message to Drafts"),
+	act_c_postpone },
+    a_c_send = { "send-message", N_("send the message"), act_c_send },
+    a_c_abandon = { "exit", N_("abandon the message (asks first)"),
+	act_c_abandon },
+    a_c_down = { "next-entry", N_("select the next attachment"),
+	act_c_down },
+    a_c_up = { "previous-entry", N_("select the previous attachment"),
+	act_c_up },
+    a_d_down = { "next-entry", N_("move to the next draft"), act_d_down },
+    a_d_up = { "previous-entry", N_("move to the previous draft"),
+	act_d_up },
+    a_d_choose = { "select-entry", N_("recall this draft"), act_d_choose },
+    a_d_close = { "exit", N_("recall nothing"), act_d_close };
 
 #define LIST	(CONTEXT_INDEX | CONTEXT_FOLDERS)
 #define ALL	(LIST | CONTEXT_PAGER)
@@ -624,7 +691,7 @@ static const struct ui_binding ui_bindings[] = {
 	{ CONTEXT_PAGER, KEY_NPAGE, 1, "<pagedown>", &a_pdown },
 	{ CONTEXT_PAGER, '-', 0, "-", &a_pup },
 	{ CONTEXT_PAGER, KEY_PPAGE, 1, "<pageup>", &a_pup },
-	{ CONTEXT_PAGER, 'g', 0, "g", &a_top },
+	{ CONTEXT_PAGER, '^', 0, "^", &a_top },
 	{ CONTEXT_PAGER, KEY_HOME, 1, "<home>", &a_top },
 	{ CONTEXT_PAGER, 'G', 0, "G", &a_bottom },
 	{ CONTEXT_PAGER, KEY_END, 1, "<end>", &a_bottom },
@@ -688,6 +755,34 @@ static const struct ui_binding ui_bindings[] = {
 	{ CONTEXT_URLS, 'i', 0, "i", &a_list_back },
 	{ CONTEXT_ATTACH | CONTEXT_URLS, '\f', 0, "^L", &a_redraw },
 	{ CONTEXT_ATTACH | CONTEXT_URLS, '?', 0, "?", &a_help },
+	{ LIST, 'm', 0, "m", &a_compose },
+	{ CONTEXT_INDEX | CONTEXT_PAGER, 'r', 0, "r", &a_reply },
+	{ CONTEXT_INDEX | CONTEXT_PAGER, 'g', 0, "g", &a_group_reply },
+	{ CONTEXT_INDEX | CONTEXT_PAGER, 'L', 0, "L", &a_list_reply },
+	{ CONTEXT_INDEX | CONTEXT_PAGER, 'f', 0, "f", &a_forward },
+	{ LIST | CONTEXT_PAGER, 'R', 0, "R", &a_recall },
+	{ CONTEXT_COMPOSE, 'y', 0, "y", &a_c_send },
+	{ CONTEXT_COMPOSE, 'e', 0, "e", &a_c_edit },
+	{ CONTEXT_COMPOSE, 'a', 0, "a", &a_c_attach },
+	{ CONTEXT_COMPOSE, 'D', 0, "D", &a_c_detach },
+	{ CONTEXT_COMPOSE, 'N', 0, "N", &a_c_rename },
+	{ CONTEXT_COMPOSE, 'F', 0, "F", &a_c_identity },
+	{ CONTEXT_COMPOSE, 'p', 0, "p", &a_c_preview },
+	{ CONTEXT_COMPOSE, 'P', 0, "P", &a_c_postpone },
+	{ CONTEXT_COMPOSE, 'q', 0, "q", &a_c_abandon },
+	{ CONTEXT_COMPOSE, 'j', 0, "j", &a_c_down },
+	{ CONTEXT_COMPOSE, KEY_DOWN, 1, "<down>", &a_c_down },
+	{ CONTEXT_COMPOSE, 'k', 0, "k", &a_c_up },
+	{ CONTEXT_COMPOSE, KEY_UP, 1, "<up>", &a_c_up },
+	{ CONTEXT_COMPOSE, '?', 0, "?", &a_help },
+	{ CONTEXT_COMPOSE, '\f', 0, "^L", &a_redraw },
+	{ CONTEXT_DRAFTS, 'j', 0, "j", &a_d_down },
+	{ CONTEXT_DRAFTS, KEY_DOWN, 1, "<down>", &a_d_down },
+	{ CONTEXT_DRAFTS, 'k', 0, "k", &a_d_up },
+	{ CONTEXT_DRAFTS, KEY_UP, 1, "<up>", &a_d_up },
+	{ CONTEXT_DRAFTS, '\r', 0, "<enter>", &a_d_choose },
+	{ CONTEXT_DRAFTS, '\n', 0, "<return>", &a_d_choose },
+	{ CONTEXT_DRAFTS, 'q', 0, "q", &a_d_close },
 };
 #define UI_NBINDINGS	(sizeof ui_bindings / sizeof ui_bindings[0])
 
@@ -702,6 +797,10 @@ ui_context(const struct ui *ui, enum ui_view view)
 		return CONTEXT_ATTACH;
 	if (view == VIEW_URLS)
 		return CONTEXT_URLS;
+	if (view == VIEW_COMPOSE)
+		return CONTEXT_COMPOSE;
+	if (view == VIEW_DRAFTS)
+		return CONTEXT_DRAFTS;
 	return ui->focus == FOCUS_FOLDERS ? CONTEXT_FOLDERS : CONTEXT_INDEX;
 }
 
@@ -766,7 +865,9 @@ ui_draw_help(struct ui *ui, int top, int height, int width)
 	size_t		 i, n = 0;
 	int		 y = 0;
 
-	title = ctx == CONTEXT_PAGER ? _("Key bindings: pager") :
+	title = ctx == CONTEXT_COMPOSE ? _("Key bindings: compose") :
+	    ctx == CONTEXT_DRAFTS ? _("Key bindings: drafts") :
+	    ctx == CONTEXT_PAGER ? _("Key bindings: pager") :
 	    ctx == CONTEXT_ATTACH ? _("Key bindings: attachments") :
 	    ctx == CONTEXT_URLS ? _("Key bindings: URLs") :
 	    ctx == CONTEXT_FOLDERS ? _("Key bindings: folders") :

@@ -25,6 +25,8 @@
 #define UI_MESSAGE_ROWS_MAX	3	/* rows a long message may take */
 
 static int	ui_message_rows(struct ui *);
+static int	ui_run_full(const struct config *, const char *, const char *,
+		    struct error *);
 
 void
 ui_set_message(struct ui *ui, int is_error, const char *fmt, ...)
@@ -197,7 +199,7 @@ ui_handle_event(struct ui *ui, struct event *ev)
 {
 	int	 current = ev->serial == ui->folder_serial;
 
-	if (ui_outbox_event(ui, ev))
+	if (ui_outbox_event(ui, ev) || ui_compose_event(ui, ev))
 		return;
 	switch (ev->kind) {
 	case EVENT_STATUS:
@@ -295,7 +297,10 @@ ui_draw_bars(struct ui *ui)
 	const char	*hint;
 	int		 mrows;
 
-	hint = ui->view == VIEW_PAGER ?
+	hint = ui->view == VIEW_COMPOSE ? _("y:Send  e:Edit  a:Attach  "
+	    "D:Remove  N:Name  F:From  p:Preview  P:Postpone  q:Abandon") :
+	    ui->view == VIEW_DRAFTS ? _("Enter:Recall  j/k:Move  q:Back") :
+	    ui->view == VIEW_PAGER ?
 	    _("q:Back  j/k:Line  Space/-:Page  n/p:Next/Prev  h:Headers  "
 	    "v:Parts  ?:Help") :
 	    ui->view == VIEW_ATTACH ? _("q:Back  j/k:Move  s:Save  S:Save all  "
@@ -349,6 +354,10 @@ ui_draw(struct ui *ui)
 		ui_draw_attach(ui, 1, h, ui->cols);
 	else if (ui->view == VIEW_URLS)
 		ui_draw_urls(ui, 1, h, ui->cols);
+	else if (ui->view == VIEW_COMPOSE)
+		ui_draw_compose(ui, 1, h, ui->cols);
+	else if (ui->view == VIEW_DRAFTS)
+		ui_draw_drafts(ui, 1, h, ui->cols);
 	else {
 		fw = ui_folder_pane_width(ui);
 		if (fw > 0)
@@ -430,6 +439,8 @@ ui_free(struct ui *ui)
 {
 	size_t	 i;
 
+	ui_jobs_join(ui);
+	ui_compose_free(ui);
 	ui_index_clear(ui);
 	ui_pager_clear(ui);
 	for (i = 0; i < ui->nfolders; i++)
@@ -453,14 +464,46 @@ ui_free(struct ui *ui)
 	free(ui->folder_op_name);
 }
 
+/* The compose flow for a mailto: link given on the command line. */
+static void
+ui_start_mailto(struct ui *ui, const char *mailto)
+{
+	struct mime_compose	 c;
+	struct error		 err = { 0 };
+
+	mime_compose_init(&c);
+	if (mime_mailto_parse(mailto, &c, &err) == -1) {
+		ui_set_message(ui, 1, "%s", err.msg);
+		mime_compose_release(&c);
+		return;
+	}
+	ui_compose_start(ui, &c, 1);
+}
+
 int
 ui_run(const struct config *config, struct error *err)
 {
-	return ui_run_account(config, NULL, err);
+	return ui_run_full(config, NULL, NULL, err);
 }
 
 int
 ui_run_account(const struct config *config, const char *account_id,
+    struct error *err)
+{
+	return ui_run_full(config, account_id, NULL, err);
+}
+
+int
+ui_run_mailto(const struct config *config, const char *mailto,
+    struct error *err)
+{
+	return ui_run_full(config, NULL, mailto, err);
+}
+
+/* The UI on account_id (NULL: the first), composing to mailto if set. */
+static int
+ui_run_full(const struct config *config, const char *account_id,
+    const char *mailto,
     struct error *err)
 {
 	struct ui	 ui;
@@ -503,9 +546,12 @@ ui_run_account(const struct config *config, const char *account_id,
 	set_escdelay(50);
 	curs_set(0);
 	ui_colors_init(&ui);
+	if (mailto != NULL)
+		ui_start_mailto(&ui, mailto);
 	ui_loop(&ui);
 	endwin();
 
+	ui_jobs_join(&ui);
 	worker_stop(ui.worker);
 	ui_outbox_stop(&ui);
 	chan_free(ui.events, event_free_cb);

@@ -32,4 +32,11 @@ struct ui_wizard_params {
 int	 ui_wizard_run(const struct ui_wizard_params *, char **account_idp,
 	    struct error *);
 
+/*
+ * As ui_run, starting with a message to mailto (a mailto: URI, RFC 6068)
+ * in the editor and on the compose screen.
+ */
+int	 ui_run_mailto(const struct config *, const char *mailto,
+	    struct error *);
+
 #endif
