@@ -15,31 +15,6 @@
 #include "imap/internal.h"
 #include "net/net.h"
 
-/* Whether one LIST answer carries the \Sent special-use attribute. */
-static int
-imapc_is_sent(const struct mailimap_mailbox_list *mb)
-{
-	struct mailimap_mbx_list_oflag	*of;
-	clistiter			*it;
-	const char			*f;
-
-	if (mb->mb_flag == NULL || mb->mb_flag->mbf_oflags == NULL)
-		return 0;
-	for (it = clist_begin(mb->mb_flag->mbf_oflags); it != NULL;
-	    it = clist_next(it)) {
-		of = clist_content(it);
-		if (of == NULL || of->of_type !=
-		    MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT || of->of_flag_ext == NULL)
-			continue;
-		f = of->of_flag_ext;
-		if (*f == '\\')
-			f++;
-		if (strcasecmp(f, "Sent") == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * The folder marked \Sent (RFC 6154), else one named "Sent"; a new
  * string, or NULL and err.
@@ -64,7 +39,7 @@ imapc_find_sent(struct backend *b, struct error *err)
 		    strnlen(mb->mb_name, IMAP_MAX_NAME + 1) > IMAP_MAX_NAME ||
 		    strpbrk(mb->mb_name, "\r\n") != NULL)
 			continue;
-		if (imapc_is_sent(mb))
+		if (imapc_list_has_attr(mb, "Sent"))
 			special = xstrdup(mb->mb_name);
 		else if (named == NULL && strcasecmp(mb->mb_name, "Sent") == 0)
 			named = xstrdup(mb->mb_name);

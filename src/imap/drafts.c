@@ -21,31 +21,6 @@
 
 #define DRAFTS_MAX	1000	/* postponed messages listed */
 
-/* Whether one LIST answer carries the special-use attribute attr. */
-static int
-drafts_has_attr(const struct mailimap_mailbox_list *mb, const char *attr)
-{
-	struct mailimap_mbx_list_oflag	*of;
-	clistiter			*it;
-	const char			*f;
-
-	if (mb->mb_flag == NULL || mb->mb_flag->mbf_oflags == NULL)
-		return 0;
-	for (it = clist_begin(mb->mb_flag->mbf_oflags); it != NULL;
-	    it = clist_next(it)) {
-		of = clist_content(it);
-		if (of == NULL || of->of_type !=
-		    MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT || of->of_flag_ext == NULL)
-			continue;
-		f = of->of_flag_ext;
-		if (*f == '\\')
-			f++;
-		if (strcasecmp(f, attr) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * The drafts folder: the account's drafts option, else the folder
  * marked \Drafts (RFC 6154), else one named "Drafts". A new string, or
@@ -73,7 +48,7 @@ drafts_folder(const struct account *a, struct backend *b, struct error *err)
 		    strnlen(mb->mb_name, IMAP_MAX_NAME + 1) > IMAP_MAX_NAME ||
 		    strpbrk(mb->mb_name, "\r\n") != NULL)
 			continue;
-		if (drafts_has_attr(mb, "Drafts"))
+		if (imapc_list_has_attr(mb, "Drafts"))
 			special = xstrdup(mb->mb_name);
 		else if (named == NULL && strcasecmp(mb->mb_name, "Drafts") ==
 		    0)

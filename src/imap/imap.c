@@ -266,12 +266,38 @@ imapc_session(struct backend *b)
 }
 
 /* Fills f from one LIST response; -1 if the name is unusable. */
+/*
+ * Whether a LIST answer carries the attribute attr (special-use such as
+ * "Sent", or "Noselect"), with or without its backslash, in any case.
+ */
+int
+imapc_list_has_attr(const struct mailimap_mailbox_list *mb, const char *attr)
+{
+	struct mailimap_mbx_list_oflag	*of;
+	clistiter			*it;
+	const char			*f;
+
+	if (mb->mb_flag == NULL || mb->mb_flag->mbf_oflags == NULL)
+		return 0;
+	for (it = clist_begin(mb->mb_flag->mbf_oflags); it != NULL;
+	    it = clist_next(it)) {
+		of = clist_content(it);
+		if (of == NULL || of->of_type !=
+		    MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT || of->of_flag_ext == NULL)
+			continue;
+		f = of->of_flag_ext;
+		if (*f == '\\')
+			f++;
+		if (strcasecmp(f, attr) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 imapc_folder_from_list(const struct mailimap_mailbox_list *mb,
     struct folder_info *f)
 {
-	struct mailimap_mbx_list_oflag	*of;
-	clistiter			*it;
 	size_t				 len;
 
 	len = strnlen(mb->mb_name, IMAP_MAX_NAME + 1);
@@ -289,18 +315,9 @@ imapc_folder_from_list(const struct mailimap_mailbox_list *mb,
 	if (mb->mb_flag->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG &&
 	    mb->mb_flag->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
 		f->selectable = 0;
-	if (mb->mb_flag->mbf_oflags == NULL)
-		return 0;
-	for (it = clist_begin(mb->mb_flag->mbf_oflags); it != NULL;
-	    it = clist_next(it)) {
-		of = clist_content(it);
-		if (of != NULL &&
-		    of->of_type == MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT &&
-		    of->of_flag_ext != NULL &&
-		    (strcasecmp(of->of_flag_ext, "NonExistent") == 0 ||
-		    strcasecmp(of->of_flag_ext, "Noselect") == 0))
-			f->selectable = 0;
-	}
+	if (imapc_list_has_attr(mb, "NonExistent") ||
+	    imapc_list_has_attr(mb, "Noselect"))
+		f->selectable = 0;
 	return 0;
 }
 

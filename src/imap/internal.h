@@ -79,6 +79,9 @@ int		 imapc_summary_from_att(const struct mailimap_msg_att *,
 
 /* Frees the strings of n summaries (free(NULL) for taken ones). */
 void		 imapc_summaries_release(struct summary *, size_t n);
+/* imap.c: whether a LIST answer has attr ("Sent", "Noselect"...). */
+int		 imapc_list_has_attr(const struct mailimap_mailbox_list *,
+		    const char *attr);
 
 struct backend;
 struct net_watchdog;

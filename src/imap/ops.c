@@ -220,9 +220,8 @@ static char *
 imapo_find_trash(struct backend *b, struct error *err)
 {
 	struct mailimap_mailbox_list	*mb;
-	struct mailimap_mbx_list_oflag	*of;
 	clist				*list = NULL;
-	clistiter			*it, *jt;
+	clistiter			*it;
 	char				*found = NULL;
 	int				 r;
 
@@ -236,21 +235,11 @@ imapo_find_trash(struct backend *b, struct error *err)
 	for (it = list != NULL ? clist_begin(list) : NULL;
 	    it != NULL && found == NULL; it = clist_next(it)) {
 		mb = clist_content(it);
-		if (mb == NULL || mb->mb_name == NULL || mb->mb_flag == NULL ||
-		    mb->mb_flag->mbf_oflags == NULL ||
+		if (mb == NULL || mb->mb_name == NULL ||
 		    strlen(mb->mb_name) > IMAP_MAX_NAME)
 			continue;
-		for (jt = clist_begin(mb->mb_flag->mbf_oflags); jt != NULL;
-		    jt = clist_next(jt)) {
-			of = clist_content(jt);
-			if (of != NULL &&
-			    of->of_type == MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT &&
-			    of->of_flag_ext != NULL &&
-			    strcasecmp(of->of_flag_ext, "Trash") == 0) {
-				found = xstrdup(mb->mb_name);
-				break;
-			}
-		}
+		if (imapc_list_has_attr(mb, "Trash"))
+			found = xstrdup(mb->mb_name);
 	}
 	if (list != NULL)
 		mailimap_list_result_free(list);
