@@ -37,6 +37,7 @@ struct request {
 	char			*name;		/* a folder's new name */
 	int			 on;		/* subscribe or not */
 	struct timespec		 queued;	/* CLOCK_MONOTONIC */
+	int			 cached;	/* the cache was shown */
 };
 
 struct worker {
@@ -193,6 +194,152 @@ worker_summaries_cb(struct summary *s, size_t n, uint32_t done,
 	return w->next != NULL && !worker_waits(w->next) ? -1 : 0;
 }
 
+/* The index from the local cache, before any connection. */
+struct worker_cached {
+	struct worker_load	 load;
+	int			 opened;
+};
+
+static int
+worker_cached_cb(struct summary *s, size_t n, uint32_t done,
+    uint32_t total, void *arg)
+{
+	struct worker_cached	*wc = arg;
+	struct event		*ev;
+
+	if (!wc->opened) {
+		ev = worker_event(wc->load.worker, EVENT_FOLDER_OPENED,
+		    wc->load.serial);
+		ev->text = xstrdup(wc->load.worker->folder);
+		ev->total = total;
+		chan_push(wc->load.worker->events, ev);
+		wc->opened = 1;
+	}
+	return worker_summaries_cb(s, n, done, total, &wc->load);
+}
+
+/*
+ * Shows the cached summaries of the folder at once (EVENT_FOLDER_OPENED,
+ * EVENT_SUMMARIES, EVENT_FOLDER_LOADED); the resync that follows sends
+ * only changes. Nothing cached, or a cache that cannot be read, leaves
+ * the request to the ordinary open.
+ */
+static void
+worker_open_cached(struct worker *w, struct request *r)
+{
+	struct worker_cached	 wc = { { w, r->serial }, 0 };
+	struct error		 err = { 0 };
+	int			 n;
+
+	if (w->ops->load_cached == NULL || w->ops->resync == NULL)
+		return;
+	free(w->folder);
+	w->folder = xstrdup(r->folder);
+	n = w->ops->load_cached(w->account, r->folder, worker_cached_cb, &wc,
+	    &err);
+	if (n == -1 && err.kind != ERROR_CANCELLED)
+		log_warn("account %s: cache: %s", w->account->id, err.msg);
+	if (n == 1 || (n == -1 && wc.opened)) {
+		r->cached = 1;
+		if (n == 1)
+			chan_push(w->events, worker_event(w,
+			    EVENT_FOLDER_LOADED, r->serial));
+	}
+}
+
+static int
+worker_sync_opened(uint32_t exists, void *arg)
+{
+	struct worker_cached	*wc = arg;
+	struct worker		*w = wc->load.worker;
+	struct event		*ev;
+
+	if (wc->opened)
+		return 0;
+	ev = worker_event(w, EVENT_FOLDER_OPENED, wc->load.serial);
+	ev->text = xstrdup(w->folder);
+	ev->total = exists;
+	chan_push(w->events, ev);
+	wc->opened = 1;
+	return 0;
+}
+
+static int
+worker_sync_added(struct summary *s, size_t n, uint32_t done,
+    uint32_t total, void *arg)
+{
+	struct worker_cached	*wc = arg;
+
+	return worker_summaries_cb(s, n, done, total, &wc->load);
+}
+
+static int
+worker_sync_flags(struct summary *s, size_t n, uint32_t done,
+    uint32_t total, void *arg)
+{
+	struct worker_cached	*wc = arg;
+	struct worker		*w = wc->load.worker;
+	struct event		*ev;
+	size_t			 i;
+
+	(void)done;
+	(void)total;
+	ev = worker_event(w, EVENT_FLAGS, wc->load.serial);
+	ev->summaries = xcalloc(n, sizeof *ev->summaries);
+	for (i = 0; i < n; i++) {
+		ev->summaries[i].uid = s[i].uid;
+		ev->summaries[i].flags = s[i].flags;
+	}
+	ev->nsummaries = n;
+	chan_push(w->events, ev);
+	return atomic_load(&w->stopping) ? -1 : 0;
+}
+
+static int
+worker_sync_vanished(const uint32_t *uids, size_t n, void *arg)
+{
+	struct worker_cached	*wc = arg;
+	struct worker		*w = wc->load.worker;
+	struct event		*ev;
+
+	ev = worker_event(w, EVENT_VANISHED, wc->load.serial);
+	ev->uids = xreallocarray(NULL, n, sizeof *ev->uids);
+	memcpy(ev->uids, uids, n * sizeof *uids);
+	ev->nuids = n;
+	chan_push(w->events, ev);
+	return atomic_load(&w->stopping) ? -1 : 0;
+}
+
+/*
+ * Opens the folder through the backend's resync: a cold fill (the
+ * summaries as they come) or, after the cache was shown, the changes.
+ */
+static int
+worker_resync_run(struct worker *w, struct request *r, struct error *err)
+{
+	struct worker_cached	 wc = { { w, r->serial }, r->cached };
+	struct backend_sync	 sink = {
+		.opened = worker_sync_opened,
+		.added = worker_sync_added,
+		.flags = worker_sync_flags,
+		.vanished = worker_sync_vanished,
+		.arg = &wc,
+	};
+
+	free(w->folder);
+	w->folder = xstrdup(r->folder);
+	w->selected = 0;
+	if (w->ops->resync(w->backend, r->folder, &sink, err) == -1)
+		return -1;
+	w->selected = 1;
+	if (!r->cached)
+		chan_push(w->events, worker_event(w, EVENT_FOLDER_LOADED,
+		    r->serial));
+	/* A reconnect and retry only resyncs; the index is there now. */
+	r->cached = 1;
+	return 0;
+}
+
 static int
 worker_list_folders_run(struct worker *w, struct request *r,
     struct error *err)
@@ -217,6 +364,8 @@ worker_open_folder_run(struct worker *w, struct request *r,
 	struct event		*ev;
 	uint32_t		 exists;
 
+	if (w->ops->resync != NULL)
+		return worker_resync_run(w, r, err);
 	free(w->folder);
 	w->folder = xstrdup(r->folder);
 	w->folder_serial = r->serial;
@@ -500,6 +649,11 @@ worker_run(struct worker *w, struct request *r)
 	struct error	 err = { 0 };
 	int		 tries, was_connected;
 
+	if (r->kind == REQUEST_OPEN_FOLDER) {
+		worker_open_cached(w, r);
+		if (w->next != NULL)
+			return;		/* another request came meanwhile */
+	}
 	for (tries = 0; tries < 2; tries++) {
 		error_clear(&err);
 		was_connected = w->backend != NULL;
