@@ -20,8 +20,9 @@
 #include "net/net.h"
 
 #define SYNC_FIRST_CHUNK	200	/* the first screenful, and some */
-#define SYNC_CHUNK		2000	/* summaries per FETCH after that */
-#define SYNC_LOAD_CHUNK		5000	/* cached summaries per event */
+#define SYNC_CHUNK		2000	/* summaries per FETCH after that, */
+#define SYNC_MAX_CHUNK		8000	/* doubling up to this: fewer redraws */
+#define SYNC_LOAD_CHUNK		25000	/* cached summaries per event */
 #define SYNC_SUMMARY_BYTES	4096	/* FETCH response, one summary */
 #define SYNC_FLAGS_BYTES	64	/* FETCH response, UID and FLAGS */
 #define SYNC_MAX_MESSAGES	10000000 /* in a folder we load */
@@ -341,7 +342,8 @@ sync_fill(struct sync_run *run, struct error *err)
 		c.mode = SYNC_BY_SEQ;
 		c.hi = hi;
 		c.lo = hi > want ? hi - want + 1 : 1;
-		want = SYNC_CHUNK;
+		want = want < SYNC_CHUNK ? SYNC_CHUNK : want * 2 > SYNC_MAX_CHUNK ?
+		    SYNC_MAX_CHUNK : want * 2;
 		set = sync_need(mailimap_set_new_interval(c.lo, c.hi));
 		ret = sync_fetch(run, set, ft, 0, 0, NULL, &c,
 		    (size_t)(c.hi - c.lo + 1) * SYNC_SUMMARY_BYTES, err);
@@ -377,7 +379,8 @@ sync_fetch_uids(struct sync_run *run, const uint32_t *v, size_t n,
 	ft = imapc_summary_fetch_type();
 	for (hi = n; hi > 0 && ret == 0; hi = lo) {
 		lo = hi > want ? hi - want : 0;
-		want = SYNC_CHUNK;
+		want = want < SYNC_CHUNK ? SYNC_CHUNK : want * 2 > SYNC_MAX_CHUNK ?
+		    SYNC_MAX_CHUNK : want * 2;
 		set = sync_need(mailimap_set_new_empty());
 		for (i = lo; i < hi; i++) {
 			first = v[i];

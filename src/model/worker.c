@@ -38,6 +38,7 @@ struct request {
 	int			 on;		/* subscribe or not */
 	struct timespec		 queued;	/* CLOCK_MONOTONIC */
 	int			 cached;	/* the cache was shown */
+	int			 resumed;	/* goes on after a cut */
 };
 
 struct worker {
@@ -47,6 +48,7 @@ struct worker {
 	struct chan			*events;	/* borrowed */
 	struct chan			*requests;
 	struct request			*next;	/* taken while cancelling */
+	struct request			*resume; /* an open cut short */
 	struct backend			*backend;
 	struct net_watchdog		*watchdog;
 	char				*folder;	/* last opened, wire name */
@@ -215,7 +217,14 @@ worker_cached_cb(struct summary *s, size_t n, uint32_t done,
 		chan_push(wc->load.worker->events, ev);
 		wc->opened = 1;
 	}
-	return worker_summaries_cb(s, n, done, total, &wc->load);
+	/*
+	 * Local and quick: only another folder or quitting stops it; the
+	 * folder list and the like wait the moment it takes.
+	 */
+	(void)worker_summaries_cb(s, n, done, total, &wc->load);
+	return atomic_load(&wc->load.worker->stopping) ||
+	    (wc->load.worker->next != NULL &&
+	    wc->load.worker->next->kind == REQUEST_OPEN_FOLDER) ? -1 : 0;
 }
 
 /*
@@ -332,7 +341,7 @@ worker_resync_run(struct worker *w, struct request *r, struct error *err)
 	if (w->ops->resync(w->backend, r->folder, &sink, err) == -1)
 		return -1;
 	w->selected = 1;
-	if (!r->cached)
+	if (!r->cached || r->resumed)
 		chan_push(w->events, worker_event(w, EVENT_FOLDER_LOADED,
 		    r->serial));
 	/* A reconnect and retry only resyncs; the index is there now. */
@@ -640,6 +649,30 @@ worker_dispatch(struct worker *w, struct request *r, struct error *err)
 }
 
 /*
+ * An open cut short by a request for something else (a message, the
+ * folder list) goes on once that is done: the resync fetches only what
+ * the cache still lacks, and the index gets the rest.
+ */
+static void
+worker_resume_later(struct worker *w, struct request *r)
+{
+	struct request	*again;
+
+	if (r->kind != REQUEST_OPEN_FOLDER || w->ops->resync == NULL ||
+	    w->next == NULL || w->next->kind == REQUEST_OPEN_FOLDER ||
+	    atomic_load(&w->stopping))
+		return;
+	again = xcalloc(1, sizeof *again);
+	again->kind = REQUEST_OPEN_FOLDER;
+	again->serial = r->serial;
+	again->folder = xstrdup(r->folder);
+	again->cached = 1;
+	again->resumed = 1;
+	request_free(w->resume);
+	w->resume = again;
+}
+
+/*
  * Runs one request; a connection that turns out dead (NET or PROTO) is
  * reopened once and the request tried again.
  */
@@ -649,10 +682,12 @@ worker_run(struct worker *w, struct request *r)
 	struct error	 err = { 0 };
 	int		 tries, was_connected;
 
-	if (r->kind == REQUEST_OPEN_FOLDER) {
+	if (r->kind == REQUEST_OPEN_FOLDER && !r->resumed) {
+		request_free(w->resume);	/* another folder now */
+		w->resume = NULL;
 		worker_open_cached(w, r);
-		if (w->next != NULL)
-			return;		/* another request came meanwhile */
+		if (w->next != NULL && w->next->kind == REQUEST_OPEN_FOLDER)
+			return;		/* another folder was asked for */
 	}
 	for (tries = 0; tries < 2; tries++) {
 		error_clear(&err);
@@ -661,8 +696,10 @@ worker_run(struct worker *w, struct request *r)
 			break;
 		if (worker_dispatch(w, r, &err) == 0)
 			return;
-		if (err.kind == ERROR_CANCELLED)
+		if (err.kind == ERROR_CANCELLED) {
+			worker_resume_later(w, r);
 			return;
+		}
 		if (err.kind != ERROR_NET && err.kind != ERROR_PROTO)
 			break;
 		worker_disconnect(w);
@@ -686,12 +723,19 @@ worker_main(void *arg)
 	while (!atomic_load(&w->stopping)) {
 		if ((r = w->next) != NULL)
 			w->next = NULL;
-		else if ((r = chan_wait(w->requests, -1)) == NULL)
+		else if (w->resume != NULL &&
+		    (r = chan_pop(w->requests)) == NULL) {
+			r = w->resume;
+			w->resume = NULL;
+		} else if (r == NULL &&
+		    (r = chan_wait(w->requests, -1)) == NULL)
 			break;
 		if (!atomic_load(&w->stopping))
 			worker_run(w, r);
 		request_free(r);
 	}
+	request_free(w->resume);
+	w->resume = NULL;
 	worker_disconnect(w);
 	free(w->folder);
 	w->folder = NULL;

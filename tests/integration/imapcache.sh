@@ -32,7 +32,7 @@ t_check '[ -n "$uid_a" ] && [ -n "$uid_b" ]' "a second session appends two messa
 rm -f "$LOG"
 t_tmux_start 120 40 "$POSTERN" -d debug
 t_check 't_tmux_wait_for "cm-flagme message" 30' "cold open shows the newest message"
-t_check 't_tmux_wait_for "$((N + 2)) messages" 60' "cold open loads every summary"
+t_check 't_tmux_wait_for " $((N + 2)) of $((N + 2)) " 60' "cold open loads every summary"
 # log_wait REGEX: waits until the log has a line matching REGEX.
 log_wait() {
 	for _ in $(seq 200); do
@@ -56,7 +56,7 @@ t_is "$(q "SELECT count(*) FROM msg_fts WHERE msg_fts MATCH 'subject:flagme'")" 
 rm -f "$LOG"
 t_tmux_start 120 40 "$POSTERN" -d debug
 t_check 't_tmux_wait_for "cm-flagme message" 30' "warm open shows the newest message"
-t_check 't_tmux_wait_for "$((N + 2)) messages" 30' "warm open shows every message"
+t_check 't_tmux_wait_for " $((N + 2)) of $((N + 2)) " 30' "warm open shows every message"
 t_check 'log_wait "INBOX: unchanged"' "the warm open found nothing changed on the server"
 t_tmux_keys q
 t_tmux_wait_exit 10 > /dev/null
