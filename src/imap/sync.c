@@ -21,7 +21,7 @@
 
 #define SYNC_FIRST_CHUNK	200	/* the first screenful, and some */
 #define SYNC_CHUNK		2000	/* summaries per FETCH after that, */
-#define SYNC_MAX_CHUNK		8000	/* doubling up to this: fewer redraws */
+#define SYNC_MAX_CHUNK		4000	/* doubling up to this: fewer redraws */
 #define SYNC_LOAD_CHUNK		25000	/* cached summaries per event */
 #define SYNC_SUMMARY_BYTES	4096	/* FETCH response, one summary */
 #define SYNC_FLAGS_BYTES	64	/* FETCH response, UID and FLAGS */
@@ -58,6 +58,13 @@ struct sync_run {
 	uint32_t			 changed;
 	uint32_t			 vanished;
 };
+
+static double
+sync_ms(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
 
 static void *
 sync_need(void *p)
@@ -333,6 +340,7 @@ sync_fill(struct sync_run *run, struct error *err)
 	struct mailimap_fetch_type	*ft;
 	struct mailimap_set		*set;
 	struct sync_collect		 c;
+	struct timespec			 t0, t1, t2;
 	uint32_t			 hi, want = SYNC_FIRST_CHUNK;
 	int				 ret = 0;
 
@@ -345,15 +353,19 @@ sync_fill(struct sync_run *run, struct error *err)
 		want = want < SYNC_CHUNK ? SYNC_CHUNK : want * 2 > SYNC_MAX_CHUNK ?
 		    SYNC_MAX_CHUNK : want * 2;
 		set = sync_need(mailimap_set_new_interval(c.lo, c.hi));
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		ret = sync_fetch(run, set, ft, 0, 0, NULL, &c,
 		    (size_t)(c.hi - c.lo + 1) * SYNC_SUMMARY_BYTES, err);
 		mailimap_set_free(set);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (ret == 0) {
 			sync_collect_sort(&c);
-			log_debug("%s: summaries %u-%u: %zu",
-			    imapc_host(run->b), (unsigned)c.lo,
-			    (unsigned)c.hi, c.n);
 			ret = sync_deliver(run, &c, run->exists, err);
+			clock_gettime(CLOCK_MONOTONIC, &t2);
+			log_debug("%s: summaries %u-%u: %zu (fetch %.0f ms, "
+			    "store and show %.0f ms)", imapc_host(run->b),
+			    (unsigned)c.lo, (unsigned)c.hi, c.n,
+			    sync_ms(&t0, &t1), sync_ms(&t1, &t2));
 		}
 		imapc_summaries_release(c.v, c.n);
 		c.n = 0;
