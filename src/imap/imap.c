@@ -86,6 +86,7 @@ struct backend {
 	const struct account	*account;	/* borrowed */
 	struct imapc_cache	*cache;		/* opened on first use */
 	int			 qresync;	/* 0 untried, 1 on, -1 refused */
+	int			 read_write;	/* resync SELECTs, not EXAMINEs */
 };
 
 /* libetpan's constructors return NULL only when memory is gone. */
@@ -288,6 +289,18 @@ imapc_set_selected(struct backend *b, uint32_t exists, uint32_t uidvalidity)
 	b->selected = 1;
 	b->exists = exists;
 	b->uidvalidity = uidvalidity;
+}
+
+int
+imapc_read_write(const struct backend *b)
+{
+	return b->read_write;
+}
+
+void
+imapc_set_read_write(struct backend *b, int on)
+{
+	b->read_write = on != 0;
 }
 
 int

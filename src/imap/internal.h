@@ -103,6 +103,13 @@ const struct account *imapc_account(const struct backend *);
 /* Notes the folder selected by sync.c: what imap.c's calls need. */
 void		 imapc_set_selected(struct backend *, uint32_t exists,
 		    uint32_t uidvalidity);
+/*
+ * Whether imapc_folder_resync opens the folder read-write (SELECT) or
+ * read-only (EXAMINE, the default): set it before the resync when
+ * flags or messages are to be changed in the folder.
+ */
+int		 imapc_read_write(const struct backend *);
+void		 imapc_set_read_write(struct backend *, int);
 /* ENABLE QRESYNC in this session: 0 not tried yet, 1 on, -1 refused. */
 int		 imapc_qresync(const struct backend *);
 void		 imapc_set_qresync(struct backend *, int);
@@ -179,7 +186,8 @@ int		 imapc_cache_search(struct imapc_cache *, const char *name,
 
 /*
  * sync.c: brings the cache of wire_name up to date with the server and
- * leaves the folder selected (EXAMINE). An empty cache (or one whose
+ * leaves the folder selected (EXAMINE, or SELECT after
+ * imapc_set_read_write). An empty cache (or one whose
  * UIDVALIDITY changed: dropped, every cached UID reported as vanished)
  * is filled newest first, a chunk per transaction, each chunk reported
  * through sync->added as it arrives. A filled cache is resynced: QRESYNC

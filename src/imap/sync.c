@@ -701,7 +701,9 @@ sync_enable_qresync(struct sync_run *run, struct error *err)
 	if (imapc_qresync(run->b) != 0)
 		return imapc_qresync(run->b) == 1;
 	imapc_set_qresync(run->b, -1);
-	if (!mailimap_has_qresync(imap) || !mailimap_has_enable(imap))
+	/* ENABLE belongs to the authenticated state (RFC 5161). */
+	if (!mailimap_has_qresync(imap) || !mailimap_has_enable(imap) ||
+	    imap->imap_state == MAILIMAP_STATE_SELECTED)
 		return 0;
 	list = sync_need(clist_new());
 	if (clist_append(list, sync_need(mailimap_capability_new(
@@ -725,7 +727,7 @@ sync_enable_qresync(struct sync_run *run, struct error *err)
 	return 1;
 }
 
-/* EXAMINE, with CONDSTORE when the server has it. */
+/* EXAMINE (SELECT if asked for), with CONDSTORE when the server has it. */
 static int
 sync_select(struct sync_run *run, int condstore, uint64_t *modseqp,
     uint32_t *uidvalidityp, uint32_t *uidnextp, struct error *err)
@@ -738,11 +740,14 @@ sync_select(struct sync_run *run, int condstore, uint64_t *modseqp,
 	if (net_check_wire_string(_("folder name"), run->name, err) == -1)
 		return -1;
 	imapc_arm(run->b, imapc_deadline(run->b, 0));
-	if (condstore)
-		r = mailimap_examine_condstore(imap, run->name, modseqp);
+	if (imapc_read_write(run->b))
+		r = condstore ? mailimap_select_condstore(imap, run->name,
+		    modseqp) : mailimap_select(imap, run->name);
 	else
-		r = mailimap_examine(imap, run->name);
-	if (imapc_done(run->b, r, "EXAMINE", err) == -1)
+		r = condstore ? mailimap_examine_condstore(imap, run->name,
+		    modseqp) : mailimap_examine(imap, run->name);
+	if (imapc_done(run->b, r, imapc_read_write(run->b) ? "SELECT" :
+	    "EXAMINE", err) == -1)
 		return -1;
 	if ((si = imap->imap_selection_info) == NULL)
 		return error_set(err, ERROR_PROTO,
@@ -830,6 +835,7 @@ imapc_folder_resync(struct backend *b, const char *wire_name,
 	}
 	if (have != 0 || f.count == 0) {
 		/* Cold: mark incomplete first, so a cut resumes. */
+		memset(&f, 0, sizeof f);
 		f.uidvalidity = uidvalidity;
 		f.complete = 0;
 		if (imapc_cache_folder_set(run.cache, wire_name, &f, err) ==

@@ -39,6 +39,7 @@ struct request {
 	struct timespec		 queued;	/* CLOCK_MONOTONIC */
 	int			 cached;	/* the cache was shown */
 	int			 resumed;	/* goes on after a cut */
+	int			 cache_tried;	/* the cache was looked at */
 };
 
 struct worker {
@@ -240,6 +241,9 @@ worker_open_cached(struct worker *w, struct request *r)
 	struct error		 err = { 0 };
 	int			 n;
 
+	r->cache_tried = 1;
+	request_free(w->resume);	/* another folder now */
+	w->resume = NULL;
 	if (w->ops->load_cached == NULL || w->ops->resync == NULL)
 		return;
 	free(w->folder);
@@ -682,9 +686,8 @@ worker_run(struct worker *w, struct request *r)
 	struct error	 err = { 0 };
 	int		 tries, was_connected;
 
-	if (r->kind == REQUEST_OPEN_FOLDER && !r->resumed) {
-		request_free(w->resume);	/* another folder now */
-		w->resume = NULL;
+	if (r->kind == REQUEST_OPEN_FOLDER && !r->resumed &&
+	    !r->cache_tried) {
 		worker_open_cached(w, r);
 		if (w->next != NULL && w->next->kind == REQUEST_OPEN_FOLDER)
 			return;		/* another folder was asked for */
@@ -730,6 +733,15 @@ worker_main(void *arg)
 		} else if (r == NULL &&
 		    (r = chan_wait(w->requests, -1)) == NULL)
 			break;
+		/*
+		 * The folder list asked for before a folder: show that
+		 * folder's cached index first, it needs no connection.
+		 */
+		if (r->kind == REQUEST_LIST_FOLDERS && w->next == NULL &&
+		    (w->next = chan_pop(w->requests)) != NULL &&
+		    w->next->kind == REQUEST_OPEN_FOLDER &&
+		    !atomic_load(&w->stopping))
+			worker_open_cached(w, w->next);
 		if (!atomic_load(&w->stopping))
 			worker_run(w, r);
 		request_free(r);
