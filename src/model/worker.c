@@ -201,6 +201,7 @@ worker_summaries_cb(struct summary *s, size_t n, uint32_t done,
 struct worker_cached {
 	struct worker_load	 load;
 	int			 opened;
+	struct request		*req;		/* being shown */
 };
 
 static int
@@ -225,6 +226,7 @@ worker_cached_cb(struct summary *s, size_t n, uint32_t done,
 	(void)worker_summaries_cb(s, n, done, total, &wc->load);
 	return atomic_load(&wc->load.worker->stopping) ||
 	    (wc->load.worker->next != NULL &&
+	    wc->load.worker->next != wc->req &&
 	    wc->load.worker->next->kind == REQUEST_OPEN_FOLDER) ? -1 : 0;
 }
 
@@ -237,7 +239,7 @@ worker_cached_cb(struct summary *s, size_t n, uint32_t done,
 static void
 worker_open_cached(struct worker *w, struct request *r)
 {
-	struct worker_cached	 wc = { { w, r->serial }, 0 };
+	struct worker_cached	 wc = { { w, r->serial }, 0, r };
 	struct error		 err = { 0 };
 	int			 n;
 
@@ -330,7 +332,7 @@ worker_sync_vanished(const uint32_t *uids, size_t n, void *arg)
 static int
 worker_resync_run(struct worker *w, struct request *r, struct error *err)
 {
-	struct worker_cached	 wc = { { w, r->serial }, r->cached };
+	struct worker_cached	 wc = { { w, r->serial }, r->cached, r };
 	struct backend_sync	 sink = {
 		.opened = worker_sync_opened,
 		.added = worker_sync_added,
