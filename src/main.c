@@ -53,6 +53,8 @@ struct options {
 	const char	*check_account;
 	int		 fetch;
 	const char	*fetch_account;
+	int		 sync;		/* --sync */
+	const char	*sync_account;
 	int		 setup;
 	int		 setup_args;	/* options that need --setup */
 	int		 yes;
@@ -74,6 +76,7 @@ enum {
 	OPT_CA_FILE,
 	OPT_YES,
 	OPT_QUERY,
+	OPT_SYNC,
 };
 
 /* The terminal's stderr: fd 2 itself goes to the log (libetpan writes
@@ -114,6 +117,8 @@ main_usage(FILE *f)
 	    "  --query STRING print the address book's and the query "
 	    "command's\n"
 	    "                 matches for STRING, best first\n"
+	    "  --sync [ACCT]  fill or refresh the message cache of every "
+	    "IMAP folder\n"
 	    "  --version      print the version\n"
 	    "  --help         print this help\n"));
 	fprintf(f, _("  --fetch [ACCT] check the POP3 account(s) once without "
@@ -367,6 +372,7 @@ main_parse_args(int argc, char **argv, struct options *o)
 		{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 		{ "yes", no_argument, NULL, OPT_YES },
 		{ "flush-outbox", no_argument, NULL, 'O' },
+		{ "sync", no_argument, NULL, OPT_SYNC },
 		{ "send-account", required_argument, NULL, 'A' },
 		{ "query", required_argument, NULL, OPT_QUERY },
 		{ "help", no_argument, NULL, 'h' },
@@ -393,6 +399,9 @@ main_parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'P':
 			o->fetch = 1;
+			break;
+		case OPT_SYNC:
+			o->sync = 1;
 			break;
 		case OPT_SETUP:
 		case OPT_EMAIL:
@@ -440,11 +449,20 @@ main_parse_args(int argc, char **argv, struct options *o)
 		o->check_account = argv[optind++];
 	if (o->fetch && optind < argc)
 		o->fetch_account = argv[optind++];
+	if (o->sync && (o->check || o->fetch || o->setup)) {
+		fprintf(main_err, _("postern: --sync goes with neither "
+		    "--check, --fetch nor --setup\n"));
+		return -1;
+	}
+	if (o->sync && optind < argc)
+		o->sync_account = argv[optind++];
 	if (o->send.flush && !o->check && !o->fetch && optind < argc)
 		o->send.flush_account = argv[optind++];
-	if (!o->check && !o->fetch && !o->send.flush && o->query == NULL)
+	if (!o->check && !o->fetch && !o->send.flush && o->query == NULL &&
+	    !o->sync)
 		main_mailto_arg(o, argc, argv);
-	if (!o->check && !o->fetch && !o->send.flush && o->query == NULL) {
+	if (!o->check && !o->fetch && !o->send.flush && o->query == NULL &&
+	    !o->sync) {
 		while (optind < argc)
 			main_send_addr(&o->send.to, argv[optind++]);
 		o->send.batch |= o->send.to.len > 0;
@@ -799,6 +817,76 @@ main_fetch(const struct config *config, const char *id)
 	return ret;
 }
 
+static void
+main_sync_note(const char *text, void *arg)
+{
+	const char	*prefix = arg;
+
+	printf("%s%s\n", prefix, text);
+	fflush(stdout);
+}
+
+/* One --sync of IMAP account a. */
+static int
+main_sync_account(const struct account *a, const char *prefix)
+{
+	struct error	 err = { 0 };
+	char		*pass;
+	int		 ret;
+
+	if (config_password(a, &pass, &err) == -1) {
+		fprintf(main_err, "postern: %s%s\n", prefix, err.msg);
+		return -1;
+	}
+	ret = imapc_sync_account(a, pass, main_sync_note, (void *)prefix,
+	    &err);
+	config_password_free(pass);
+	if (ret == -1)
+		fprintf(main_err, "postern: %s%s\n", prefix, err.msg);
+	return ret;
+}
+
+/*
+ * postern --sync [ACCOUNT]: fills or refreshes the message cache of every
+ * folder of the named IMAP account, or of every IMAP account.
+ */
+static int
+main_sync(const struct config *config, const char *id)
+{
+	const struct account	*a;
+	char			*prefix;
+	size_t			 i, n = 0;
+	int			 ret = 0;
+
+	if (id != NULL) {
+		if ((a = config_find_account(config, id)) == NULL) {
+			fprintf(main_err, _("postern: no account '%s'\n"), id);
+			return 1;
+		}
+		if (a->backend != BACKEND_IMAP) {
+			fprintf(main_err, _("postern: account '%s' is not an "
+			    "IMAP account\n"), id);
+			return 1;
+		}
+		return main_sync_account(a, "") == 0 ? 0 : 1;
+	}
+	for (i = 0; i < config->naccounts; i++) {
+		a = &config->accounts[i];
+		if (a->backend != BACKEND_IMAP)
+			continue;
+		n++;
+		prefix = xasprintf("%s: ", a->id);
+		if (main_sync_account(a, prefix) == -1)
+			ret = 1;
+		free(prefix);
+	}
+	if (n == 0) {
+		fprintf(main_err, _("postern: no IMAP account to sync\n"));
+		return 1;
+	}
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -849,6 +937,8 @@ main(int argc, char **argv)
 	}
 	if (o.query != NULL)
 		ret = main_query(config, o.query);
+	else if (o.sync)
+		ret = main_sync(config, o.sync_account);
 	else if (o.fetch)
 		ret = main_fetch(config, o.fetch_account);
 	else if (o.send.flush && !o.check) {

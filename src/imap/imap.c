@@ -83,6 +83,10 @@ struct backend {
 	uint32_t		 exists;
 	uint32_t		 uidvalidity;
 	uint32_t		 caps;		/* enum imapc_caps */
+	const struct account	*account;	/* borrowed */
+	struct imapc_cache	*cache;		/* opened on first use */
+	int			 qresync;	/* 0 untried, 1 on, -1 refused */
+	int			 read_write;	/* resync SELECTs, not EXAMINEs */
 };
 
 /* libetpan's constructors return NULL only when memory is gone. */
@@ -231,6 +235,7 @@ imapc_open(const struct account *acct, const char *password,
 	b->imap = imap;
 	b->wd = wd;
 	b->host = xstrdup(t.host);
+	b->account = acct;
 	b->timeout = t.timeout > 0 ? t.timeout : NET_DEFAULT_TIMEOUT;
 	log_info("%s: logging in", b->host);
 	imapc_arm(b, b->timeout);
@@ -255,6 +260,7 @@ imapc_close(struct backend *b)
 	if (b == NULL)
 		return;
 	net_imap_close(b->imap, !b->broken);
+	imapc_cache_close(b->cache);
 	free(b->host);
 	free(b);
 }
@@ -263,6 +269,63 @@ mailimap *
 imapc_session(struct backend *b)
 {
 	return b->imap;
+}
+
+const char *
+imapc_host(const struct backend *b)
+{
+	return b->host;
+}
+
+const struct account *
+imapc_account(const struct backend *b)
+{
+	return b->account;
+}
+
+void
+imapc_set_selected(struct backend *b, uint32_t exists, uint32_t uidvalidity)
+{
+	b->selected = 1;
+	b->exists = exists;
+	b->uidvalidity = uidvalidity;
+}
+
+int
+imapc_read_write(const struct backend *b)
+{
+	return b->read_write;
+}
+
+void
+imapc_set_read_write(struct backend *b, int on)
+{
+	b->read_write = on != 0;
+}
+
+int
+imapc_qresync(const struct backend *b)
+{
+	return b->qresync;
+}
+
+void
+imapc_set_qresync(struct backend *b, int state)
+{
+	b->qresync = state;
+}
+
+struct imapc_cache *
+imapc_backend_cache(struct backend *b, struct error *err)
+{
+	char	*path;
+
+	if (b->cache == NULL) {
+		path = imapc_cache_path(b->account->id);
+		b->cache = imapc_cache_open(path, err);
+		free(path);
+	}
+	return b->cache;
 }
 
 /* Fills f from one LIST response; -1 if the name is unusable. */
@@ -514,7 +577,7 @@ imapc_chunk_take(struct mailimap_msg_att *att, void *arg)
 }
 
 /* libetpan uses the msg_att handler only when this is set too. */
-static void
+void
 imapc_items_progress(size_t current, size_t maximum, void *arg)
 {
 	(void)current;
@@ -798,4 +861,6 @@ const struct backend_ops imap_backend_ops = {
 	.copy = imapc_op_copy,
 	.remove = imapc_op_remove,
 	.expunge = imapc_op_expunge,
+	.load_cached = imapc_load_cached,
+	.resync = imapc_folder_resync,
 };

@@ -124,6 +124,107 @@ int		 imapc_op_remove(struct backend *, const char *folder,
 int		 imapc_op_expunge(struct backend *, const char *folder,
 		    struct error *);
 
+/* The host name for messages, and the account the session belongs to. */
+const char	*imapc_host(const struct backend *);
+const struct account *imapc_account(const struct backend *);
+/* Notes the folder selected by sync.c: what imap.c's calls need. */
+void		 imapc_set_selected(struct backend *, uint32_t exists,
+		    uint32_t uidvalidity);
+/*
+ * Whether imapc_folder_resync opens the folder read-write (SELECT) or
+ * read-only (EXAMINE, the default): set it before the resync when
+ * flags or messages are to be changed in the folder.
+ */
+int		 imapc_read_write(const struct backend *);
+void		 imapc_set_read_write(struct backend *, int);
+/* ENABLE QRESYNC in this session: 0 not tried yet, 1 on, -1 refused. */
+int		 imapc_qresync(const struct backend *);
+void		 imapc_set_qresync(struct backend *, int);
+/* The cached summaries of a folder, without a connection (load_cached). */
+int		 imapc_load_cached(const struct account *, const char *wire_name,
+		    summary_cb, void *arg, struct error *);
+/* The session's summary cache, opened on first use; NULL and err. */
+struct imapc_cache *imapc_backend_cache(struct backend *, struct error *);
+/* libetpan calls the msg_att handler only with a progress callback. */
+void		 imapc_items_progress(size_t, size_t, void *);
+
+/*
+ * The summary cache (cache.c): one SQLite file per account, WAL. Every
+ * function runs on the caller's thread; one handle per thread.
+ */
+struct imapc_cache;
+
+struct imapc_cache_folder {
+	uint32_t	 uidvalidity;
+	uint64_t	 highestmodseq;	/* 0: unknown, no CONDSTORE */
+	uint32_t	 uidnext;
+	int		 complete;	/* every message was fetched once */
+	uint32_t	 count;		/* messages cached (read only) */
+	uint32_t	 maxuid;	/* highest UID cached (read only) */
+};
+
+/* $XDG_CACHE_HOME/postern/ACCOUNT.db; the caller frees it. */
+char		*imapc_cache_path(const char *account_id);
+struct imapc_cache *imapc_cache_open(const char *path, struct error *);
+void		 imapc_cache_close(struct imapc_cache *);
+int		 imapc_cache_begin(struct imapc_cache *, struct error *);
+int		 imapc_cache_commit(struct imapc_cache *, struct error *);
+void		 imapc_cache_rollback(struct imapc_cache *);
+/* 0 and *f, 1 when the folder is not cached, -1 and err. */
+int		 imapc_cache_folder_get(struct imapc_cache *, const char *name,
+		    struct imapc_cache_folder *f, struct error *);
+/* Creates or updates the folder's row (count and maxuid are ignored). */
+int		 imapc_cache_folder_set(struct imapc_cache *, const char *name,
+		    const struct imapc_cache_folder *, struct error *);
+/* Forgets the folder and every summary in it. */
+int		 imapc_cache_folder_drop(struct imapc_cache *,
+		    const char *name, struct error *);
+/*
+ * Stores n summaries (replacing those with the same UID); internal (may
+ * be NULL) gives their INTERNALDATEs. The folder must have a row.
+ */
+int		 imapc_cache_put(struct imapc_cache *, const char *name,
+		    const struct summary *, const int64_t *internal, size_t n,
+		    struct error *);
+/* Sets the flags of the cached messages with the UIDs of v. */
+int		 imapc_cache_set_flags(struct imapc_cache *, const char *name,
+		    const struct summary *v, size_t n, struct error *);
+int		 imapc_cache_remove(struct imapc_cache *, const char *name,
+		    const uint32_t *uids, size_t n, struct error *);
+/*
+ * Calls cb with the folder's summaries, highest UID first: first of
+ * them, then chunks of chunk. Each summary's strings are one block
+ * (summary->block); cb may take them. -1 if cb returns -1
+ * (ERROR_CANCELLED) or on error.
+ */
+int		 imapc_cache_load(struct imapc_cache *, const char *name,
+		    size_t first, size_t chunk, summary_cb cb, void *arg,
+		    struct error *);
+/* Every cached UID, ascending, with its flags: new arrays. */
+int		 imapc_cache_uids(struct imapc_cache *, const char *name,
+		    uint32_t **uidsp, uint32_t **flagsp, size_t *np,
+		    struct error *);
+/* UIDs whose headers match an FTS5 query, highest first: a new array. */
+int		 imapc_cache_search(struct imapc_cache *, const char *name,
+		    const char *query, uint32_t **uidsp, size_t *np,
+		    struct error *);
+
+/*
+ * sync.c: brings the cache of wire_name up to date with the server and
+ * leaves the folder selected (EXAMINE, or SELECT after
+ * imapc_set_read_write). An empty cache (or one whose
+ * UIDVALIDITY changed: dropped, every cached UID reported as vanished)
+ * is filled newest first, a chunk per transaction, each chunk reported
+ * through sync->added as it arrives. A filled cache is resynced: QRESYNC
+ * (CHANGEDSINCE with VANISHED) where the server has it, CONDSTORE
+ * CHANGEDSINCE plus a UID comparison when the count does not add up,
+ * else a full UID/FLAGS comparison; new messages go to sync->added,
+ * new flags to sync->flags, expunged UIDs to sync->vanished. Safe to
+ * call again after a lost connection: an interrupted fill resumes.
+ */
+int		 imapc_folder_resync(struct backend *, const char *wire_name,
+		    const struct backend_sync *, struct error *);
+
 /*
  * folders.c: the folder operations of imap_backend_ops (see
  * model/backend.h), and a name the user typed (UTF-8) in modified UTF-7

@@ -28,6 +28,22 @@ typedef void	(*check_progress_cb)(uint32_t done, uint32_t total,
 typedef void	(*check_note_cb)(const char *text, void *arg);
 
 /*
+ * Where a resync reports what it finds, on the worker thread; each
+ * callback may be NULL. opened: the folder is selected, exists messages.
+ * added: new summaries, highest UID first (strings may be taken, as in
+ * summary_cb). flags: summaries with only uid and flags set. vanished:
+ * UIDs expunged. A callback returning -1 cancels the resync.
+ */
+struct backend_sync {
+	int		 (*opened)(uint32_t exists, void *arg);
+	summary_cb	 added;
+	summary_cb	 flags;
+	int		 (*vanished)(const uint32_t *uids, size_t n,
+			    void *arg);
+	void		*arg;
+};
+
+/*
  * Every function is called only on the account's worker thread. All
  * memory belongs to the caller unless stated otherwise. Errors are graded
  * by err->kind: NET and PROTO mean the connection is gone (the worker
@@ -126,6 +142,22 @@ struct backend_ops {
 	/* Expunges the messages marked \Deleted in the selected folder. */
 	int		 (*expunge)(struct backend *, const char *folder,
 			    struct error *);
+	/*
+	 * Optional (NULL for POP3). load_cached calls cb with the locally
+	 * cached summaries of wire_name, newest first, without any
+	 * connection: 1 if the folder was cached, 0 if not, -1 and err.
+	 */
+	int		 (*load_cached)(const struct account *,
+			    const char *wire_name, summary_cb, void *arg,
+			    struct error *);
+	/*
+	 * Selects wire_name and brings its cache and the caller's view up
+	 * to date (a cold fill when nothing is cached): see
+	 * imapc_folder_resync in imap/internal.h. Also the call to make
+	 * after a reconnect.
+	 */
+	int		 (*resync)(struct backend *, const char *wire_name,
+			    const struct backend_sync *, struct error *);
 };
 
 extern const struct backend_ops imap_backend_ops;

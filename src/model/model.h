@@ -37,6 +37,11 @@ struct summary {
 	char		*message_id;	/* as sent, "<id@host>" */
 	char		*in_reply_to;	/* as sent */
 	char		*references;	/* unfolded, bounded */
+	/*
+	 * NULL, or one allocation holding every string above (see
+	 * summary_pack): summary_clear then frees only this.
+	 */
+	char		*block;
 };
 
 #define FOLDER_COUNT_UNKNOWN	UINT32_MAX
@@ -52,6 +57,12 @@ struct folder_info {
 };
 
 void	 summary_clear(struct summary *);
+/*
+ * Moves the strings of s into one allocation (s->block): one malloc
+ * instead of seven per message in the index. The strings keep their
+ * values; NULL ones stay NULL.
+ */
+void	 summary_pack(struct summary *);
 void	 folder_info_clear(struct folder_info *);
 
 enum event_kind {

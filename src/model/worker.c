@@ -48,6 +48,10 @@ struct request {
 	uint32_t		 add;
 	uint32_t		 remove;
 	int			 move;
+	int			 cached;	/* the cache was shown */
+	int			 resumed;	/* goes on after a cut */
+	int			 cache_tried;	/* the cache was looked at */
+	int			 base_begun;	/* the baseline was reset */
 };
 
 struct worker {
@@ -57,6 +61,7 @@ struct worker {
 	struct chan			*events;	/* borrowed */
 	struct chan			*requests;
 	struct request			*next;	/* taken while cancelling */
+	struct request			*resume; /* an open cut short */
 	struct backend			*backend;
 	struct net_watchdog		*watchdog;
 	char				*folder;	/* last opened, wire name */
@@ -412,6 +417,242 @@ worker_summaries_cb(struct summary *s, size_t n, uint32_t done,
 	return w->next != NULL && !worker_waits(w->next) ? -1 : 0;
 }
 
+/* The index from the local cache, before any connection. */
+struct worker_cached {
+	struct worker_load	 load;
+	int			 opened;
+	struct request		*req;		/* being shown; may be NULL */
+	/* Changes reported by a resync, for the baseline once sealed. */
+	struct summary		*flags;
+	size_t			 nflags;
+	uint32_t		*gone;
+	size_t			 ngone;
+};
+
+static int
+worker_cached_cb(struct summary *s, size_t n, uint32_t done,
+    uint32_t total, void *arg)
+{
+	struct worker_cached	*wc = arg;
+
+	if (!wc->opened) {
+		struct event	*ev;
+
+		ev = worker_event(wc->load.worker, EVENT_FOLDER_OPENED,
+		    wc->load.serial);
+		ev->text = xstrdup(wc->load.worker->folder);
+		ev->total = total;
+		chan_push(wc->load.worker->events, ev);
+		wc->opened = 1;
+	}
+	/*
+	 * Local and quick: only another folder or quitting stops it; the
+	 * folder list and the like wait the moment it takes.
+	 */
+	(void)worker_summaries_cb(s, n, done, total, &wc->load);
+	return atomic_load(&wc->load.worker->stopping) ||
+	    (wc->load.worker->next != NULL &&
+	    wc->load.worker->next != wc->req &&
+	    wc->load.worker->next->kind == REQUEST_OPEN_FOLDER) ? -1 : 0;
+}
+
+/*
+ * Shows the cached summaries of the folder at once (EVENT_FOLDER_OPENED,
+ * EVENT_SUMMARIES, EVENT_FOLDER_LOADED); the resync that follows sends
+ * only changes. Nothing cached, or a cache that cannot be read, leaves
+ * the request to the ordinary open. What is shown starts the baseline
+ * that live updates are compared with.
+ */
+static void
+worker_open_cached(struct worker *w, struct request *r)
+{
+	struct worker_cached	 wc = { { w, r->serial }, 0, r, NULL, 0,
+				    NULL, 0 };
+	struct error		 err = { 0 };
+	int			 n;
+
+	r->cache_tried = 1;
+	request_free(w->resume);	/* another folder now */
+	w->resume = NULL;
+	if (w->ops->load_cached == NULL || w->ops->resync == NULL)
+		return;
+	free(w->folder);
+	w->folder = xstrdup(r->folder);
+	w->folder_serial = r->serial;
+	w->selected = 0;
+	worker_base_reset(w);
+	w->base_record = 1;
+	r->base_begun = 1;
+	n = w->ops->load_cached(w->account, r->folder, worker_cached_cb, &wc,
+	    &err);
+	if (n == -1 && err.kind != ERROR_CANCELLED)
+		log_warn("account %s: cache: %s", w->account->id, err.msg);
+	if (n == 1 || (n == -1 && wc.opened)) {
+		r->cached = 1;
+		if (n == 1)
+			chan_push(w->events, worker_event(w,
+			    EVENT_FOLDER_LOADED, r->serial));
+	}
+}
+
+static int
+worker_sync_opened(uint32_t exists, void *arg)
+{
+	struct worker_cached	*wc = arg;
+	struct worker		*w = wc->load.worker;
+	struct event		*ev;
+
+	if (wc->opened)
+		return 0;
+	ev = worker_event(w, EVENT_FOLDER_OPENED, wc->load.serial);
+	ev->text = xstrdup(w->folder);
+	ev->total = exists;
+	chan_push(w->events, ev);
+	wc->opened = 1;
+	return 0;
+}
+
+static int
+worker_sync_added(struct summary *s, size_t n, uint32_t done,
+    uint32_t total, void *arg)
+{
+	struct worker_cached	*wc = arg;
+
+	return worker_summaries_cb(s, n, done, total, &wc->load);
+}
+
+static int
+worker_sync_flags(struct summary *s, size_t n, uint32_t done,
+    uint32_t total, void *arg)
+{
+	struct worker_cached	*wc = arg;
+	struct worker		*w = wc->load.worker;
+	struct event		*ev;
+	size_t			 i;
+
+	(void)done;
+	(void)total;
+	ev = worker_event(w, EVENT_FLAGS, wc->load.serial);
+	ev->summaries = xcalloc(n, sizeof *ev->summaries);
+	wc->flags = xreallocarray(wc->flags, wc->nflags + n,
+	    sizeof *wc->flags);
+	for (i = 0; i < n; i++) {
+		ev->summaries[i].uid = s[i].uid;
+		ev->summaries[i].flags = s[i].flags;
+		memset(&wc->flags[wc->nflags], 0, sizeof *wc->flags);
+		wc->flags[wc->nflags].uid = s[i].uid;
+		wc->flags[wc->nflags++].flags = s[i].flags;
+	}
+	ev->nsummaries = n;
+	chan_push(w->events, ev);
+	return atomic_load(&w->stopping) ? -1 : 0;
+}
+
+static int
+worker_sync_vanished(const uint32_t *uids, size_t n, void *arg)
+{
+	struct worker_cached	*wc = arg;
+	struct worker		*w = wc->load.worker;
+	struct event		*ev;
+
+	ev = worker_event(w, EVENT_VANISHED, wc->load.serial);
+	ev->uids = xreallocarray(NULL, n, sizeof *ev->uids);
+	memcpy(ev->uids, uids, n * sizeof *uids);
+	ev->nuids = n;
+	chan_push(w->events, ev);
+	wc->gone = xreallocarray(wc->gone, wc->ngone + n, sizeof *wc->gone);
+	memcpy(wc->gone + wc->ngone, uids, n * sizeof *uids);
+	wc->ngone += n;
+	return atomic_load(&w->stopping) ? -1 : 0;
+}
+
+/*
+ * The baseline after a resync: what was shown (noted as it went), then
+ * the flags and expunges the resync reported.
+ */
+static void
+worker_base_resynced(struct worker *w, struct worker_cached *wc)
+{
+	uint32_t	*hit;
+	size_t		 i, n;
+
+	worker_base_seal(w);
+	for (i = 0; i < wc->nflags; i++)
+		if ((hit = bsearch(&wc->flags[i].uid, w->base_uids, w->nbase,
+		    sizeof *w->base_uids, worker_uid_cmp)) != NULL)
+			w->base_flags[hit - w->base_uids] =
+			    wc->flags[i].flags & WORKER_SERVER_FLAGS;
+	if (wc->ngone == 0)
+		return;
+	qsort(wc->gone, wc->ngone, sizeof *wc->gone, worker_uid_cmp);
+	for (i = n = 0; i < w->nbase; i++) {
+		if (bsearch(&w->base_uids[i], wc->gone, wc->ngone,
+		    sizeof *wc->gone, worker_uid_cmp) != NULL)
+			continue;
+		w->base_uids[n] = w->base_uids[i];
+		w->base_flags[n++] = w->base_flags[i];
+	}
+	w->nbase = n;
+}
+
+/*
+ * Brings the open folder (w->folder) up to date through the backend's
+ * resync: a cold fill (the summaries as they come) or, when the index
+ * is shown (cached), the changes. serial is the folder's open request.
+ */
+static int
+worker_resync_do(struct worker *w, uint64_t serial, int cached, int resumed,
+    struct error *err)
+{
+	struct worker_cached	 wc = { { w, serial }, cached, NULL, NULL, 0,
+				    NULL, 0 };
+	struct backend_sync	 sink = {
+		.opened = worker_sync_opened,
+		.added = worker_sync_added,
+		.flags = worker_sync_flags,
+		.vanished = worker_sync_vanished,
+		.arg = &wc,
+	};
+	int			 ret = 0;
+
+	w->selected = 0;
+	w->base_record = 1;
+	if (w->ops->resync(w->backend, w->folder, &sink, err) == -1)
+		ret = -1;
+	else {
+		w->selected = 1;
+		if (!cached || resumed)
+			chan_push(w->events, worker_event(w,
+			    EVENT_FOLDER_LOADED, serial));
+		worker_base_resynced(w, &wc);
+		/* A fill takes a while: what changed meanwhile. */
+		if (!cached || resumed)
+			ret = worker_sync(w, err);
+	}
+	free(wc.flags);
+	free(wc.gone);
+	return ret;
+}
+
+static int
+worker_resync_run(struct worker *w, struct request *r, struct error *err)
+{
+	if (w->folder == NULL || strcmp(w->folder, r->folder) != 0) {
+		free(w->folder);
+		w->folder = xstrdup(r->folder);
+	}
+	w->folder_serial = r->serial;
+	if (!r->base_begun) {
+		worker_base_reset(w);
+		r->base_begun = 1;
+	}
+	if (worker_resync_do(w, r->serial, r->cached, r->resumed, err) == -1)
+		return -1;
+	/* A reconnect and retry only resyncs; the index is there now. */
+	r->cached = 1;
+	return 0;
+}
+
 static int
 worker_list_folders_run(struct worker *w, struct request *r,
     struct error *err)
@@ -436,6 +677,8 @@ worker_open_folder_run(struct worker *w, struct request *r,
 	struct event		*ev;
 	uint32_t		 exists;
 
+	if (w->ops->resync != NULL)
+		return worker_resync_run(w, r, err);
 	free(w->folder);
 	w->folder = xstrdup(r->folder);
 	w->folder_serial = r->serial;
@@ -882,7 +1125,12 @@ worker_resume(struct worker *w)
 	w->selected = 0;
 	if (w->folder == NULL || !w->base_valid)
 		return;
-	if (w->ops->select(w->backend, w->folder, &exists, &err) == 0) {
+	if (w->ops->resync != NULL) {
+		/* The cache knows where it was: only the changes. */
+		if (worker_resync_do(w, w->folder_serial, 1, 0, &err) == 0)
+			return;
+	} else if (w->ops->select(w->backend, w->folder, &exists, &err) ==
+	    0) {
 		w->selected = 1;
 		if (worker_sync(w, &err) == 0)
 			return;
@@ -1027,6 +1275,32 @@ worker_dispatch(struct worker *w, struct request *r, struct error *err)
 }
 
 /*
+ * An open cut short by a request for something else (a message, the
+ * folder list) goes on once that is done: the resync fetches only what
+ * the cache still lacks, and the index gets the rest.
+ */
+static void
+worker_resume_later(struct worker *w, struct request *r)
+{
+	struct request	*again;
+
+	if (r->kind != REQUEST_OPEN_FOLDER || w->ops->resync == NULL ||
+	    w->next == NULL || w->next->kind == REQUEST_OPEN_FOLDER ||
+	    atomic_load(&w->stopping))
+		return;
+	again = xcalloc(1, sizeof *again);
+	again->kind = REQUEST_OPEN_FOLDER;
+	again->serial = r->serial;
+	again->folder = xstrdup(r->folder);
+	again->cached = 1;
+	again->resumed = 1;
+	again->cache_tried = 1;
+	again->base_begun = 1;
+	request_free(w->resume);
+	w->resume = again;
+}
+
+/*
  * Runs one request; a connection that turns out dead (NET or PROTO) is
  * reopened once and the request tried again.
  */
@@ -1039,6 +1313,12 @@ worker_run(struct worker *w, struct request *r)
 	/* An operation for the server, made offline, waits for it. */
 	if (w->lost && worker_journal_request(w, r) == 0)
 		return;
+	if (r->kind == REQUEST_OPEN_FOLDER && !r->resumed &&
+	    !r->cache_tried) {
+		worker_open_cached(w, r);
+		if (w->next != NULL && w->next->kind == REQUEST_OPEN_FOLDER)
+			return;		/* another folder was asked for */
+	}
 	for (tries = 0; tries < 2; tries++) {
 		error_clear(&err);
 		was_connected = w->backend != NULL;
@@ -1046,8 +1326,10 @@ worker_run(struct worker *w, struct request *r)
 			break;
 		if (worker_dispatch(w, r, &err) == 0)
 			return;
-		if (err.kind == ERROR_CANCELLED)
+		if (err.kind == ERROR_CANCELLED) {
+			worker_resume_later(w, r);
 			return;
+		}
 		if (err.kind != ERROR_NET && err.kind != ERROR_PROTO)
 			break;
 		worker_disconnect(w);
@@ -1077,7 +1359,11 @@ worker_main(void *arg)
 	while (!atomic_load(&w->stopping)) {
 		if ((r = w->next) != NULL)
 			w->next = NULL;
-		else if ((r = chan_pop(w->requests)) == NULL) {
+		else if ((r = chan_pop(w->requests)) == NULL &&
+		    w->resume != NULL) {
+			r = w->resume;	/* an open cut short goes on */
+			w->resume = NULL;
+		} else if (r == NULL) {
 			if (chan_closed(w->requests))
 				break;
 			if (w->lost)
@@ -1089,10 +1375,21 @@ worker_main(void *arg)
 				break;
 			continue;
 		}
+		/*
+		 * The folder list asked for before a folder: show that
+		 * folder's cached index first, it needs no connection.
+		 */
+		if (r->kind == REQUEST_LIST_FOLDERS && w->next == NULL &&
+		    (w->next = chan_pop(w->requests)) != NULL &&
+		    w->next->kind == REQUEST_OPEN_FOLDER &&
+		    !atomic_load(&w->stopping))
+			worker_open_cached(w, w->next);
 		if (!atomic_load(&w->stopping))
 			worker_run(w, r);
 		request_free(r);
 	}
+	request_free(w->resume);
+	w->resume = NULL;
 	worker_disconnect(w);
 	free(w->folder);
 	w->folder = NULL;

@@ -1,0 +1,614 @@
+/* src/imap/cache.c: the per-account summary cache (SQLite, WAL). */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/i18n.h"
+#include "core/log.h"
+#include "core/xmalloc.h"
+#include "imap/imap.h"
+#include "imap/internal.h"
+#include "model/model.h"
+
+#define CACHE_SCHEMA_VERSION	1
+#define CACHE_BUSY_MS		5000	/* another process writing */
+
+/*
+ * One row per folder and one per message. The FTS5 table indexes the
+ * header fields of msg (external content: the text is stored once) and
+ * is kept in step by triggers; a flags update does not touch it.
+ */
+static const char cache_schema[] =
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS folder ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " uidvalidity INTEGER NOT NULL,"
+    " highestmodseq INTEGER NOT NULL DEFAULT 0,"
+    " uidnext INTEGER NOT NULL DEFAULT 0,"
+    " complete INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS msg ("
+    " id INTEGER PRIMARY KEY,"
+    " folder INTEGER NOT NULL REFERENCES folder(id) ON DELETE CASCADE,"
+    " uid INTEGER NOT NULL,"
+    " flags INTEGER NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " date INTEGER NOT NULL,"
+    " internaldate INTEGER NOT NULL,"
+    " sender TEXT NOT NULL,"
+    " subject TEXT NOT NULL,"
+    " recipients TEXT,"
+    " cc TEXT,"
+    " message_id TEXT,"
+    " in_reply_to TEXT,"
+    " refs TEXT,"
+    " UNIQUE (folder, uid));"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS msg_fts USING fts5("
+    " sender, subject, recipients, cc, message_id,"
+    " content='msg', content_rowid='id');"
+    "CREATE TRIGGER IF NOT EXISTS msg_ai AFTER INSERT ON msg BEGIN"
+    " INSERT INTO msg_fts(rowid, sender, subject, recipients, cc, message_id)"
+    " VALUES (new.id, new.sender, new.subject, new.recipients, new.cc,"
+    " new.message_id); END;"
+    "CREATE TRIGGER IF NOT EXISTS msg_ad AFTER DELETE ON msg BEGIN"
+    " INSERT INTO msg_fts(msg_fts, rowid, sender, subject, recipients, cc,"
+    " message_id) VALUES ('delete', old.id, old.sender, old.subject,"
+    " old.recipients, old.cc, old.message_id); END;"
+    "CREATE TRIGGER IF NOT EXISTS msg_au AFTER UPDATE OF sender, subject,"
+    " recipients, cc, message_id ON msg BEGIN"
+    " INSERT INTO msg_fts(msg_fts, rowid, sender, subject, recipients, cc,"
+    " message_id) VALUES ('delete', old.id, old.sender, old.subject,"
+    " old.recipients, old.cc, old.message_id);"
+    " INSERT INTO msg_fts(rowid, sender, subject, recipients, cc, message_id)"
+    " VALUES (new.id, new.sender, new.subject, new.recipients, new.cc,"
+    " new.message_id); END;";
+
+enum cache_stmt {
+	STMT_FOLDER_GET,
+	STMT_FOLDER_ID,
+	STMT_FOLDER_PUT,
+	STMT_FOLDER_DEL,
+	STMT_MSG_PUT,
+	STMT_MSG_FLAGS,
+	STMT_MSG_DEL,
+	STMT_MSG_LOAD,
+	STMT_MSG_UIDS,
+	STMT_COUNT
+};
+
+static const char *const cache_sql[STMT_COUNT] = {
+	[STMT_FOLDER_GET] = "SELECT uidvalidity, highestmodseq, uidnext,"
+	    " complete, (SELECT count(*) FROM msg WHERE folder = folder.id),"
+	    " (SELECT max(uid) FROM msg WHERE folder = folder.id)"
+	    " FROM folder WHERE name = ?1",
+	[STMT_FOLDER_ID] = "SELECT id FROM folder WHERE name = ?1",
+	[STMT_FOLDER_PUT] = "INSERT INTO folder (name, uidvalidity,"
+	    " highestmodseq, uidnext, complete) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT (name) DO UPDATE SET uidvalidity = ?2,"
+	    " highestmodseq = ?3, uidnext = ?4, complete = ?5",
+	[STMT_FOLDER_DEL] = "DELETE FROM folder WHERE name = ?1",
+	[STMT_MSG_PUT] = "INSERT INTO msg (folder, uid, flags, size, date,"
+	    " internaldate, sender, subject, recipients, cc, message_id,"
+	    " in_reply_to, refs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " ?10, ?11, ?12, ?13) ON CONFLICT (folder, uid) DO UPDATE SET"
+	    " flags = ?3, size = ?4, date = ?5, internaldate = ?6,"
+	    " sender = ?7, subject = ?8, recipients = ?9, cc = ?10,"
+	    " message_id = ?11, in_reply_to = ?12, refs = ?13",
+	[STMT_MSG_FLAGS] = "UPDATE msg SET flags = ?3 WHERE folder = ?1"
+	    " AND uid = ?2",
+	[STMT_MSG_DEL] = "DELETE FROM msg WHERE folder = ?1 AND uid = ?2",
+	[STMT_MSG_LOAD] = "SELECT uid, flags, size, date, sender, subject,"
+	    " recipients, cc, message_id, in_reply_to, refs FROM msg"
+	    " WHERE folder = ?1 ORDER BY uid DESC",
+	[STMT_MSG_UIDS] = "SELECT uid, flags FROM msg WHERE folder = ?1"
+	    " ORDER BY uid",
+};
+
+struct imapc_cache {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*stmt[STMT_COUNT];
+	int		 in_tx;
+};
+
+static int
+cache_db_error(struct imapc_cache *c, const char *what, struct error *err)
+{
+	log_error("%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
+	return error_set(err, ERROR_SYS, _("message cache: %s failed: %s"),
+	    what, sqlite3_errmsg(c->db));
+}
+
+static int
+cache_exec(struct imapc_cache *c, const char *sql, struct error *err)
+{
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return cache_db_error(c, sql, err);
+	return 0;
+}
+
+/* The prepared statement k, reset and unbound. */
+static sqlite3_stmt *
+cache_stmt(struct imapc_cache *c, enum cache_stmt k, struct error *err)
+{
+	if (c->stmt[k] == NULL && sqlite3_prepare_v3(c->db, cache_sql[k], -1,
+	    SQLITE_PREPARE_PERSISTENT, &c->stmt[k], NULL) != SQLITE_OK) {
+		cache_db_error(c, "prepare", err);
+		return NULL;
+	}
+	sqlite3_reset(c->stmt[k]);
+	sqlite3_clear_bindings(c->stmt[k]);
+	return c->stmt[k];
+}
+
+static void
+cache_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+char *
+imapc_cache_path(const char *account_id)
+{
+	char	*sub, *path;
+
+	sub = xasprintf("postern/%s.db", account_id);
+	path = fs_xdg_path("XDG_CACHE_HOME", ".cache", sub);
+	free(sub);
+	return path;
+}
+
+void
+imapc_cache_close(struct imapc_cache *c)
+{
+	size_t	 i;
+
+	if (c == NULL)
+		return;
+	if (c->in_tx)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	for (i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(c->stmt[i]);
+	sqlite3_close(c->db);
+	free(c->path);
+	free(c);
+}
+
+/* A cache of another schema is dropped: it holds nothing we cannot refetch. */
+static int
+cache_check_version(struct imapc_cache *c, struct error *err)
+{
+	sqlite3_stmt	*st;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT version FROM schema_version",
+	    -1, &st, NULL) != SQLITE_OK)
+		return cache_db_error(c, "schema", err);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (v == CACHE_SCHEMA_VERSION)
+		return 0;
+	if (v != -1) {
+		log_warn("%s: schema %d, starting afresh", c->path, v);
+		if (cache_exec(c, "DROP TABLE IF EXISTS msg_fts;"
+		    "DROP TABLE IF EXISTS msg; DROP TABLE IF EXISTS folder;"
+		    "DELETE FROM schema_version;", err) == -1 ||
+		    cache_exec(c, cache_schema, err) == -1)
+			return -1;
+	}
+	return cache_exec(c, "INSERT INTO schema_version VALUES (1)", err);
+}
+
+struct imapc_cache *
+imapc_cache_open(const char *path, struct error *err)
+{
+	struct imapc_cache	*c;
+
+	if (fs_mkdir_parents(path, 0700, err) == -1)
+		return NULL;
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		error_set(err, ERROR_SYS, _("cannot open the message cache "
+		    "'%s': %s"), path, c->db != NULL ? sqlite3_errmsg(c->db) :
+		    _("out of memory"));
+		imapc_cache_close(c);
+		return NULL;
+	}
+	sqlite3_busy_timeout(c->db, CACHE_BUSY_MS);
+	/* Losing the last transactions on a crash costs only a refetch. */
+	if (cache_exec(c, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+	    "PRAGMA cache_size = -2048;", err) == -1 ||
+	    cache_exec(c, cache_schema, err) == -1 ||
+	    cache_check_version(c, err) == -1) {
+		imapc_cache_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+int
+imapc_cache_begin(struct imapc_cache *c, struct error *err)
+{
+	if (c->in_tx)
+		return 0;
+	if (cache_exec(c, "BEGIN IMMEDIATE", err) == -1)
+		return -1;
+	c->in_tx = 1;
+	return 0;
+}
+
+int
+imapc_cache_commit(struct imapc_cache *c, struct error *err)
+{
+	if (!c->in_tx)
+		return 0;
+	c->in_tx = 0;
+	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		cache_db_error(c, "COMMIT", err);
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void
+imapc_cache_rollback(struct imapc_cache *c)
+{
+	if (!c->in_tx)
+		return;
+	c->in_tx = 0;
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+imapc_cache_folder_get(struct imapc_cache *c, const char *name,
+    struct imapc_cache_folder *f, struct error *err)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	memset(f, 0, sizeof *f);
+	if ((st = cache_stmt(c, STMT_FOLDER_GET, err)) == NULL)
+		return -1;
+	cache_bind_text(st, 1, name);
+	r = sqlite3_step(st);
+	if (r == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 1;
+	}
+	if (r != SQLITE_ROW)
+		return cache_db_error(c, "read folder", err);
+	f->uidvalidity = (uint32_t)sqlite3_column_int64(st, 0);
+	f->highestmodseq = (uint64_t)sqlite3_column_int64(st, 1);
+	f->uidnext = (uint32_t)sqlite3_column_int64(st, 2);
+	f->complete = sqlite3_column_int(st, 3);
+	f->count = (uint32_t)sqlite3_column_int64(st, 4);
+	f->maxuid = (uint32_t)sqlite3_column_int64(st, 5);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+imapc_cache_folder_set(struct imapc_cache *c, const char *name,
+    const struct imapc_cache_folder *f, struct error *err)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = cache_stmt(c, STMT_FOLDER_PUT, err)) == NULL)
+		return -1;
+	cache_bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, f->uidvalidity);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)f->highestmodseq);
+	sqlite3_bind_int64(st, 4, f->uidnext);
+	sqlite3_bind_int(st, 5, f->complete);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return cache_db_error(c, "write folder", err);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+imapc_cache_folder_drop(struct imapc_cache *c, const char *name,
+    struct error *err)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = cache_stmt(c, STMT_FOLDER_DEL, err)) == NULL)
+		return -1;
+	cache_bind_text(st, 1, name);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return cache_db_error(c, "drop folder", err);
+	sqlite3_reset(st);
+	log_info("%s: cache of '%s' dropped", c->path, name);
+	return 0;
+}
+
+/* The folder's row id; 0 if it has none (folder_set makes one). */
+static int64_t
+cache_folder_id(struct imapc_cache *c, const char *name, struct error *err)
+{
+	sqlite3_stmt	*st;
+	int64_t		 id = 0;
+	int		 r;
+
+	if ((st = cache_stmt(c, STMT_FOLDER_ID, err)) == NULL)
+		return -1;
+	cache_bind_text(st, 1, name);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else if (r != SQLITE_DONE)
+		id = cache_db_error(c, "read folder", err);
+	sqlite3_reset(st);
+	if (id == 0)
+		return error_set(err, ERROR_SYS,
+		    _("message cache: no folder '%s'"), name);
+	return id;
+}
+
+int
+imapc_cache_put(struct imapc_cache *c, const char *name,
+    const struct summary *v, const int64_t *internal, size_t n,
+    struct error *err)
+{
+	sqlite3_stmt	*st;
+	int64_t		 folder;
+	size_t		 i;
+
+	if ((folder = cache_folder_id(c, name, err)) == -1)
+		return -1;
+	if ((st = cache_stmt(c, STMT_MSG_PUT, err)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, folder);
+		sqlite3_bind_int64(st, 2, v[i].uid);
+		sqlite3_bind_int64(st, 3, v[i].flags);
+		sqlite3_bind_int64(st, 4, v[i].size);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)v[i].date);
+		sqlite3_bind_int64(st, 6, internal != NULL ? internal[i] :
+		    (sqlite3_int64)v[i].date);
+		cache_bind_text(st, 7, v[i].from != NULL ? v[i].from : "");
+		cache_bind_text(st, 8, v[i].subject != NULL ? v[i].subject :
+		    "");
+		cache_bind_text(st, 9, v[i].to);
+		cache_bind_text(st, 10, v[i].cc);
+		cache_bind_text(st, 11, v[i].message_id);
+		cache_bind_text(st, 12, v[i].in_reply_to);
+		cache_bind_text(st, 13, v[i].references);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return cache_db_error(c, "write summary", err);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return 0;
+}
+
+int
+imapc_cache_set_flags(struct imapc_cache *c, const char *name,
+    const struct summary *v, size_t n, struct error *err)
+{
+	sqlite3_stmt	*st;
+	int64_t		 folder;
+	size_t		 i;
+
+	if ((folder = cache_folder_id(c, name, err)) == -1)
+		return -1;
+	if ((st = cache_stmt(c, STMT_MSG_FLAGS, err)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, folder);
+		sqlite3_bind_int64(st, 2, v[i].uid);
+		sqlite3_bind_int64(st, 3, v[i].flags);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return cache_db_error(c, "write flags", err);
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+imapc_cache_remove(struct imapc_cache *c, const char *name,
+    const uint32_t *uids, size_t n, struct error *err)
+{
+	sqlite3_stmt	*st;
+	int64_t		 folder;
+	size_t		 i;
+
+	if ((folder = cache_folder_id(c, name, err)) == -1)
+		return -1;
+	if ((st = cache_stmt(c, STMT_MSG_DEL, err)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, folder);
+		sqlite3_bind_int64(st, 2, uids[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return cache_db_error(c, "remove summary", err);
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/*
+ * One summary from a row, its strings packed in one allocation laid out
+ * as summary_pack does.
+ */
+static void
+cache_row_summary(sqlite3_stmt *st, struct summary *s)
+{
+	char		**f[] = { &s->from, &s->subject, &s->to, &s->cc,
+			    &s->message_id, &s->in_reply_to, &s->references };
+	const unsigned char *text[sizeof f / sizeof f[0]];
+	size_t		  len[sizeof f / sizeof f[0]], total = 0, i;
+	char		 *p;
+
+	memset(s, 0, sizeof *s);
+	s->uid = (uint32_t)sqlite3_column_int64(st, 0);
+	s->flags = (uint32_t)sqlite3_column_int64(st, 1);
+	s->size = (uint32_t)sqlite3_column_int64(st, 2);
+	s->date = (time_t)sqlite3_column_int64(st, 3);
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		text[i] = sqlite3_column_text(st, 4 + (int)i);
+		len[i] = text[i] != NULL ?
+		    (size_t)sqlite3_column_bytes(st, 4 + (int)i) + 1 : 0;
+		total += len[i];
+	}
+	p = s->block = xmalloc(total > 0 ? total : 1);
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (text[i] == NULL)
+			continue;
+		memcpy(p, text[i], len[i]);
+		*f[i] = p;
+		p += len[i];
+	}
+}
+
+int
+imapc_cache_load(struct imapc_cache *c, const char *name, size_t first,
+    size_t chunk, summary_cb cb, void *arg, struct error *err)
+{
+	sqlite3_stmt	*st;
+	struct summary	*v;
+	int64_t		 folder;
+	size_t		 n = 0, want = first, done = 0, total, cap;
+	int		 r, ret = -1;
+	struct imapc_cache_folder f;
+
+	if (imapc_cache_folder_get(c, name, &f, err) != 0)
+		return -1;
+	total = f.count;
+	if ((folder = cache_folder_id(c, name, err)) == -1)
+		return -1;
+	if ((st = cache_stmt(c, STMT_MSG_LOAD, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, folder);
+	cap = first > chunk ? first : chunk;
+	v = xcalloc(cap > 0 ? cap : 1, sizeof *v);
+	for (;;) {
+		r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			cache_row_summary(st, &v[n++]);
+			if (n < want)
+				continue;
+		} else if (r != SQLITE_DONE) {
+			cache_db_error(c, "read summaries", err);
+			break;
+		}
+		if (n > 0) {
+			done += n;
+			if (cb(v, n, (uint32_t)done, (uint32_t)total,
+			    arg) == -1) {
+				imapc_summaries_release(v, n);
+				error_set(err, ERROR_CANCELLED,
+				    _("cancelled"));
+				break;
+			}
+			imapc_summaries_release(v, n);
+			memset(v, 0, n * sizeof *v);
+			n = 0;
+		}
+		want = chunk;
+		if (r == SQLITE_DONE) {
+			ret = 0;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	free(v);
+	return ret;
+}
+
+int
+imapc_cache_uids(struct imapc_cache *c, const char *name,
+    uint32_t **uidsp, uint32_t **flagsp, size_t *np, struct error *err)
+{
+	sqlite3_stmt	*st;
+	int64_t		 folder;
+	uint32_t	*uids = NULL, *flags = NULL;
+	size_t		 n = 0, alloc = 0;
+	int		 r;
+
+	*uidsp = *flagsp = NULL;
+	*np = 0;
+	if ((folder = cache_folder_id(c, name, err)) == -1)
+		return -1;
+	if ((st = cache_stmt(c, STMT_MSG_UIDS, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, folder);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == alloc) {
+			alloc = alloc > 0 ? alloc * 2 : 1024;
+			uids = xreallocarray(uids, alloc, sizeof *uids);
+			flags = xreallocarray(flags, alloc, sizeof *flags);
+		}
+		uids[n] = (uint32_t)sqlite3_column_int64(st, 0);
+		flags[n++] = (uint32_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE) {
+		free(uids);
+		free(flags);
+		return cache_db_error(c, "read UIDs", err);
+	}
+	*uidsp = uids;
+	*flagsp = flags;
+	*np = n;
+	return 0;
+}
+
+int
+imapc_cache_search(struct imapc_cache *c, const char *name,
+    const char *query, uint32_t **uidsp, size_t *np, struct error *err)
+{
+	sqlite3_stmt	*st;
+	int64_t		 folder;
+	uint32_t	*uids = NULL;
+	size_t		 n = 0, alloc = 0;
+	int		 r;
+
+	*uidsp = NULL;
+	*np = 0;
+	if ((folder = cache_folder_id(c, name, err)) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(c->db, "SELECT msg.uid FROM msg_fts JOIN msg"
+	    " ON msg.id = msg_fts.rowid WHERE msg_fts MATCH ?1 AND"
+	    " msg.folder = ?2 ORDER BY msg.uid DESC", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return cache_db_error(c, "search", err);
+	cache_bind_text(st, 1, query);
+	sqlite3_bind_int64(st, 2, folder);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == alloc) {
+			alloc = alloc > 0 ? alloc * 2 : 64;
+			uids = xreallocarray(uids, alloc, sizeof *uids);
+		}
+		uids[n++] = (uint32_t)sqlite3_column_int64(st, 0);
+	}
+	if (r != SQLITE_DONE) {
+		error_set(err, ERROR_INPUT, _("bad search '%s': %s"), query,
+		    sqlite3_errmsg(c->db));
+		sqlite3_finalize(st);
+		free(uids);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*uidsp = uids;
+	*np = n;
+	return 0;
+}

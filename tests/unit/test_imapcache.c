@@ -1,0 +1,414 @@
+/* tests/unit/test_imapcache.c: the IMAP summary cache (SQLite). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#include "core/error.h"
+#include "core/xmalloc.h"
+#include "imap/imap.h"
+#include "imap/internal.h"
+#include "model/model.h"
+
+struct fixture {
+	char			 dir[64];
+	char			*path;
+	struct imapc_cache	*c;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+	struct error	 err = { 0 };
+
+	f = xcalloc(1, sizeof *f);
+	strcpy(f->dir, "/tmp/test_imapcache.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	f->path = xasprintf("%s/sub/acct.db", f->dir);
+	if ((f->c = imapc_cache_open(f->path, &err)) == NULL) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cmd;
+
+	imapc_cache_close(f->c);
+	cmd = xasprintf("rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(cmd);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+static void
+make_summary(struct summary *s, uint32_t uid, const char *from,
+    const char *subject)
+{
+	memset(s, 0, sizeof *s);
+	s->uid = uid;
+	s->flags = SUMMARY_SEEN;
+	s->size = 1000 + uid;
+	s->date = 1700000000 + uid;
+	s->from = xstrdup(from);
+	s->subject = xstrdup(subject);
+	s->to = xstrdup("Alice <alice@example.test>");
+	s->message_id = xasprintf("<m%u@example.test>", (unsigned)uid);
+	if (uid > 1) {
+		s->in_reply_to = xstrdup("<m1@example.test>");
+		s->references = xstrdup("<m1@example.test>");
+	}
+}
+
+/* Puts uids lo..hi into folder name, one transaction. */
+static void
+put_range(struct imapc_cache *c, const char *name, uint32_t lo, uint32_t hi)
+{
+	struct imapc_cache_folder	 f = { 0 };
+	struct summary			 s;
+	struct error			 err = { 0 };
+	uint32_t			 uid;
+	char				 subject[64];
+
+	if (imapc_cache_folder_get(c, name, &f, &err) == 1) {
+		f.uidvalidity = 7;
+		assert_int_equal(imapc_cache_folder_set(c, name, &f, &err), 0);
+	}
+	assert_int_equal(imapc_cache_begin(c, &err), 0);
+	for (uid = lo; uid <= hi; uid++) {
+		snprintf(subject, sizeof subject, "subject %u", (unsigned)uid);
+		make_summary(&s, uid, uid % 2 ? "Jürgen Müller" : "Bob",
+		    subject);
+		assert_int_equal(imapc_cache_put(c, name, &s, NULL, 1, &err),
+		    0);
+		summary_clear(&s);
+	}
+	assert_int_equal(imapc_cache_commit(c, &err), 0);
+}
+
+struct loaded {
+	uint32_t	 uids[64];
+	size_t		 n;
+	size_t		 calls;
+	size_t		 first_chunk;
+	int		 stop_after;
+};
+
+static int
+load_cb(struct summary *s, size_t n, uint32_t done, uint32_t total,
+    void *arg)
+{
+	struct loaded	*l = arg;
+	size_t		 i;
+
+	(void)total;
+	if (l->calls++ == 0)
+		l->first_chunk = n;
+	for (i = 0; i < n && l->n < 64; i++) {
+		assert_non_null(s[i].block);
+		assert_non_null(s[i].from);
+		assert_non_null(s[i].subject);
+		l->uids[l->n++] = s[i].uid;
+	}
+	assert_int_equal(done, l->n);
+	return l->stop_after != 0 && l->calls >= (size_t)l->stop_after ?
+	    -1 : 0;
+}
+
+static void
+test_imapc_cache_open_creates_wal(void **state)
+{
+	struct fixture	*f = *state;
+	char		*wal;
+
+	/* The directory was made, and the first write makes the WAL. */
+	put_range(f->c, "INBOX", 1, 1);
+	wal = xasprintf("%s-wal", f->path);
+	assert_int_equal(access(f->path, F_OK), 0);
+	assert_int_equal(access(wal, F_OK), 0);
+	free(wal);
+}
+
+static void
+test_imapc_cache_folder_get_missing(void **state)
+{
+	struct fixture			*f = *state;
+	struct imapc_cache_folder	 cf;
+	struct error			 err = { 0 };
+
+	assert_int_equal(imapc_cache_folder_get(f->c, "Nope", &cf, &err), 1);
+}
+
+static void
+test_imapc_cache_folder_set_roundtrip(void **state)
+{
+	struct fixture			*f = *state;
+	struct imapc_cache_folder	 in = { 0 }, out;
+	struct error			 err = { 0 };
+
+	in.uidvalidity = 4000000000U;
+	in.highestmodseq = 1ULL << 40;
+	in.uidnext = 99;
+	in.complete = 1;
+	assert_int_equal(imapc_cache_folder_set(f->c, "INBOX", &in, &err), 0);
+	put_range(f->c, "INBOX", 5, 9);
+	assert_int_equal(imapc_cache_folder_get(f->c, "INBOX", &out, &err), 0);
+	assert_int_equal(out.uidvalidity, 4000000000U);
+	assert_true(out.highestmodseq == 1ULL << 40);
+	assert_int_equal(out.uidnext, 99);
+	assert_int_equal(out.complete, 1);
+	assert_int_equal(out.count, 5);
+	assert_int_equal(out.maxuid, 9);
+}
+
+static void
+test_imapc_cache_put_replaces(void **state)
+{
+	struct fixture			*f = *state;
+	struct imapc_cache_folder	 cf;
+	struct error			 err = { 0 };
+
+	put_range(f->c, "INBOX", 1, 10);
+	put_range(f->c, "INBOX", 5, 12);	/* a refetch after a cut */
+	assert_int_equal(imapc_cache_folder_get(f->c, "INBOX", &cf, &err), 0);
+	assert_int_equal(cf.count, 12);
+}
+
+static void
+test_imapc_cache_load_newest_first(void **state)
+{
+	struct fixture	*f = *state;
+	struct loaded	 l = { 0 };
+	struct error	 err = { 0 };
+	size_t		 i;
+
+	put_range(f->c, "INBOX", 1, 30);
+	put_range(f->c, "Other", 1, 3);
+	assert_int_equal(imapc_cache_load(f->c, "INBOX", 4, 10, load_cb, &l,
+	    &err), 0);
+	assert_int_equal(l.n, 30);
+	assert_int_equal(l.first_chunk, 4);
+	assert_int_equal(l.calls, 4);		/* 4 + 10 + 10 + 6 */
+	for (i = 0; i < l.n; i++)
+		assert_int_equal(l.uids[i], 30 - i);
+}
+
+static void
+test_imapc_cache_load_cancel(void **state)
+{
+	struct fixture	*f = *state;
+	struct loaded	 l = { 0 };
+	struct error	 err = { 0 };
+
+	put_range(f->c, "INBOX", 1, 30);
+	l.stop_after = 1;
+	assert_int_equal(imapc_cache_load(f->c, "INBOX", 5, 10, load_cb, &l,
+	    &err), -1);
+	assert_int_equal(err.kind, ERROR_CANCELLED);
+	assert_int_equal(l.n, 5);
+}
+
+static void
+test_imapc_cache_set_flags_and_remove(void **state)
+{
+	struct fixture	*f = *state;
+	struct summary	 fl[2];
+	uint32_t	 gone[] = { 3, 4, 1000 };
+	uint32_t	*uids, *flags;
+	size_t		 n;
+	struct error	 err = { 0 };
+
+	put_range(f->c, "INBOX", 1, 5);
+	memset(fl, 0, sizeof fl);
+	fl[0].uid = 2;
+	fl[0].flags = SUMMARY_FLAGGED;
+	fl[1].uid = 5;
+	fl[1].flags = SUMMARY_SEEN | SUMMARY_ANSWERED;
+	assert_int_equal(imapc_cache_set_flags(f->c, "INBOX", fl, 2, &err), 0);
+	assert_int_equal(imapc_cache_remove(f->c, "INBOX", gone, 3, &err), 0);
+	assert_int_equal(imapc_cache_uids(f->c, "INBOX", &uids, &flags, &n,
+	    &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(uids[0], 1);
+	assert_int_equal(flags[0], SUMMARY_SEEN);
+	assert_int_equal(uids[1], 2);
+	assert_int_equal(flags[1], SUMMARY_FLAGGED);
+	assert_int_equal(uids[2], 5);
+	assert_int_equal(flags[2], SUMMARY_SEEN | SUMMARY_ANSWERED);
+	free(uids);
+	free(flags);
+}
+
+static void
+test_imapc_cache_folder_drop_forgets(void **state)
+{
+	struct fixture			*f = *state;
+	struct imapc_cache_folder	 cf;
+	struct error			 err = { 0 };
+	uint32_t			*uids;
+	size_t				 n;
+
+	put_range(f->c, "INBOX", 1, 5);
+	put_range(f->c, "Other", 1, 2);
+	assert_int_equal(imapc_cache_folder_drop(f->c, "INBOX", &err), 0);
+	assert_int_equal(imapc_cache_folder_get(f->c, "INBOX", &cf, &err), 1);
+	assert_int_equal(imapc_cache_folder_get(f->c, "Other", &cf, &err), 0);
+	assert_int_equal(cf.count, 2);
+	/* The FTS index forgot the dropped rows too. */
+	assert_int_equal(imapc_cache_search(f->c, "Other", "subject", &uids,
+	    &n, &err), 0);
+	assert_int_equal(n, 2);
+	free(uids);
+}
+
+static void
+test_imapc_cache_search_fts(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err = { 0 };
+	uint32_t	*uids;
+	size_t		 n;
+
+	put_range(f->c, "INBOX", 1, 6);
+	put_range(f->c, "Other", 1, 6);
+	assert_int_equal(imapc_cache_search(f->c, "INBOX",
+	    "sender:Müller", &uids, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(uids[0], 5);
+	free(uids);
+	assert_int_equal(imapc_cache_search(f->c, "INBOX", "subject:4",
+	    &uids, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(uids[0], 4);
+	free(uids);
+	assert_int_equal(imapc_cache_search(f->c, "INBOX", "\"unbalanced",
+	    &uids, &n, &err), -1);
+	assert_int_equal(err.kind, ERROR_INPUT);
+}
+
+static void
+test_imapc_cache_open_reopen_keeps(void **state)
+{
+	struct fixture			*f = *state;
+	struct imapc_cache_folder	 cf;
+	struct error			 err = { 0 };
+
+	put_range(f->c, "INBOX", 1, 7);
+	imapc_cache_close(f->c);
+	f->c = imapc_cache_open(f->path, &err);
+	assert_non_null(f->c);
+	assert_int_equal(imapc_cache_folder_get(f->c, "INBOX", &cf, &err), 0);
+	assert_int_equal(cf.count, 7);
+}
+
+static void
+test_imapc_cache_rollback_discards(void **state)
+{
+	struct fixture			*f = *state;
+	struct imapc_cache_folder	 cf;
+	struct summary			 s;
+	struct error			 err = { 0 };
+
+	put_range(f->c, "INBOX", 1, 2);
+	assert_int_equal(imapc_cache_begin(f->c, &err), 0);
+	make_summary(&s, 9, "x", "y");
+	assert_int_equal(imapc_cache_put(f->c, "INBOX", &s, NULL, 1, &err), 0);
+	summary_clear(&s);
+	imapc_cache_rollback(f->c);
+	assert_int_equal(imapc_cache_folder_get(f->c, "INBOX", &cf, &err), 0);
+	assert_int_equal(cf.count, 2);
+}
+
+static void
+test_imapc_cache_put_unknown_folder(void **state)
+{
+	struct fixture	*f = *state;
+	struct summary	 s;
+	struct error	 err = { 0 };
+
+	make_summary(&s, 1, "x", "y");
+	assert_int_equal(imapc_cache_put(f->c, "Nope", &s, NULL, 1, &err), -1);
+	summary_clear(&s);
+}
+
+static void
+test_summary_pack_keeps_values(void **state)
+{
+	struct summary	 s;
+
+	(void)state;
+	make_summary(&s, 2, "Carol", "Hello");
+	summary_pack(&s);
+	assert_non_null(s.block);
+	assert_string_equal(s.from, "Carol");
+	assert_string_equal(s.subject, "Hello");
+	assert_string_equal(s.to, "Alice <alice@example.test>");
+	assert_null(s.cc);
+	assert_string_equal(s.message_id, "<m2@example.test>");
+	assert_string_equal(s.references, "<m1@example.test>");
+	summary_pack(&s);		/* twice is harmless */
+	summary_clear(&s);
+	assert_null(s.block);
+	assert_null(s.from);
+}
+
+static void
+test_imapc_cache_path_xdg(void **state)
+{
+	char	*p;
+
+	(void)state;
+	setenv("XDG_CACHE_HOME", "/x/cache", 1);
+	p = imapc_cache_path("home");
+	assert_string_equal(p, "/x/cache/postern/home.db");
+	free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_open_creates_wal, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_folder_get_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_folder_set_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_put_replaces, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_load_newest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_load_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_set_flags_and_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_folder_drop_forgets, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_search_fts, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_open_reopen_keeps, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_rollback_discards, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_put_unknown_folder, setup, teardown),
+		cmocka_unit_test(test_summary_pack_keeps_values),
+		cmocka_unit_test(test_imapc_cache_path_xdg),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
