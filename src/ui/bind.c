@@ -71,10 +71,9 @@ static const struct {
 	{ "select-entry", "open" },
 	{ "redraw-screen", "redraw" },
 	{ "sort-mailbox", "sort-next" },
-	{ "half-down", "next-page" },
-	{ "half-up", "previous-page" },
 };
 
+/* The contexts by name; the first name of a single bit titles its help. */
 static const struct {
 	const char	*name;
 	int		 mask;
@@ -341,7 +340,7 @@ ui_keymap_init(struct ui *ui)
 			seq[nseq++] = 033;
 		seq[nseq++] = (d[i].key & ~UI_KEY_META) |
 		    (d[i].is_func ? UI_KEY_FUNC : 0);
-		for (ctx = 1; ctx <= CONTEXT_HELP; ctx <<= 1) {
+		for (ctx = 1; ctx < UI_CONTEXT_END; ctx <<= 1) {
 			if ((d[i].contexts & ctx) == 0 ||
 			    ui_keymap_find(ui->keymap, ctx, seq, nseq) != NULL)
 				continue;
@@ -389,7 +388,7 @@ ui_keymap_unbind(struct ui *ui, int mask, const char *keys,
 
 	if (ui_keys_parse(keys, seq, UI_SEQ_MAX, &n, err) == -1)
 		return -1;
-	for (ctx = 1; ctx <= CONTEXT_HELP; ctx <<= 1) {
+	for (ctx = 1; ctx < UI_CONTEXT_END; ctx <<= 1) {
 		if ((mask & ctx) &&
 		    (b = ui_keymap_find(ui->keymap, ctx, seq, n)) != NULL)
 			ui_keymap_remove(ui->keymap, b);
@@ -401,15 +400,15 @@ int
 ui_keymap_bind(struct ui *ui, int mask, const char *keys, const char *name,
     struct error *err)
 {
-	const struct ui_action	*a[CONTEXT_HELP + 1];
+	const struct ui_action	*a[16];
 	struct ui_kbind		*b;
 	int			 seq[UI_SEQ_MAX], ctx;
-	size_t			 n;
+	size_t			 n, i;
 
 	if (ui_keys_parse(keys, seq, UI_SEQ_MAX, &n, err) == -1)
 		return -1;
-	for (ctx = 1; ctx <= CONTEXT_HELP; ctx <<= 1) {
-		if ((mask & ctx) && (a[ctx] = ui_action_find(ctx, name)) ==
+	for (i = 0, ctx = 1; ctx < UI_CONTEXT_END; i++, ctx <<= 1) {
+		if ((mask & ctx) && (a[i] = ui_action_find(ctx, name)) ==
 		    NULL)
 			return error_set(err, ERROR_INPUT, _("no action '%s' "
 			    "in the %s (? there lists them)"), name,
@@ -417,13 +416,13 @@ ui_keymap_bind(struct ui *ui, int mask, const char *keys, const char *name,
 	}
 	if (strcmp(name, "noop") == 0)
 		return ui_keymap_unbind(ui, mask, keys, err);
-	for (ctx = 1; ctx <= CONTEXT_HELP; ctx <<= 1) {
+	for (i = 0, ctx = 1; ctx < UI_CONTEXT_END; i++, ctx <<= 1) {
 		if ((mask & ctx) == 0)
 			continue;
 		if ((b = ui_keymap_slot(ui->keymap, ctx, seq, n)) == NULL)
 			return error_set(err, ERROR_INPUT, "%s",
 			    _("too many key bindings"));
-		b->action = a[ctx];
+		b->action = a[i];
 	}
 	return 0;
 }
@@ -443,7 +442,7 @@ ui_keymap_macro(struct ui *ui, int mask, const char *keys, const char *text,
 		free(macro);
 		return -1;
 	}
-	for (ctx = 1; ctx <= CONTEXT_HELP; ctx <<= 1) {
+	for (ctx = 1; ctx < UI_CONTEXT_END; ctx <<= 1) {
 		if ((mask & ctx) == 0)
 			continue;
 		if ((b = ui_keymap_slot(ui->keymap, ctx, seq, n)) == NULL) {
@@ -668,13 +667,12 @@ void
 ui_draw_help(struct ui *ui, int top, int height, int width)
 {
 	int		 ctx = ui_context(ui, ui->help_from), y;
-	const char	*title;
+	char		*title;
 
-	title = ctx == CONTEXT_PAGER ? _("Key bindings: pager") :
-	    ctx == CONTEXT_FOLDERS ? _("Key bindings: folders") :
-	    _("Key bindings: index");
+	title = xasprintf(_("Key bindings: %s"), ui_context_name(ctx));
 	ui_draw_text(top, 0, width, title, strlen(title),
 	    ui_style(ui, THEME_HEADER));
+	free(title);
 	for (y = 1; y < height; y++)
 		ui_draw_fill(top + y, 0, width, ui_style(ui, THEME_NORMAL));
 	ui_help_walk(ui, ctx, 1, top, height, width);

@@ -39,6 +39,7 @@ enum ui_context {
 	CONTEXT_PAGER = (1 << 2),
 	CONTEXT_HELP = (1 << 3),
 };
+#define UI_CONTEXT_END	(1 << 16)	/* above every CONTEXT_* bit */
 
 struct ui;
 
@@ -343,11 +344,13 @@ int	 ui_command_run(struct ui *, const char *line, struct error *);
 void	 ui_commands_from_config(struct ui *);
 /* Opens the : prompt. */
 void	 ui_command_prompt(struct ui *);
-/* Applies a changed mouse option to the terminal. */
-void	 ui_mouse_apply(struct ui *);
 
 /* sidebar.c: the folder pane of every account. */
 void	 ui_side_rebuild(struct ui *);
+/* The wire name under the cursor (caller frees; NULL on an account row). */
+char	*ui_side_cursor(struct ui *, size_t *acctp);
+/* Lays the rows out again with the cursor on acct's folder name. */
+void	 ui_side_rebuild_at(struct ui *, size_t acct, const char *name);
 void	 ui_side_move(struct ui *, long delta);
 /* Opens the folder under the cursor, or folds an account's row. */
 void	 ui_side_open(struct ui *);
@@ -356,6 +359,8 @@ void	 ui_side_collapse(struct ui *);
 int	 ui_side_width(struct ui *);
 /* Handles a KEY_MOUSE: click selects, the wheel scrolls. */
 void	 ui_mouse_event(struct ui *);
+/* Applies the mouse option to the terminal. */
+void	 ui_mouse_apply(struct ui *);
 
 /* ui.c */
 void	 ui_set_message(struct ui *, int is_error, const char *, ...)

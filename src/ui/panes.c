@@ -17,10 +17,12 @@ void
 ui_folders_set(struct ui *ui, struct event *ev)
 {
 	struct ui_account	*a;
-	size_t			 i;
+	size_t			 i, acct;
+	char			*cur;
 
 	if (ev->account >= ui->naccts)
 		return;
+	cur = ui_side_cursor(ui, &acct);	/* before the list changes */
 	a = &ui->accts[ev->account];
 	for (i = 0; i < a->nfolders; i++)
 		folder_info_clear(&a->folders[i]);
@@ -40,7 +42,8 @@ ui_folders_set(struct ui *ui, struct event *ev)
 				ui->folder_cur = i;
 		}
 	}
-	ui_side_rebuild(ui);
+	ui_side_rebuild_at(ui, acct, cur);
+	free(cur);
 }
 
 /* Keeps *top so that cur is inside a window of height rows. */

@@ -153,39 +153,59 @@ ui_side_add_account(struct ui *ui, size_t *alloc, size_t acct)
 	free(order);
 }
 
-/* Lays the rows out again, keeping the cursor on its folder. */
-void
-ui_side_rebuild(struct ui *ui)
+char *
+ui_side_cursor(struct ui *ui, size_t *acctp)
 {
-	size_t	 alloc = ui->nside, acct = SIZE_MAX, folder = SIZE_MAX, i;
-	char	*name = NULL;
+	struct ui_side_row	*r;
 
+	*acctp = SIZE_MAX;
 	if (ui->side_cur < ui->nside) {
-		acct = ui->side[ui->side_cur].acct;
-		folder = ui->side[ui->side_cur].folder;
-		if (folder != SIZE_MAX && folder < ui->accts[acct].nfolders)
-			name = xstrdup(ui->accts[acct].folders[folder].wire_name);
-	} else if (ui->folder_open != NULL) {
-		acct = ui->acct_open;
-		name = xstrdup(ui->folder_open);
+		r = &ui->side[ui->side_cur];
+		*acctp = r->acct;
+		if (r->folder == SIZE_MAX ||
+		    r->folder >= ui->accts[r->acct].nfolders)
+			return NULL;
+		return xstrdup(ui->accts[r->acct].folders[r->folder].wire_name);
 	}
+	if (ui->folder_open == NULL)
+		return NULL;
+	*acctp = ui->acct_open;
+	return xstrdup(ui->folder_open);
+}
+
+void
+ui_side_rebuild_at(struct ui *ui, size_t acct, const char *name)
+{
+	struct ui_side_row	*r;
+	size_t			 alloc = ui->nside, i;
+
 	ui->nside = 0;
 	for (i = 0; i < ui->naccts; i++)
 		ui_side_add_account(ui, &alloc, i);
 	ui->side_cur = 0;
 	for (i = 0; i < ui->nside; i++) {
-		if (ui->side[i].acct != acct)
+		r = &ui->side[i];
+		if (r->acct != acct)
 			continue;
-		if (name == NULL ? ui->side[i].folder == SIZE_MAX :
-		    ui->side[i].folder != SIZE_MAX && strcmp(name,
-		    ui->accts[acct].folders[ui->side[i].folder].wire_name) ==
-		    0) {
+		if (name == NULL ? r->folder == SIZE_MAX : r->folder !=
+		    SIZE_MAX && strcmp(name,
+		    ui->accts[acct].folders[r->folder].wire_name) == 0) {
 			ui->side_cur = i;
 			break;
 		}
 	}
-	free(name);
 	ui->dirty = 1;
+}
+
+void
+ui_side_rebuild(struct ui *ui)
+{
+	size_t	 acct;
+	char	*name;
+
+	name = ui_side_cursor(ui, &acct);
+	ui_side_rebuild_at(ui, acct, name);
+	free(name);
 }
 
 void
