@@ -160,6 +160,34 @@ ui_action_find(int ctx, const char *name)
 	return NULL;
 }
 
+/*
+ * The entry of the default table naming an action called name (len
+ * bytes), for <name> in a macro: the action is looked up in the context
+ * where the macro runs. SIZE_MAX if no action has that name.
+ */
+static size_t
+ui_action_index(const char *name, size_t len)
+{
+	const struct ui_binding	*b;
+	size_t			 i, n;
+
+	for (i = 0; i < sizeof ui_action_aliases / sizeof ui_action_aliases[0];
+	    i++) {
+		if (strlen(ui_action_aliases[i].mutt) == len &&
+		    strncmp(ui_action_aliases[i].mutt, name, len) == 0) {
+			name = ui_action_aliases[i].ours;
+			len = strlen(name);
+		}
+	}
+	b = ui_default_bindings(&n);
+	for (i = 0; i < n && i < UI_KEY_ACTION; i++) {
+		if (strlen(b[i].action->name) == len &&
+		    strncmp(b[i].action->name, name, len) == 0)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
 /* One key name at *sp: <name>, ^X, \e \n \r \t \\, or a character. */
 static int
 ui_key_parse_one(const char **sp, int *keyp, struct error *err)
@@ -188,6 +216,11 @@ ui_key_parse_one(const char **sp, int *keyp, struct error *err)
 				*sp = end + 1;
 				return 0;
 			}
+		}
+		if ((i = ui_action_index(s + 1, n)) != SIZE_MAX) {
+			*keyp = (int)i | UI_KEY_ACTION;
+			*sp = end + 1;
+			return 0;
 		}
 		return error_set(err, ERROR_INPUT, _("unknown key name "
 		    "'%.*s'"), (int)(n + 2), s);
@@ -218,19 +251,25 @@ ui_key_parse_one(const char **sp, int *keyp, struct error *err)
 	return 0;
 }
 
-/* Parses key names into seq (at most max keys). */
+/* Parses key names into seq (at most max keys); actions only in macros. */
 static int
 ui_keys_parse(const char *s, int *seq, size_t max, size_t *np,
-    struct error *err)
+    int actions, struct error *err)
 {
-	size_t	 n = 0;
-	int	 key = 0;
+	const char	*at;
+	size_t		 n = 0;
+	int		 key = 0;
 
 	if (*s == '\0')
 		return error_set(err, ERROR_INPUT, "%s", _("no key given"));
 	while (*s != '\0') {
+		at = s;
 		if (ui_key_parse_one(&s, &key, err) == -1)
 			return -1;
+		if ((key & UI_KEY_ACTION) && !actions)
+			return error_set(err, ERROR_INPUT, _("unknown key "
+			    "name '%.*s' (an action's name is for macros)"),
+			    (int)(s - at), at);
 		if (n == max)
 			return error_set(err, ERROR_INPUT, _("too many keys "
 			    "(at most %zu)"), max);
@@ -244,8 +283,9 @@ ui_keys_parse(const char *s, int *seq, size_t max, size_t *np,
 static void
 ui_key_format(struct sbuf *b, int key)
 {
-	char	 buf[8];
-	size_t	 i;
+	const struct ui_binding	*d;
+	char			 buf[8];
+	size_t			 i, n;
 
 	for (i = 0; i < UI_NKEY_NAMES; i++) {
 		if (ui_key_names[i].key == key) {
@@ -253,7 +293,11 @@ ui_key_format(struct sbuf *b, int key)
 			return;
 		}
 	}
-	if (key & UI_KEY_FUNC) {
+	if (key & UI_KEY_ACTION) {
+		d = ui_default_bindings(&n);
+		if ((size_t)(key & ~UI_KEY_ACTION) < n)
+			sbuf_addf(b, "<%s>", d[key & ~UI_KEY_ACTION].action->name);
+	} else if (key & UI_KEY_FUNC) {
 		key &= ~UI_KEY_FUNC;
 		if (key >= KEY_F(1) && key <= KEY_F(24))
 			sbuf_addf(b, "<f%d>", key - KEY_F0);
@@ -386,7 +430,7 @@ ui_keymap_unbind(struct ui *ui, int mask, const char *keys,
 	int		 seq[UI_SEQ_MAX], ctx;
 	size_t		 n;
 
-	if (ui_keys_parse(keys, seq, UI_SEQ_MAX, &n, err) == -1)
+	if (ui_keys_parse(keys, seq, UI_SEQ_MAX, &n, 0, err) == -1)
 		return -1;
 	for (ctx = 1; ctx < UI_CONTEXT_END; ctx <<= 1) {
 		if ((mask & ctx) &&
@@ -405,7 +449,7 @@ ui_keymap_bind(struct ui *ui, int mask, const char *keys, const char *name,
 	int			 seq[UI_SEQ_MAX], ctx;
 	size_t			 n, i;
 
-	if (ui_keys_parse(keys, seq, UI_SEQ_MAX, &n, err) == -1)
+	if (ui_keys_parse(keys, seq, UI_SEQ_MAX, &n, 0, err) == -1)
 		return -1;
 	for (i = 0, ctx = 1; ctx < UI_CONTEXT_END; i++, ctx <<= 1) {
 		if ((mask & ctx) && (a[i] = ui_action_find(ctx, name)) ==
@@ -435,10 +479,10 @@ ui_keymap_macro(struct ui *ui, int mask, const char *keys, const char *text,
 	int		 seq[UI_SEQ_MAX], *macro, ctx;
 	size_t		 n, nmacro;
 
-	if (ui_keys_parse(keys, seq, UI_SEQ_MAX, &n, err) == -1)
+	if (ui_keys_parse(keys, seq, UI_SEQ_MAX, &n, 0, err) == -1)
 		return -1;
 	macro = xreallocarray(NULL, UI_MACRO_MAX, sizeof *macro);
-	if (ui_keys_parse(text, macro, UI_MACRO_MAX, &nmacro, err) == -1) {
+	if (ui_keys_parse(text, macro, UI_MACRO_MAX, &nmacro, 1, err) == -1) {
 		free(macro);
 		return -1;
 	}
@@ -494,7 +538,7 @@ ui_feed_keys(struct ui *ui, const char *text, struct error *err)
 	int	 rc;
 
 	keys = xreallocarray(NULL, UI_MACRO_MAX, sizeof *keys);
-	rc = ui_keys_parse(text, keys, UI_MACRO_MAX, &n, err);
+	rc = ui_keys_parse(text, keys, UI_MACRO_MAX, &n, 1, err);
 	if (rc == 0)
 		rc = ui_feed_push(ui, keys, n, err);
 	free(keys);
@@ -515,7 +559,7 @@ ui_feed_next(struct ui *ui, int *keyp, int *is_funcp)
 		ui->nfeed = ui->feed_off = 0;
 	}
 	*is_funcp = (k & UI_KEY_FUNC) != 0;
-	*keyp = k & ~UI_KEY_FUNC;
+	*keyp = k & ~UI_KEY_FUNC;	/* UI_KEY_ACTION stays */
 	return 1;
 }
 
@@ -558,6 +602,27 @@ ui_kbind_run(struct ui *ui, const struct ui_kbind *b)
 		ui_set_message(ui, 1, "%s", err.msg);
 }
 
+/* <name> from a macro: the action of that name where the macro runs. */
+static int
+ui_run_named(struct ui *ui, int ctx, int index)
+{
+	const struct ui_binding	*d;
+	const struct ui_action	*a;
+	size_t			 n;
+
+	ui->npending = 0;
+	d = ui_default_bindings(&n);
+	if ((size_t)index >= n)
+		return 0;
+	if ((a = ui_action_find(ctx, d[index].action->name)) == NULL) {
+		ui_set_message(ui, 1, _("no action '%s' in the %s"),
+		    d[index].action->name, ui_context_name(ctx));
+		return 0;
+	}
+	a->run(ui);
+	return 0;
+}
+
 /*
  * Runs the binding of the keys typed so far. A sequence that is the start
  * of a longer binding waits for the next key (shown in the status line);
@@ -571,6 +636,8 @@ ui_key_dispatch(struct ui *ui, int key, int is_func)
 	int		 ctx = ui_context(ui, ui->view), k;
 	size_t		 n;
 
+	if (key & UI_KEY_ACTION)
+		return ui_run_named(ui, ctx, key & ~UI_KEY_ACTION);
 	k = key | (is_func ? UI_KEY_FUNC : 0);
 	if (ui->npending == UI_SEQ_MAX)
 		ui->npending = 0;

@@ -52,6 +52,7 @@ struct ui_action {
 
 #define UI_KEY_META	0x40000000	/* Esc, then the key */
 #define UI_KEY_FUNC	0x20000000	/* a KEY_* code, not a character */
+#define UI_KEY_ACTION	0x10000000	/* in a macro: <name> of an action */
 #define UI_SEQ_MAX	8		/* keys in one binding */
 #define UI_FEED_MAX	4096		/* keys queued by macros and :push */
 

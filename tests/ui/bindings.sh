@@ -77,6 +77,12 @@ t_tmux_keys Y
 t_check 'opened "$(row 2)"' ":macro adds a macro"
 t_tmux_keys : ; t_tmux_keys -l "push =" ; t_tmux_keys Enter
 t_check 'opened "$(row 1)"' ":push feeds keys"
+t_tmux_keys : ; t_tmux_keys -l "macro index Q <first-entry><next-entry><next-entry>" ; t_tmux_keys Enter
+t_tmux_keys Q
+t_check 'opened "$(row 3)"' "a macro runs actions by <name>"
+t_tmux_keys : ; t_tmux_keys -l "bind index <first-entry> open" ; t_tmux_keys Enter
+t_check 't_tmux_wait_for "unknown key name .<first-entry>." 5' \
+    "an action's name is not a key to bind"
 t_tmux_keys : ; t_tmux_keys -l "exec last-entry" ; t_tmux_keys Enter
 t_check 'opened "$last"' ":exec runs an action by name"
 t_tmux_keys : ; t_tmux_keys -l "frob now" ; t_tmux_keys Enter
