@@ -348,7 +348,10 @@ void	 ui_command_prompt(struct ui *);
 
 /* sidebar.c: the folder pane of every account. */
 void	 ui_side_rebuild(struct ui *);
-/* The wire name under the cursor (caller frees; NULL on an account row). */
+/*
+ * The wire name under the cursor, or of the open folder while the pane has
+ * no focus (caller frees; NULL on an account's row).
+ */
 char	*ui_side_cursor(struct ui *, size_t *acctp);
 /* Lays the rows out again with the cursor on acct's folder name. */
 void	 ui_side_rebuild_at(struct ui *, size_t acct, const char *name);

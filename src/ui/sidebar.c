@@ -153,13 +153,16 @@ ui_side_add_account(struct ui *ui, size_t *alloc, size_t acct)
 	free(order);
 }
 
+/* The cursor's folder: the open one while the pane has no focus. */
 char *
 ui_side_cursor(struct ui *ui, size_t *acctp)
 {
 	struct ui_side_row	*r;
 
 	*acctp = SIZE_MAX;
-	if (ui->side_cur < ui->nside) {
+	/* Outside the pane, its cursor follows the open folder. */
+	if (ui->side_cur < ui->nside && (ui->focus == FOCUS_FOLDERS ||
+	    ui->folder_open == NULL)) {
 		r = &ui->side[ui->side_cur];
 		*acctp = r->acct;
 		if (r->folder == SIZE_MAX ||
