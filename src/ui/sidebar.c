@@ -32,6 +32,11 @@ ui_side_cmp(const void *pa, const void *pb)
 	cy = strcmp(b->wire_name, "INBOX") == 0;
 	if (cx != cy)
 		return cy - cx;
+	/* The outbox (outbox.c, a name starting with DEL) goes last. */
+	cx = a->wire_name[0] == '\177';
+	cy = b->wire_name[0] == '\177';
+	if (cx != cy)
+		return cx - cy;
 	x = (const unsigned char *)a->name;
 	y = (const unsigned char *)b->name;
 	for (; *x != '\0' && *x == *y; x++, y++)
