@@ -513,6 +513,56 @@ config_set_account_key(struct config_parser *p, const char *key,
 	return config_error(p, "bad key type");
 }
 
+/* A number from 0 to max into *valp; -1 otherwise. */
+static int
+config_parse_count(const char *s, int max, int *valp)
+{
+	unsigned long	 n;
+	char		*end;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (!isdigit((unsigned char)*s) || *end != '\0' || errno != 0 ||
+	    n > (unsigned long)max)
+		return -1;
+	*valp = (int)n;
+	return 0;
+}
+
+/* The [ui] layout keys: 0 when set, -1 on a bad value, 1 if not one. */
+static int
+config_set_layout_key(struct config_parser *p, const char *key,
+    const char *value)
+{
+	struct config	*c = p->config;
+	char		 msg[ERROR_MSG_MAX];
+	int		 max = 0, *slot;
+
+	if (strcmp(key, "sidebar") == 0 || strcmp(key, "mouse") == 0) {
+		slot = key[0] == 's' ? &c->sidebar : &c->mouse;
+		if (config_parse_bool(value, slot) == -1) {
+			snprintf(msg, sizeof msg, _("bad value '%s' for '%s' "
+			    "(yes or no)"), value, key);
+			return config_error(p, msg);
+		}
+		return 0;
+	}
+	if (strcmp(key, "sidebar-width") == 0) {
+		slot = &c->sidebar_width;
+		max = CONFIG_MAX_SIDEBAR_WIDTH;
+	} else if (strcmp(key, "pager-split") == 0) {
+		slot = &c->pager_split;
+		max = CONFIG_MAX_PAGER_SPLIT;
+	} else
+		return 1;
+	if (config_parse_count(value, max, slot) == -1) {
+		snprintf(msg, sizeof msg, _("bad value '%s' for '%s' (0 to "
+		    "%d)"), value, key, max);
+		return config_error(p, msg);
+	}
+	return 0;
+}
+
 static int
 config_set_ui_key(struct config_parser *p, const char *key,
     const char *value)
@@ -520,6 +570,7 @@ config_set_ui_key(struct config_parser *p, const char *key,
 	struct error	 e;
 	char		 msg[ERROR_MSG_MAX];
 	char		**slot;
+	int		 rc;
 
 	if (strcmp(key, "sort") == 0) {
 		if (config_parse_sort(value, &p->config->sort,
@@ -537,6 +588,8 @@ config_set_ui_key(struct config_parser *p, const char *key,
 		}
 		return 0;
 	}
+	if ((rc = config_set_layout_key(p, key, value)) != 1)
+		return rc;
 	if (strcmp(key, "theme") == 0)
 		slot = &p->config->theme;
 	else if (strcmp(key, "query-command") == 0)
@@ -630,6 +683,39 @@ config_parse_section(struct config_parser *p, char *s)
 	return config_start_account(p, id);
 }
 
+/* bind, unbind and macro lines (any section) are kept for the UI. */
+static int
+config_is_command(const char *s)
+{
+	static const char *const words[] = { "bind", "unbind", "macro" };
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		n = strlen(words[i]);
+		if (strncmp(s, words[i], n) == 0 && (s[n] == ' ' ||
+		    s[n] == '\t'))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+config_add_command(struct config_parser *p, const char *s)
+{
+	struct config	*c = p->config;
+
+	if (strlen(s) > CONFIG_MAX_VALUE)
+		return config_error(p, _("line too long"));
+	if (c->ncommands == CONFIG_MAX_COMMANDS)
+		return config_error(p, _("too many bind and macro lines"));
+	c->commands = xreallocarray(c->commands, c->ncommands + 1,
+	    sizeof *c->commands);
+	c->commands[c->ncommands].text = xstrdup(s);
+	c->commands[c->ncommands].line = p->line;
+	c->ncommands++;
+	return 0;
+}
+
 static int
 config_parse_line(struct config_parser *p, char *line)
 {
@@ -640,6 +726,8 @@ config_parse_line(struct config_parser *p, char *line)
 		return 0;
 	if (*s == '[')
 		return config_parse_section(p, s);
+	if (config_is_command(s))
+		return config_add_command(p, s);
 	if ((eq = strchr(s, '=')) == NULL)
 		return config_error(p, _("expected 'key = value'"));
 	*eq = '\0';
@@ -722,6 +810,7 @@ config_parse(const char *name, const char *text, size_t len,
 	c->sort = CONFIG_SORT_DATE;	/* newest first */
 	c->sort_reverse = 1;
 	c->pager_wrap = 1;
+	c->sidebar = 1;
 	memset(&p, 0, sizeof p);
 	p.config = c;
 	p.name = c->path;
@@ -800,6 +889,9 @@ config_free(struct config *c)
 	for (i = 0; i < c->naccounts; i++)
 		config_account_clear(&c->accounts[i]);
 	free(c->accounts);
+	for (i = 0; i < c->ncommands; i++)
+		free(c->commands[i].text);
+	free(c->commands);
 	free(c->theme);
 	free(c->query_command);
 	free(c->url_command);

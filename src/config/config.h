@@ -94,6 +94,16 @@ enum config_sort {
 	CONFIG_SORT_COUNT
 };
 
+/* A bind, unbind or macro line, kept for the UI to run. */
+struct config_command {
+	char		*text;		/* the line, trimmed */
+	int		 line;
+};
+
+#define CONFIG_MAX_COMMANDS	4096
+#define CONFIG_MAX_SIDEBAR_WIDTH 200	/* columns */
+#define CONFIG_MAX_PAGER_SPLIT	200	/* rows */
+
 struct config {
 	char		*path;
 	struct account	*accounts;
@@ -105,6 +115,14 @@ struct config {
 	int		 pager_wrap;	/* [ui] wrap: 1 wraps long lines */
 	char		*url_command;	/* [ui] url-command, may be NULL */
 	int		 osc52;		/* [ui] osc52: copy URLs with OSC 52 */
+	/* Key bindings: checked and run by the UI, which names bad ones. */
+	struct config_command *commands;
+	size_t		 ncommands;
+	/* [ui] layout */
+	int		 sidebar;	/* default 1 */
+	int		 sidebar_width;	/* columns; 0: a quarter, at most 32 */
+	int		 pager_split;	/* index rows above the pager; 0: none */
+	int		 mouse;		/* default 0 */
 };
 
 /* The default config path: $XDG_CONFIG_HOME/postern/config; caller frees. */

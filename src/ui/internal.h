@@ -54,6 +54,66 @@ enum ui_pick {
 	UI_PICK_COPY,
 };
 
+/* Where a key binding applies (a mask in the default table). */
+enum ui_context {
+	CONTEXT_INDEX = (1 << 0),
+	CONTEXT_FOLDERS = (1 << 1),
+	CONTEXT_PAGER = (1 << 2),
+	CONTEXT_HELP = (1 << 3),
+	CONTEXT_ATTACH = (1 << 4),
+	CONTEXT_URLS = (1 << 5),
+	CONTEXT_COMPOSE = (1 << 6),
+	CONTEXT_DRAFTS = (1 << 7),
+};
+#define UI_CONTEXT_END	(1 << 16)	/* above every CONTEXT_* bit */
+
+struct ui;
+
+/* A named action, run by a key, a macro or :exec. */
+struct ui_action {
+	const char	*name;
+	const char	*help;
+	void		 (*run)(struct ui *);
+};
+
+#define UI_KEY_META	0x40000000	/* Esc, then the key */
+#define UI_KEY_FUNC	0x20000000	/* a KEY_* code, not a character */
+#define UI_KEY_ACTION	0x10000000	/* in a macro: <name> of an action */
+#define UI_SEQ_MAX	8		/* keys in one binding */
+#define UI_FEED_MAX	4096		/* keys queued by macros and :push */
+
+/*
+ * One default binding: an action in some contexts with a key, or with
+ * key 0 and keyname NULL for an action that has a name but no default key.
+ */
+struct ui_binding {
+	int		 contexts;
+	int		 key;
+	int		 is_func;	/* a KEY_* code, not a character */
+	const char	*keyname;
+	const struct ui_action	*action;
+};
+
+/* The live bindings and macros (bind.c). */
+struct ui_keymap;
+
+/* One configured account and its worker. */
+struct ui_account {
+	const struct account	*account;
+	struct worker		*worker;
+	struct folder_info	*folders;
+	size_t			 nfolders;
+	int			 collapsed;	/* folders hidden in the pane */
+};
+
+/* One row of the folder pane: an account's name, or one of its folders. */
+struct ui_side_row {
+	size_t	 acct;
+	size_t	 folder;	/* SIZE_MAX: the account's own row */
+	int	 depth;
+	int	 parent;	/* has subfolders */
+};
+
 /* How an element of the theme is drawn. */
 struct ui_style {
 	attr_t	 attr;
@@ -132,6 +192,7 @@ struct ui_compose {
 
 struct ui {
 	const struct config	*config;
+	/* The account of the open folder, its worker and folders. */
 	const struct account	*account;
 	struct worker		*worker;
 	struct chan		*events;
@@ -147,7 +208,12 @@ struct ui {
 	enum ui_view		 help_from;
 	enum ui_focus		 focus;
 
-	/* folder pane */
+	/* every account: ui->account and ui->folders point into one */
+	struct ui_account	*accts;
+	size_t			 naccts;
+	size_t			 acct_open;
+
+	/* folder pane: folders borrowed from accts[acct_open] */
 	struct folder_info	*folders;
 	size_t			 nfolders;
 	size_t			 folder_cur;
@@ -241,6 +307,28 @@ struct ui {
 	size_t			 draft_cur;
 	struct ui_job		**jobs;
 	size_t			 njobs;
+	/* the sidebar's rows, in display order (sidebar.c) */
+	struct ui_side_row	*side;
+	size_t			 nside;
+	size_t			 side_cur;
+	size_t			 side_top;
+	char			**side_folded;	/* "account/wire name" */
+	size_t			 nside_folded;
+
+	/* layout options, from the config and :set */
+	int			 sidebar;	/* shown */
+	int			 sidebar_width;	/* 0: a quarter */
+	int			 pager_split;	/* index rows above the pager */
+	int			 mouse;
+
+	/* key bindings (bind.c) */
+	struct ui_keymap	*keymap;
+	int			 pending[UI_SEQ_MAX];
+	size_t			 npending;
+	int			*feed;		/* keys queued by macros */
+	size_t			 nfeed;
+	size_t			 feed_off;
+	int			 feed_expansions; /* since a typed key */
 
 	/* bottom lines */
 	char			*status;	/* progress, from the worker */
@@ -396,8 +484,31 @@ void	 ui_act_folder_delete(struct ui *);
 void	 ui_act_folder_subscribe(struct ui *);
 void	 ui_act_folder_unsubscribe(struct ui *);
 
-/* keys.c */
+/* keys.c: the actions and their default keys. */
+const struct ui_binding	*ui_default_bindings(size_t *np);
+
+/* bind.c: live bindings, sequences, macros, the help screen. */
+void	 ui_keymap_init(struct ui *);
+void	 ui_keymap_free(struct ui *);
 int	 ui_key_dispatch(struct ui *, int key, int is_func);
+/* The context of view (CONTEXT_*). */
+int	 ui_context(const struct ui *, enum ui_view);
+/* Parses "index" or "index,pager" into a mask; -1 if unknown. */
+int	 ui_context_parse(const char *, int *maskp, struct error *);
+/* The action called name in ctx (one context bit), or NULL. */
+const struct ui_action *ui_action_find(int ctx, const char *name);
+int	 ui_keymap_bind(struct ui *, int ctxmask, const char *keys,
+	    const char *action, struct error *);
+int	 ui_keymap_unbind(struct ui *, int ctxmask, const char *keys,
+	    struct error *);
+int	 ui_keymap_macro(struct ui *, int ctxmask, const char *keys,
+	    const char *text, const char *help, struct error *);
+/* Queues the keys written in text (key names as in bind) as if typed. */
+int	 ui_feed_keys(struct ui *, const char *text, struct error *);
+/* The next queued key; 0 if none. */
+int	 ui_feed_next(struct ui *, int *keyp, int *is_funcp);
+/* The pending keys of a sequence, as text, into buf. */
+void	 ui_pending_text(const struct ui *, char *buf, size_t size);
 void	 ui_draw_help(struct ui *, int top, int height, int width);
 size_t	 ui_help_lines(struct ui *);
 
@@ -453,11 +564,41 @@ struct ui_job	*ui_job_new(struct ui *, enum ui_job_kind);
 void	 ui_job_add_unlink(struct ui_job *, const char *path);
 void	 ui_job_start(struct ui *, struct ui_job *);
 void	 ui_jobs_join(struct ui *);
+/* command.c: the command language of the config and the : line. */
+int	 ui_command_run(struct ui *, const char *line, struct error *);
+/* Runs the config's bind and macro lines; a bad one is named and skipped. */
+void	 ui_commands_from_config(struct ui *);
+/* Opens the : prompt. */
+void	 ui_command_prompt(struct ui *);
+
+/* sidebar.c: the folder pane of every account. */
+void	 ui_side_rebuild(struct ui *);
+/*
+ * The wire name under the cursor, or of the open folder while the pane has
+ * no focus (caller frees; NULL on an account's row).
+ */
+char	*ui_side_cursor(struct ui *, size_t *acctp);
+/* Lays the rows out again with the cursor on acct's folder name. */
+void	 ui_side_rebuild_at(struct ui *, size_t acct, const char *name);
+void	 ui_side_move(struct ui *, long delta);
+/* Opens the folder under the cursor, or folds an account's row. */
+void	 ui_side_open(struct ui *);
+/* Folds or unfolds the subfolders of the cursor's folder. */
+void	 ui_side_collapse(struct ui *);
+int	 ui_side_width(struct ui *);
+/* Handles a KEY_MOUSE: click selects, the wheel scrolls. */
+void	 ui_mouse_event(struct ui *);
+/* Applies the mouse option to the terminal. */
+void	 ui_mouse_apply(struct ui *);
 
 /* ui.c */
 void	 ui_set_message(struct ui *, int is_error, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 ui_open_folder(struct ui *, size_t index);
+/* Opens folder index of account acct, which becomes ui->account. */
+void	 ui_open_folder_of(struct ui *, size_t acct, size_t index);
+/* Rows of the index above the pager in split view; 0 if none. */
+int	 ui_split_rows(struct ui *);
 void	 ui_open_message(struct ui *);
 int	 ui_index_height(struct ui *);
 

@@ -1,4 +1,4 @@
-/* src/ui/keys.c: actions, their default keys, and the help screen. */
+/* src/ui/keys.c: actions and their default keys. */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,45 +13,17 @@
 #include "mime/mime.h"
 #include "ui/internal.h"
 
-enum ui_context {
-	CONTEXT_INDEX = (1 << 0),
-	CONTEXT_FOLDERS = (1 << 1),
-	CONTEXT_PAGER = (1 << 2),
-	CONTEXT_HELP = (1 << 3),
-	CONTEXT_ATTACH = (1 << 4),
-	CONTEXT_URLS = (1 << 5),
-	CONTEXT_COMPOSE = (1 << 6),
-	CONTEXT_DRAFTS = (1 << 7),
-};
-
-struct ui_action {
-	const char	*name;
-	const char	*help;
-	void		 (*run)(struct ui *);
-};
-
-#define UI_KEY_META	0x40000000	/* Esc, then the key */
-
-struct ui_binding {
-	int		 contexts;
-	int		 key;
-	int		 is_func;	/* a KEY_* code, not a character */
-	const char	*keyname;
-	const struct ui_action	*action;
-};
-
 static void
 ui_move(struct ui *ui, long delta)
 {
 	size_t	*cur, n;
 
 	if (ui->focus == FOCUS_FOLDERS) {
-		cur = &ui->folder_cur;
-		n = ui->nfolders;
-	} else {
-		cur = &ui->msg_cur;
-		n = ui->nrows;
+		ui_side_move(ui, delta);
+		return;
 	}
+	cur = &ui->msg_cur;
+	n = ui->nrows;
 	if (n == 0)
 		return;
 	if (delta < 0 && (size_t)-delta > *cur)
@@ -85,10 +57,9 @@ act_open(struct ui *ui)
 {
 	if (ui->focus == FOCUS_FOLDERS && ui_ops_pick_done(ui, 0))
 		return;
-	if (ui->focus == FOCUS_FOLDERS) {
-		ui_open_folder(ui, ui->folder_cur);
-		ui->focus = FOCUS_INDEX;
-	} else
+	if (ui->focus == FOCUS_FOLDERS)
+		ui_side_open(ui);
+	else
 		ui_open_message(ui);
 	ui->dirty = 1;
 }
@@ -448,6 +419,43 @@ static const struct ui_action
 static const struct ui_action
     a_query = { "query", N_("look up addresses in the address book and "
 	"the query command"), act_query };
+static void act_command(struct ui *ui) { ui_command_prompt(ui); }
+static void act_noop(struct ui *ui) { (void)ui; }
+
+static void
+act_sidebar_toggle(struct ui *ui)
+{
+	ui->sidebar = !ui->sidebar;
+	if (!ui->sidebar && ui->focus == FOCUS_FOLDERS && ui->folder_open)
+		ui->focus = FOCUS_INDEX;
+	ui->dirty = 1;
+}
+
+static void act_side_collapse(struct ui *ui) { ui_side_collapse(ui); }
+static void act_side_next(struct ui *ui) { ui_side_move(ui, 1); }
+static void act_side_prev(struct ui *ui) { ui_side_move(ui, -1); }
+
+static void
+act_side_open(struct ui *ui)
+{
+	ui_side_open(ui);
+	ui->view = VIEW_INDEX;
+}
+
+static const struct ui_action
+    a_command = { "enter-command", N_("type a command (bind, macro, set, "
+	"push, exec)"), act_command },
+    a_noop = { "noop", N_("do nothing (unbinds a key)"), act_noop },
+    a_sidebar = { "sidebar-toggle-visible", N_("show or hide the folder "
+	"pane"), act_sidebar_toggle },
+    a_side_fold = { "sidebar-toggle-collapse", N_("fold or unfold the "
+	"subfolders of this folder"), act_side_collapse },
+    a_side_next = { "sidebar-next", N_("move to the next folder in the "
+	"folder pane"), act_side_next },
+    a_side_prev = { "sidebar-prev", N_("move to the previous folder in "
+	"the folder pane"), act_side_prev },
+    a_side_open = { "sidebar-open", N_("open the folder under the folder "
+	"pane's cursor"), act_side_open };
 
 static void act_attach(struct ui *ui) { ui_attach_open(ui); }
 static void act_source(struct ui *ui) { ui_pager_toggle_source(ui); }
@@ -783,109 +791,25 @@ static const struct ui_binding ui_bindings[] = {
 	{ CONTEXT_DRAFTS, '\r', 0, "<enter>", &a_d_choose },
 	{ CONTEXT_DRAFTS, '\n', 0, "<return>", &a_d_choose },
 	{ CONTEXT_DRAFTS, 'q', 0, "q", &a_d_close },
+	{ ALL, ':', 0, ":", &a_command },
+	{ ALL | CONTEXT_HELP | CONTEXT_ATTACH | CONTEXT_URLS | CONTEXT_COMPOSE |
+	    CONTEXT_DRAFTS, 0, 0, NULL, &a_noop },
+	{ ALL, 'B', 0, "B", &a_sidebar },
+	{ CONTEXT_FOLDERS, ' ', 0, "<space>", &a_side_fold },
+	{ CONTEXT_FOLDERS, 'z', 0, "z", &a_side_fold },
+	{ CONTEXT_INDEX, 0, 0, NULL, &a_side_next },
+	{ CONTEXT_INDEX, 0, 0, NULL, &a_side_prev },
+	{ CONTEXT_INDEX, 0, 0, NULL, &a_side_open },
 };
 #define UI_NBINDINGS	(sizeof ui_bindings / sizeof ui_bindings[0])
 
-static int
-ui_context(const struct ui *ui, enum ui_view view)
+/*
+ * The defaults, read once by bind.c into the live key map; a config's bind
+ * and macro lines then change that map, never this table.
+ */
+const struct ui_binding *
+ui_default_bindings(size_t *np)
 {
-	if (view == VIEW_HELP)
-		return CONTEXT_HELP;
-	if (view == VIEW_PAGER)
-		return CONTEXT_PAGER;
-	if (view == VIEW_ATTACH)
-		return CONTEXT_ATTACH;
-	if (view == VIEW_URLS)
-		return CONTEXT_URLS;
-	if (view == VIEW_COMPOSE)
-		return CONTEXT_COMPOSE;
-	if (view == VIEW_DRAFTS)
-		return CONTEXT_DRAFTS;
-	return ui->focus == FOCUS_FOLDERS ? CONTEXT_FOLDERS : CONTEXT_INDEX;
-}
-
-static const struct ui_binding *
-ui_key_find(int ctx, int key, int is_func)
-{
-	size_t	 i;
-
-	for (i = 0; i < UI_NBINDINGS; i++) {
-		if ((ui_bindings[i].contexts & ctx) &&
-		    ui_bindings[i].key == key &&
-		    ui_bindings[i].is_func == is_func)
-			return &ui_bindings[i];
-	}
-	return NULL;
-}
-
-int
-ui_key_dispatch(struct ui *ui, int key, int is_func)
-{
-	int	 ctx = ui_context(ui, ui->view);
-	size_t	 i;
-
-	/* Esc alone, where it means nothing itself, prefixes the next key. */
-	if (!is_func && key == 033 && !ui->meta &&
-	    ui_key_find(ctx, key, 0) == NULL) {
-		ui->meta = 1;
-		return 0;
-	}
-	if (ui->meta && !is_func)
-		key |= UI_KEY_META;
-	ui->meta = 0;
-	for (i = 0; i < UI_NBINDINGS; i++) {
-		if ((ui_bindings[i].contexts & ctx) &&
-		    ui_bindings[i].key == key &&
-		    ui_bindings[i].is_func == is_func) {
-			ui_bindings[i].action->run(ui);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* The bindings of the context the help was opened from. */
-size_t
-ui_help_lines(struct ui *ui)
-{
-	int	 ctx = ui_context(ui, ui->help_from);
-	size_t	 i, n = 0;
-
-	for (i = 0; i < UI_NBINDINGS; i++)
-		n += (ui_bindings[i].contexts & ctx) != 0;
-	return n;
-}
-
-void
-ui_draw_help(struct ui *ui, int top, int height, int width)
-{
-	int		 ctx = ui_context(ui, ui->help_from);
-	const char	*title;
-	char		 line[256];
-	size_t		 i, n = 0;
-	int		 y = 0;
-
-	title = ctx == CONTEXT_COMPOSE ? _("Key bindings: compose") :
-	    ctx == CONTEXT_DRAFTS ? _("Key bindings: drafts") :
-	    ctx == CONTEXT_PAGER ? _("Key bindings: pager") :
-	    ctx == CONTEXT_ATTACH ? _("Key bindings: attachments") :
-	    ctx == CONTEXT_URLS ? _("Key bindings: URLs") :
-	    ctx == CONTEXT_FOLDERS ? _("Key bindings: folders") :
-	    _("Key bindings: index");
-	ui_draw_text(top, 0, width, title, strlen(title),
-	    ui_style(ui, THEME_HEADER));
-	for (y = 1; y < height; y++)
-		ui_draw_fill(top + y, 0, width, ui_style(ui, THEME_NORMAL));
-	y = 1;
-	for (i = 0; i < UI_NBINDINGS && y < height; i++) {
-		if (!(ui_bindings[i].contexts & ctx))
-			continue;
-		if (n++ < ui->help_top)
-			continue;
-		snprintf(line, sizeof line, "%-14s %-20s %s",
-		    ui_bindings[i].keyname, ui_bindings[i].action->name,
-		    _(ui_bindings[i].action->help));
-		ui_draw_text(top + y++, 0, width, line, strlen(line),
-		    ui_style(ui, THEME_NORMAL));
-	}
+	*np = UI_NBINDINGS;
+	return ui_bindings;
 }

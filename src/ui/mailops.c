@@ -43,12 +43,28 @@ ui_act_check_mail(struct ui *ui)
 static struct folder_info *
 ui_folder_current(struct ui *ui)
 {
-	if (ui->focus != FOCUS_FOLDERS || ui->folder_cur >= ui->nfolders) {
+	struct folder_info	*f = NULL;
+	char			*name;
+	size_t			 acct, i;
+
+	if (ui->focus != FOCUS_FOLDERS ||
+	    (name = ui_side_cursor(ui, &acct)) == NULL) {
 		ui_set_message(ui, 1, "%s", _("Choose a folder first (c or "
 		    "Tab, then move to it)."));
 		return NULL;
 	}
-	return &ui->folders[ui->folder_cur];
+	if (acct != ui->acct_open) {
+		/* The operations go through the open account's worker. */
+		ui_set_message(ui, 1, "%s", _("Open a folder of that account "
+		    "first."));
+		free(name);
+		return NULL;
+	}
+	for (i = 0; i < ui->nfolders && f == NULL; i++)
+		if (strcmp(ui->folders[i].wire_name, name) == 0)
+			f = &ui->folders[i];
+	free(name);
+	return f;
 }
 
 /* Remembers the folder a prompt is about. */

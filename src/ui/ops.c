@@ -187,7 +187,7 @@ ui_act_expunge(struct ui *ui)
 static void
 ui_ops_pick_start(struct ui *ui, int move)
 {
-	size_t	*idx, n, i;
+	size_t	*idx, n;
 
 	if (!ui_ops_ready(ui) || (idx = ui_ops_targets(ui, &n)) == NULL)
 		return;
@@ -204,11 +204,7 @@ ui_ops_pick_start(struct ui *ui, int move)
 	free(idx);
 	ui->view = VIEW_INDEX;
 	ui->focus = FOCUS_FOLDERS;
-	for (i = 0; i < ui->nfolders; i++) {
-		if (ui->folder_open != NULL &&
-		    strcmp(ui->folders[i].wire_name, ui->folder_open) == 0)
-			ui->folder_cur = i;
-	}
+	ui_side_rebuild_at(ui, ui->acct_open, ui->folder_open);
 	ui_set_message(ui, 0, move ?
 	    _("Move %zu to which folder? Choose it and press Enter (q: "
 	    "cancel).") :
@@ -232,19 +228,33 @@ ui_act_copy(struct ui *ui)
 int
 ui_ops_pick_done(struct ui *ui, int cancel)
 {
-	struct folder_info	*f;
-	size_t			 i, j;
+	struct folder_info	*f = NULL;
+	char			*name;
+	size_t			 i, j, acct, cur = 0;
 
 	if (ui->pick == UI_PICK_NONE)
 		return 0;
+	name = ui_side_cursor(ui, &acct);	/* while the pane has focus */
 	ui->focus = FOCUS_INDEX;
 	ui->dirty = 1;
-	if (cancel || ui->folder_cur >= ui->nfolders) {
+	if (!cancel && name != NULL && acct != ui->acct_open) {
+		ui_set_message(ui, 1, "%s", _("Choose a folder of the same "
+		    "account: messages move and copy within one server."));
+		free(name);
+		goto out;
+	}
+	for (i = 0; name != NULL && i < ui->nfolders; i++) {
+		if (strcmp(ui->folders[i].wire_name, name) == 0) {
+			f = &ui->folders[i];
+			cur = i;
+		}
+	}
+	free(name);
+	if (cancel || f == NULL) {
 		ui_set_message(ui, 0, "%s", _("Nothing moved or copied."));
 		goto out;
 	}
-	f = &ui->folders[ui->folder_cur];
-	if (!f->selectable || ui_outbox_is(ui, ui->folder_cur) ||
+	if (!f->selectable || ui_outbox_is(ui, cur) ||
 	    (ui->folder_open != NULL &&
 	    strcmp(f->wire_name, ui->folder_open) == 0)) {
 		ui_set_message(ui, 1, _("Choose another folder than '%s'."),

@@ -71,6 +71,11 @@ ui_outbox_refresh(struct ui *ui)
 	}
 	if (ui->folder_cur >= ui->nfolders)
 		ui->folder_cur = ui->nfolders > 0 ? ui->nfolders - 1 : 0;
+	if (ui->acct_open < ui->naccts) {	/* ui->folders is borrowed */
+		ui->accts[ui->acct_open].folders = ui->folders;
+		ui->accts[ui->acct_open].nfolders = ui->nfolders;
+		ui_side_rebuild(ui);
+	}
 	ui->dirty = 1;
 }
 

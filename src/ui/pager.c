@@ -387,5 +387,5 @@ ui_draw_pager(struct ui *ui, int top, int height, int x, int width)
 int
 ui_pager_height(struct ui *ui)
 {
-	return ui_index_height(ui);
+	return ui_index_height(ui) - ui_split_rows(ui);
 }

@@ -12,35 +12,38 @@
 #include "core/xmalloc.h"
 #include "ui/internal.h"
 
+/* A new folder list of one account (ev->account). */
 void
 ui_folders_set(struct ui *ui, struct event *ev)
 {
-	size_t	 i;
-	char	*keep = NULL;
+	struct ui_account	*a;
+	size_t			 i, acct;
+	char			*cur;
 
-	/* A refresh (folder counts) keeps the cursor on its folder. */
-	if (ui->folder_cur < ui->nfolders)
-		keep = xstrdup(ui->folders[ui->folder_cur].wire_name);
-	for (i = 0; i < ui->nfolders; i++)
-		folder_info_clear(&ui->folders[i]);
-	free(ui->folders);
-	ui->folders = ev->folders;	/* taken from the event */
-	ui->nfolders = ev->nfolders;
+	if (ev->account >= ui->naccts)
+		return;
+	cur = ui_side_cursor(ui, &acct);	/* before the list changes */
+	a = &ui->accts[ev->account];
+	for (i = 0; i < a->nfolders; i++)
+		folder_info_clear(&a->folders[i]);
+	free(a->folders);
+	a->folders = ev->folders;	/* taken from the event */
+	a->nfolders = ev->nfolders;
 	ev->folders = NULL;
 	ev->nfolders = 0;
-	ui->folder_cur = 0;
-	ui->folder_top = 0;
-	for (i = 0; i < ui->nfolders; i++) {
-		if (ui->folder_open != NULL &&
-		    strcmp(ui->folders[i].wire_name, ui->folder_open) == 0)
-			ui->folder_cur = i;
+	if (ev->account == ui->acct_open) {
+		ui->folders = a->folders;
+		ui->nfolders = a->nfolders;
+		ui->folder_cur = 0;
+		for (i = 0; i < ui->nfolders; i++) {
+			if (ui->folder_open != NULL &&
+			    strcmp(ui->folders[i].wire_name,
+			    ui->folder_open) == 0)
+				ui->folder_cur = i;
+		}
 	}
-	for (i = 0; keep != NULL && i < ui->nfolders; i++) {
-		if (strcmp(ui->folders[i].wire_name, keep) == 0)
-			ui->folder_cur = i;
-	}
-	free(keep);
-	ui->dirty = 1;
+	ui_side_rebuild_at(ui, acct, cur);
+	free(cur);
 }
 
 /* Keeps *top so that cur is inside a window of height rows. */
@@ -53,56 +56,6 @@ ui_scroll_to(size_t cur, size_t *top, int height)
 		*top = cur;
 	else if (cur >= *top + (size_t)height)
 		*top = cur - (size_t)height + 1;
-}
-
-void
-ui_draw_folders(struct ui *ui, int top, int height, int width)
-{
-	struct folder_info	*f;
-	char			 count[32];
-	size_t			 i;
-	int			 y, cw, focus;
-	struct ui_style		 st, normal = ui_style(ui, THEME_SIDEBAR);
-
-	focus = ui->focus == FOCUS_FOLDERS;
-	ui_scroll_to(ui->folder_cur, &ui->folder_top, height);
-	for (y = 0; y < height; y++) {
-		i = ui->folder_top + (size_t)y;
-		if (i >= ui->nfolders) {
-			ui_draw_fill(top + y, 0, width - 1, normal);
-			continue;
-		}
-		f = &ui->folders[i];
-		st = normal;
-		if (i == ui->folder_cur && focus)
-			st = ui_style(ui, THEME_CURSOR);
-		else if (f->unseen != FOLDER_COUNT_UNKNOWN && f->unseen > 0)
-			st = ui_style(ui, THEME_SIDEBAR_UNREAD);
-		if (ui->folder_open != NULL &&
-		    strcmp(f->wire_name, ui->folder_open) == 0)
-			st.attr |= A_BOLD;
-		if (!f->selectable)
-			st.attr |= A_DIM;
-		count[0] = '\0';
-		if (f->unseen != FOLDER_COUNT_UNKNOWN && f->unseen > 0)
-			snprintf(count, sizeof count, " %u", f->unseen);
-		cw = (int)strlen(count);
-		if (cw > width - 4)
-			cw = 0;
-		ui_draw_text(top + y, 0, width - 1 - cw, f->name,
-		    strlen(f->name), st);
-		if (cw > 0)
-			ui_draw_text(top + y, width - 1 - cw, cw, count,
-			    (size_t)cw, st);
-	}
-	/*
-	 * A box-drawing character, not ACS_VLINE: the alternate character set
-	 * is switched by escape sequences that some terminals and
-	 * multiplexers get wrong, leaving letters instead of lines.
-	 */
-	for (y = 0; y < height; y++)
-		ui_draw_text(top + y, width - 1, 1, ui->utf8 ? "\u2502" : "|",
-		    ui->utf8 ? 3 : 1, normal);
 }
 
 void

@@ -52,18 +52,6 @@ ui_set_status(struct ui *ui, const char *text)
 	ui->dirty = 1;
 }
 
-static int
-ui_folder_pane_width(struct ui *ui)
-{
-	int	 w;
-
-	if (ui->cols < UI_FOLDER_PANE_MIN_COLS)
-		return ui->focus == FOCUS_FOLDERS && ui->view == VIEW_INDEX ?
-		    ui->cols : 0;
-	w = ui->cols / 4;
-	return w > UI_FOLDER_PANE_MAX ? UI_FOLDER_PANE_MAX : w;
-}
-
 /* Rows left for the panes: minus the top bar, status line and messages. */
 int
 ui_index_height(struct ui *ui)
@@ -96,26 +84,52 @@ ui_message_rows(struct ui *ui)
 	return ui->prompt_open ? n + 1 : n;
 }
 
+/* Index rows above the pager in split view (pager-split); 0 if none. */
+int
+ui_split_rows(struct ui *ui)
+{
+	int	 h = ui_index_height(ui), s = ui->pager_split;
+
+	if (ui->view != VIEW_PAGER || s <= 0)
+		return 0;
+	if (s > h - 3)
+		s = h - 3;
+	return s > 0 ? s : 0;
+}
+
+/* Makes acct the current one: ui->account, ui->worker, ui->folders. */
+static void
+ui_set_account(struct ui *ui, size_t acct)
+{
+	ui->acct_open = acct;
+	ui->account = ui->accts[acct].account;
+	ui->worker = ui->accts[acct].worker;
+	ui->folders = ui->accts[acct].folders;
+	ui->nfolders = ui->accts[acct].nfolders;
+}
+
 void
-ui_open_folder(struct ui *ui, size_t index)
+ui_open_folder_of(struct ui *ui, size_t acct, size_t index)
 {
 	struct folder_info	*f;
 
-	if (index >= ui->nfolders)
+	if (acct >= ui->naccts || index >= ui->accts[acct].nfolders)
 		return;
 	ui_ops_leave_folder(ui);
-	if (ui_outbox_is(ui, index)) {
+	if (acct == ui->acct_open && ui_outbox_is(ui, index)) {
 		ui_outbox_open(ui);
 		return;
 	}
 	ui->outbox_open = 0;
-	f = &ui->folders[index];
+	f = &ui->accts[acct].folders[index];
 	if (!f->selectable) {
 		ui_set_message(ui, 1, _("'%s' holds no messages (it is only a "
 		    "parent folder)"), f->name);
 		return;
 	}
 	ui_index_clear(ui);
+	ui_set_account(ui, acct);
+	ui->folder_cur = index;
 	free(ui->folder_open);
 	ui->folder_open = xstrdup(f->wire_name);
 	ui->folder_serial = ++ui->serial;
@@ -123,6 +137,12 @@ ui_open_folder(struct ui *ui, size_t index)
 	ui->folder_failed = 0;
 	worker_open_folder(ui->worker, f->wire_name, ui->folder_serial);
 	ui_set_status(ui, _("Opening folder..."));
+}
+
+void
+ui_open_folder(struct ui *ui, size_t index)
+{
+	ui_open_folder_of(ui, ui->acct_open, index);
 }
 
 static void
@@ -198,15 +218,21 @@ static void
 ui_handle_event(struct ui *ui, struct event *ev)
 {
 	int	 current = ev->serial == ui->folder_serial;
+	int	 mine = ev->account == ui->acct_open;
 
 	if (ui_outbox_event(ui, ev) || ui_compose_event(ui, ev))
 		return;
 	switch (ev->kind) {
 	case EVENT_STATUS:
-		ui_set_status(ui, ev->text);
+		if (mine)	/* another account's progress would flicker */
+			ui_set_status(ui, ev->text);
 		break;
 	case EVENT_ERROR:
-		ui_set_message(ui, 1, "%s", ev->err.msg);
+		if (!mine && ev->account < ui->naccts)
+			ui_set_message(ui, 1, "%s: %s",
+			    ui->accts[ev->account].account->id, ev->err.msg);
+		else
+			ui_set_message(ui, 1, "%s", ev->err.msg);
 		if (current) {
 			ui->loading = 0;
 			ui->folder_failed = ui->nmsgs == 0;
@@ -216,11 +242,15 @@ ui_handle_event(struct ui *ui, struct event *ev)
 			ui_set_status(ui, NULL);
 		break;
 	case EVENT_CONNECTED:
-		ui_set_status(ui, NULL);
-		free(ui->banner);
-		ui->banner = NULL;
+		if (mine) {
+			ui_set_status(ui, NULL);
+			free(ui->banner);
+			ui->banner = NULL;
+		}
 		break;
 	case EVENT_OFFLINE:
+		if (!mine)
+			break;
 		free(ui->banner);
 		ui->banner = xstrdup(ev->text != NULL ? ev->text : "OFFLINE");
 		break;
@@ -295,6 +325,7 @@ ui_draw_bars(struct ui *ui)
 	struct sbuf	 b;
 	struct ui_style	 bar = ui_style(ui, THEME_STATUS);
 	const char	*hint;
+	char		 keys[64];
 	int		 mrows;
 
 	hint = ui->view == VIEW_COMPOSE ? _("y:Send  e:Edit  a:Attach  "
@@ -315,8 +346,12 @@ ui_draw_bars(struct ui *ui)
 		ui_draw_text(0, 0, ui->cols, hint, strlen(hint), bar);
 
 	sbuf_init(&b);
-	sbuf_addf(&b, "-- Postern: %s  [%s]", ui->account->email,
-	    ui_folder_display_name(ui));
+	if (ui->naccts > 1)
+		sbuf_addf(&b, "-- Postern: %s: %s  [%s]", ui->account->id,
+		    ui->account->email, ui_folder_display_name(ui));
+	else
+		sbuf_addf(&b, "-- Postern: %s  [%s]", ui->account->email,
+		    ui_folder_display_name(ui));
 	if (ui->folder_open != NULL)
 		sbuf_addf(&b, _("  %zu of %u"), ui->nmsgs, ui->msgs_total);
 	if (ui->status != NULL)
@@ -326,6 +361,10 @@ ui_draw_bars(struct ui *ui)
 	if (ui->limit != NULL)
 		sbuf_addf(&b, _("  limit:%s (%zu shown)"), ui->limit,
 		    ui->nrows);
+	if (ui->npending > 0) {
+		ui_pending_text(ui, keys, sizeof keys);
+		sbuf_addf(&b, _("  keys:%s-"), keys);
+	}
 	mrows = ui_message_rows(ui);
 	ui_draw_text(ui->rows - 1 - mrows, 0, ui->cols, b.buf, b.len, bar);
 	sbuf_release(&b);
@@ -335,10 +374,30 @@ ui_draw_bars(struct ui *ui)
 		ui_draw_prompt(ui, ui->rows - 1);	/* over the last row */
 }
 
+/* The folder pane, then the index or the pager, or both (pager-split). */
+static void
+ui_draw_panes(struct ui *ui, int h)
+{
+	int	 fw, w, s;
+
+	fw = ui_side_width(ui);
+	if (fw > 0)
+		ui_draw_folders(ui, 1, h, fw);
+	if ((w = ui->cols - fw) <= 0)
+		return;
+	if (ui->view != VIEW_PAGER) {
+		ui_draw_index(ui, 1, h, fw, w);
+		return;
+	}
+	if ((s = ui_split_rows(ui)) > 0)
+		ui_draw_index(ui, 1, s, fw, w);
+	ui_draw_pager(ui, 1 + s, h - s, fw, w);
+}
+
 static void
 ui_draw(struct ui *ui)
 {
-	int	 fw, h;
+	int	 h;
 
 	getmaxyx(stdscr, ui->rows, ui->cols);
 	if (ui->rows < 4 || ui->cols < 10) {
@@ -358,47 +417,56 @@ ui_draw(struct ui *ui)
 		ui_draw_compose(ui, 1, h, ui->cols);
 	else if (ui->view == VIEW_DRAFTS)
 		ui_draw_drafts(ui, 1, h, ui->cols);
-	else {
-		fw = ui_folder_pane_width(ui);
-		if (fw > 0)
-			ui_draw_folders(ui, 1, h, fw);
-		if (fw < ui->cols && ui->view == VIEW_PAGER)
-			ui_draw_pager(ui, 1, h, fw, ui->cols - fw);
-		else if (fw < ui->cols)
-			ui_draw_index(ui, 1, h, fw, ui->cols - fw);
-	}
+	else
+		ui_draw_panes(ui, h);
 	ui_draw_bars(ui);
 	attr_set(A_NORMAL, 0, NULL);
 	refresh();
 	ui->dirty = 0;
 }
 
+/* One key, typed or fed by a macro: to the prompt or to a binding. */
+static void
+ui_handle_key(struct ui *ui, int key, int is_func)
+{
+	if (is_func && key == KEY_RESIZE) {
+		ui->pager_width = 0;	/* wrap again */
+		ui->dirty = 1;
+		return;
+	}
+	if (is_func && key == KEY_MOUSE) {
+		if (ui->mouse && !ui->prompt_open)
+			ui_mouse_event(ui);
+		return;
+	}
+	if (ui->prompt_open) {
+		ui_prompt_key(ui, key, is_func);
+		return;
+	}
+	if (ui->message != NULL) {
+		free(ui->message);
+		ui->message = NULL;
+		ui->dirty = 1;
+	}
+	if (ui_key_dispatch(ui, key, is_func) == -1)
+		ui_set_message(ui, 0, "%s",
+		    _("Key is not bound. Press '?' for help."));
+}
+
+/* Keys queued by macros first, then what was typed. */
 static void
 ui_handle_keys(struct ui *ui)
 {
 	wint_t	 wch;
-	int	 rc, n = 0;
+	int	 rc, key, is_func, n = 0;
 
-	while (n++ < 256 && (rc = get_wch(&wch)) != ERR) {
-		if (rc == KEY_CODE_YES && wch == KEY_RESIZE) {
-			ui->pager_width = 0;	/* wrap again */
-			ui->dirty = 1;
-			continue;
-		}
-		if (ui->prompt_open) {
-			ui_prompt_key(ui, (int)wch, rc == KEY_CODE_YES);
-			continue;
-		}
-		if (ui->message != NULL) {
-			free(ui->message);
-			ui->message = NULL;
-			ui->dirty = 1;
-		}
-		if (ui_key_dispatch(ui, (int)wch, rc == KEY_CODE_YES) == -1 &&
-		    !(rc == KEY_CODE_YES && wch == KEY_MOUSE))
-			ui_set_message(ui, 0, "%s",
-			    _("Key is not bound. Press '?' for help."));
-		if (ui->quit)
+	while (n++ < UI_FEED_MAX && !ui->quit) {
+		if (ui_feed_next(ui, &key, &is_func))
+			ui_handle_key(ui, key, is_func);
+		else if ((rc = get_wch(&wch)) != ERR) {
+			ui->feed_expansions = 0;
+			ui_handle_key(ui, (int)wch, rc == KEY_CODE_YES);
+		} else
 			break;
 	}
 }
@@ -437,15 +505,23 @@ ui_loop(struct ui *ui)
 static void
 ui_free(struct ui *ui)
 {
-	size_t	 i;
+	size_t	 i, j;
 
 	ui_jobs_join(ui);
 	ui_compose_free(ui);
 	ui_index_clear(ui);
 	ui_pager_clear(ui);
-	for (i = 0; i < ui->nfolders; i++)
-		folder_info_clear(&ui->folders[i]);
-	free(ui->folders);
+	for (j = 0; j < ui->naccts; j++) {
+		for (i = 0; i < ui->accts[j].nfolders; i++)
+			folder_info_clear(&ui->accts[j].folders[i]);
+		free(ui->accts[j].folders);
+	}
+	free(ui->accts);
+	free(ui->side);
+	for (i = 0; i < ui->nside_folded; i++)
+		free(ui->side_folded[i]);
+	free(ui->side_folded);
+	ui_keymap_free(ui);
 	free(ui->folder_open);
 	free(ui->status);
 	free(ui->message);
@@ -480,6 +556,44 @@ ui_start_mailto(struct ui *ui, const char *mailto)
 	ui_compose_start(ui, &c, 1);
 }
 
+/* One worker per account; -1 if one cannot start (the others stop). */
+static int
+ui_start_workers(struct ui *ui, struct error *err)
+{
+	const struct config	*c = ui->config;
+	size_t			 i;
+
+	ui->naccts = c->naccounts;
+	ui->accts = xcalloc(ui->naccts, sizeof *ui->accts);
+	for (i = 0; i < ui->naccts; i++) {
+		ui->accts[i].account = &c->accounts[i];
+		ui->accts[i].worker = worker_start(&c->accounts[i],
+		    (unsigned)i, ui->events, err);
+		if (ui->accts[i].worker == NULL) {
+			while (i-- > 0)
+				worker_stop(ui->accts[i].worker);
+			return -1;
+		}
+	}
+	for (i = 0; i < ui->naccts; i++)
+		worker_list_folders(ui->accts[i].worker, ++ui->serial);
+	ui_set_account(ui, 0);
+	return 0;
+}
+
+static void
+ui_options_init(struct ui *ui)
+{
+	const struct config	*c = ui->config;
+
+	ui->sort = c->sort;
+	ui->sort_reverse = c->sort_reverse;
+	ui->sidebar = c->sidebar;
+	ui->sidebar_width = c->sidebar_width;
+	ui->pager_split = c->pager_split;
+	ui->mouse = c->mouse;
+}
+
 int
 ui_run(const struct config *config, struct error *err)
 {
@@ -506,31 +620,40 @@ ui_run_full(const struct config *config, const char *account_id,
     const char *mailto,
     struct error *err)
 {
-	struct ui	 ui;
+	struct ui		 ui;
+	const struct account	*a = NULL;
+	size_t			 i;
 
 	memset(&ui, 0, sizeof ui);
 	ui.config = config;
-	ui.sort = config->sort;
-	ui.sort_reverse = config->sort_reverse;
-	if ((ui.account = config_find_account(config, account_id)) == NULL)
+	ui_options_init(&ui);
+	if (config->naccounts == 0)
 		return error_set(err, ERROR_INPUT,
 		    _("'%s' defines no account; see postern.conf(5)"),
 		    config->path);
+	if (account_id != NULL &&
+	    (a = config_find_account(config, account_id)) == NULL)
+		return error_set(err, ERROR_INPUT, _("no account '%s' in '%s'"),
+		    account_id, config->path);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return error_set(err, ERROR_INPUT,
 		    _("standard input and output must be a terminal"));
 	ui.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	ui.events = chan_new();
-	if ((ui.worker = worker_start(ui.account, 0, ui.events, err)) == NULL) {
+	if (ui_start_workers(&ui, err) == -1) {
 		chan_free(ui.events, event_free_cb);
+		free(ui.accts);
 		return -1;
 	}
-	worker_list_folders(ui.worker, ++ui.serial);
+	if (a != NULL)		/* the account asked for opens first */
+		ui_set_account(&ui, (size_t)(a - config->accounts));
 	ui_open_inbox(&ui);
 	if (ui.account->backend == BACKEND_POP3)
 		ui_check_mail(&ui);	/* at start, then every interval */
 	sbuf_init(&ui.pager_text);
 	sbuf_init(&ui.prompt_text);
+	ui_keymap_init(&ui);
+	ui_commands_from_config(&ui);
 	/* What a past session could not send goes now, in the background. */
 	ui_outbox_refresh(&ui);
 	if (ui.noutbox > 0)
@@ -546,13 +669,15 @@ ui_run_full(const struct config *config, const char *account_id,
 	set_escdelay(50);
 	curs_set(0);
 	ui_colors_init(&ui);
+	ui_mouse_apply(&ui);
 	if (mailto != NULL)
 		ui_start_mailto(&ui, mailto);
 	ui_loop(&ui);
 	endwin();
 
 	ui_jobs_join(&ui);
-	worker_stop(ui.worker);
+	for (i = 0; i < ui.naccts; i++)
+		worker_stop(ui.accts[i].worker);
 	ui_outbox_stop(&ui);
 	chan_free(ui.events, event_free_cb);
 	ui_free(&ui);

@@ -513,6 +513,66 @@ test_config_parse_password_sources(void **state)
 	    "password-ask = no\n", "has no 'password-command'");
 }
 
+static void
+test_config_parse_commands_kept_with_lines(void **state)
+{
+	struct config	*c;
+	struct error	 err = { 0 };
+	static const char text[] =
+	    "bind index gg first-entry\n"
+	    "[ui]\n"
+	    "macro index X \"l from:a=b<enter>\"  \n"
+	    "unbind pager q\n"
+	    "binder = 1\n";
+
+	(void)state;
+	/* "binder = 1" is a key, not a command: unknown in [ui]. */
+	assert_null(config_parse("x", text, sizeof text - 1, &err));
+	assert_non_null(strstr(err.msg, "x:5: unknown key 'binder'"));
+	c = config_parse("x", text, sizeof text - 1 - strlen("binder = 1\n"),
+	    &err);
+	assert_non_null(c);
+	assert_int_equal(c->ncommands, 3);
+	assert_string_equal(c->commands[0].text, "bind index gg first-entry");
+	assert_int_equal(c->commands[0].line, 1);
+	assert_string_equal(c->commands[1].text,
+	    "macro index X \"l from:a=b<enter>\"");
+	assert_int_equal(c->commands[1].line, 3);
+	assert_int_equal(c->commands[2].line, 4);
+	config_free(c);
+}
+
+static void
+test_config_parse_layout_keys(void **state)
+{
+	struct config	*c;
+	struct error	 err = { 0 };
+	static const char ok[] = "[ui]\nsidebar = no\nsidebar-width = 40\n"
+	    "pager-split = 8\nmouse = yes\n";
+	static const char bad[] = "[ui]\nsidebar-width = 201\n";
+	static const char bad2[] = "[ui]\nmouse = maybe\n";
+
+	(void)state;
+	c = config_parse("x", "[ui]\n", 5, &err);
+	assert_non_null(c);
+	assert_int_equal(c->sidebar, 1);
+	assert_int_equal(c->sidebar_width, 0);
+	assert_int_equal(c->pager_split, 0);
+	assert_int_equal(c->mouse, 0);
+	config_free(c);
+	c = config_parse("x", ok, sizeof ok - 1, &err);
+	assert_non_null(c);
+	assert_int_equal(c->sidebar, 0);
+	assert_int_equal(c->sidebar_width, 40);
+	assert_int_equal(c->pager_split, 8);
+	assert_int_equal(c->mouse, 1);
+	config_free(c);
+	assert_null(config_parse("x", bad, sizeof bad - 1, &err));
+	assert_non_null(strstr(err.msg, "x:2: bad value '201'"));
+	assert_null(config_parse("x", bad2, sizeof bad2 - 1, &err));
+	assert_non_null(strstr(err.msg, "x:2: bad value 'maybe' for 'mouse'"));
+}
+
 int
 main(void)
 {
@@ -522,6 +582,8 @@ main(void)
 		cmocka_unit_test(test_config_parse_rejects_nul),
 		cmocka_unit_test(test_config_parse_port_bounds),
 		cmocka_unit_test(test_config_parse_sort_names),
+		cmocka_unit_test(test_config_parse_commands_kept_with_lines),
+		cmocka_unit_test(test_config_parse_layout_keys),
 		cmocka_unit_test(test_config_load_missing_file),
 		cmocka_unit_test(test_config_default_path_xdg),
 		cmocka_unit_test(test_config_parse_pop3_policy),
