@@ -27,7 +27,7 @@ EOF2
 # pane: the folder pane's names, one a line, top first.
 pane() {
 	t_tmux_screen | sed -n '2,$p' | awk -F'│' 'NF > 1 {print $1}' |
-	    sed -E 's/ +[0-9]+ *$//; s/ +$//'
+	    sed -E 's/ +[0-9]+(\/[0-9]+)? *$//; s/ +$//; s/^ +//; s/^\+//'
 }
 
 # goto NAME: moves the folder pane's cursor to NAME.

@@ -85,7 +85,7 @@ t_tmux_keys Tab
 
 # Hide and show the pane; change its width with :set.
 t_tmux_keys B
-t_check 't_tmux_wait_for "^.{4}[0-9]{4}-[0-9]{2}-[0-9]{2} " 5' "B hides the folder pane"
+t_check 't_tmux_wait_for "^.{6}[0-9]{4}-[0-9]{2}-[0-9]{2} " 5' "B hides the folder pane"
 t_check '! t_tmux_screen | grep -q "│"' "no pane border while hidden"
 t_tmux_keys B
 t_check 't_tmux_wait_for "^test +│" 5' "B shows it again"
