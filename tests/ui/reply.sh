@@ -142,6 +142,8 @@ t_tmux_keys a
 t_tmux_keys -l "$T_TMPDIR/draft.bin"
 t_tmux_keys Enter
 t_check 't_tmux_wait_for "draft.bin \\[" 5' "a file is attached to the draft"
+# The type libmagic gives random bytes varies; the recall must keep it.
+draft_type="$(t_tmux_screen | grep -o "draft.bin \[[^]]*\]" | head -n 1)"
 t_tmux_keys P
 t_check 't_tmux_wait_for "Message postponed\\." 30' "P postpones it"
 t_is "$(imap_search Drafts DRAFT)" "* SEARCH 1" "the draft is in the IMAP Drafts folder, flagged \\Draft"
@@ -151,7 +153,7 @@ t_tmux_keys R
 t_check 't_tmux_wait_for "Postponed message recalled" 20' "R recalls the draft"
 t_check 't_tmux_screen | grep -q "Subject: Postponed one" &&
     t_tmux_screen | grep -q "Bcc: kate@example.test"' "the recalled draft has its headers, Bcc too"
-t_check 't_tmux_screen | grep -q "draft.bin \\[application/octet-stream\\]"' \
+t_check '[ -n "$draft_type" ] && t_tmux_screen | grep -qF "$draft_type"' \
     "the recalled draft has its attachment"
 send_and_wait "the recalled draft is sent"
 t_is "$(( $(stored) - n ))" 1 "it was delivered once"
