@@ -768,15 +768,32 @@ main_fetch_account(const struct account *a, const char *prefix,
 	return ret;
 }
 
+/* main_fetch_account, its error printed: for main_each_account. */
+static int
+main_fetch_one(const struct account *a, const char *prefix)
+{
+	struct error	 err = { 0 };
+
+	if (main_fetch_account(a, prefix, &err) == -1) {
+		fprintf(main_err, "postern: %s%s\n", prefix, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * postern --fetch [ACCOUNT]: one check of the named POP3 account, or of
- * every POP3 account, without the interface.
+ * Runs run on the account named id (which must be of the backend kind),
+ * or, id NULL, on every account of that kind, each line of its output
+ * prefixed with the account's name. wrong_kind (a format with the
+ * account's name) and none are the errors. 0, or 1 if any run failed.
  */
 static int
-main_fetch(const struct config *config, const char *id)
+main_each_account(const struct config *config, const char *id,
+    enum backend_kind kind,
+    int (*run)(const struct account *, const char *prefix),
+    const char *wrong_kind, const char *none)
 {
 	const struct account	*a;
-	struct error		 err = { 0 };
 	char			*prefix;
 	size_t			 i, n = 0;
 	int			 ret = 0;
@@ -786,35 +803,39 @@ main_fetch(const struct config *config, const char *id)
 			fprintf(main_err, _("postern: no account '%s'\n"), id);
 			return 1;
 		}
-		if (a->backend != BACKEND_POP3) {
-			fprintf(main_err, _("postern: account '%s' is not a "
-			    "POP3 account\n"), id);
+		if (a->backend != kind) {
+			fprintf(main_err, wrong_kind, id);
 			return 1;
 		}
-		if (main_fetch_account(a, "", &err) == -1) {
-			fprintf(main_err, "postern: %s\n", err.msg);
-			return 1;
-		}
-		return 0;
+		return run(a, "") == 0 ? 0 : 1;
 	}
 	for (i = 0; i < config->naccounts; i++) {
 		a = &config->accounts[i];
-		if (a->backend != BACKEND_POP3)
+		if (a->backend != kind)
 			continue;
 		n++;
-		error_clear(&err);
 		prefix = xasprintf("%s: ", a->id);
-		if (main_fetch_account(a, prefix, &err) == -1) {
-			fprintf(main_err, "postern: %s%s\n", prefix, err.msg);
+		if (run(a, prefix) == -1)
 			ret = 1;
-		}
 		free(prefix);
 	}
 	if (n == 0) {
-		fprintf(main_err, _("postern: no POP3 account to fetch\n"));
+		fputs(none, main_err);
 		return 1;
 	}
 	return ret;
+}
+
+/*
+ * postern --fetch [ACCOUNT]: one check of the named POP3 account, or of
+ * every POP3 account, without the interface.
+ */
+static int
+main_fetch(const struct config *config, const char *id)
+{
+	return main_each_account(config, id, BACKEND_POP3, main_fetch_one,
+	    _("postern: account '%s' is not a POP3 account\n"),
+	    _("postern: no POP3 account to fetch\n"));
 }
 
 static void
@@ -853,38 +874,9 @@ main_sync_account(const struct account *a, const char *prefix)
 static int
 main_sync(const struct config *config, const char *id)
 {
-	const struct account	*a;
-	char			*prefix;
-	size_t			 i, n = 0;
-	int			 ret = 0;
-
-	if (id != NULL) {
-		if ((a = config_find_account(config, id)) == NULL) {
-			fprintf(main_err, _("postern: no account '%s'\n"), id);
-			return 1;
-		}
-		if (a->backend != BACKEND_IMAP) {
-			fprintf(main_err, _("postern: account '%s' is not an "
-			    "IMAP account\n"), id);
-			return 1;
-		}
-		return main_sync_account(a, "") == 0 ? 0 : 1;
-	}
-	for (i = 0; i < config->naccounts; i++) {
-		a = &config->accounts[i];
-		if (a->backend != BACKEND_IMAP)
-			continue;
-		n++;
-		prefix = xasprintf("%s: ", a->id);
-		if (main_sync_account(a, prefix) == -1)
-			ret = 1;
-		free(prefix);
-	}
-	if (n == 0) {
-		fprintf(main_err, _("postern: no IMAP account to sync\n"));
-		return 1;
-	}
-	return ret;
+	return main_each_account(config, id, BACKEND_IMAP, main_sync_account,
+	    _("postern: account '%s' is not an IMAP account\n"),
+	    _("postern: no IMAP account to sync\n"));
 }
 
 int
