@@ -279,6 +279,8 @@ struct ui {
 	enum ui_pager_mode	 pager_mode;
 	struct sbuf		 pager_output;	/* for PAGER_OUTPUT */
 	enum ui_view		 pager_from;	/* where q goes back to */
+	enum ui_view		 attach_back;	/* q in the parts: pager or index */
+	uint64_t		 attach_serial;	/* v in the index: parts once here */
 	struct mime_part_list	 parts;		/* of pager_raw */
 	size_t			 part_cur;
 	size_t			 part_top;

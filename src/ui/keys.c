@@ -457,7 +457,24 @@ static const struct ui_action
     a_side_open = { "sidebar-open", N_("open the folder under the folder "
 	"pane's cursor"), act_side_open };
 
-static void act_attach(struct ui *ui) { ui_attach_open(ui); }
+static void
+act_attach(struct ui *ui)
+{
+	ui->attach_back = VIEW_PAGER;
+	ui_attach_open(ui);
+}
+
+/* v in the index: the message is fetched, then its parts are listed. */
+static void
+act_index_attach(struct ui *ui)
+{
+	if (ui_index_current(ui) == NULL || ui->outbox_open)
+		return;
+	ui_open_message(ui);
+	ui->attach_serial = ui->pager_serial;
+	ui->attach_back = VIEW_INDEX;
+}
+
 static void act_source(struct ui *ui) { ui_pager_toggle_source(ui); }
 static void act_pipe(struct ui *ui) { ui_pager_pipe(ui); }
 static void act_urls(struct ui *ui) { ui_urls_open(ui); }
@@ -475,13 +492,16 @@ static void act_urls_copy(struct ui *ui) { ui_urls_copy(ui); }
 static void
 act_list_back(struct ui *ui)
 {
-	ui->view = VIEW_PAGER;
+	ui->view = ui->view == VIEW_ATTACH && ui->attach_back == VIEW_INDEX ?
+	    VIEW_INDEX : VIEW_PAGER;
 	ui->dirty = 1;
 }
 
 static const struct ui_action
     a_attach = { "view-attachments", N_("list the parts of the message"),
 	act_attach },
+    a_index_attach = { "view-attachments", N_("list the parts of the "
+	"message"), act_index_attach },
     a_source = { "view-raw-message", N_("show the message as sent, or "
 	"as read"), act_source },
     a_pipe = { "pipe-message", N_("pipe the message to a command"),
@@ -733,6 +753,7 @@ static const struct ui_binding ui_bindings[] = {
 	{ CONTEXT_INDEX, 0x14, 0, "^T", &a_untag_pattern },
 	{ CONTEXT_INDEX, ';', 0, ";", &a_tag_prefix },
 	{ CONTEXT_PAGER, 'v', 0, "v", &a_attach },
+	{ CONTEXT_INDEX, 'v', 0, "v", &a_index_attach },
 	{ CONTEXT_PAGER, 'e', 0, "e", &a_source },
 	{ CONTEXT_PAGER, '|', 0, "|", &a_pipe },
 	{ CONTEXT_PAGER, 'U', 0, "U", &a_urls },

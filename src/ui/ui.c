@@ -277,6 +277,10 @@ ui_handle_event(struct ui *ui, struct event *ev)
 			/* Its senders go to the address book. */
 			addrbook_note_message(ui->pager_raw,
 			    ui->pager_raw_len, NULL, 0, ADDR_USE_READ);
+			if (ev->serial == ui->attach_serial) {
+				ui->attach_serial = 0;
+				ui_attach_open(ui);
+			}
 		}
 		break;
 	case EVENT_FLAGS:

@@ -264,6 +264,16 @@ t_check 't_tmux_wait_for "No display and no url-command" 5' \
     "without url-command or a display, Enter says what to set"
 t_tmux_keys y
 t_check 't_tmux_wait_for "Copying is off" 5' "without osc52 = yes nothing is copied"
-t_tmux_keys q q q
+t_tmux_keys q q
+# v in the index: the parts of the message under the cursor, and q back.
+t_check 't_tmux_wait_for "Files attached" 5' "back in the index"
+t_tmux_keys j v
+t_check 't_tmux_wait_for "Parts of the message" 10' "v in the index lists the parts"
+t_check 'scr | grep -Eq "application/octet-stream +report.bin +525 base64"' \
+    "of the message under the cursor"
+t_tmux_keys q
+t_check 't_tmux_wait_for "Encrypted note" 5 && ! scr | grep -q "Parts of the message" &&
+    ! scr | grep -q "The files are attached"' "q goes back to the index, not the pager"
+t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits"
 t_done
