@@ -263,6 +263,14 @@ T_TMPDIR="$(mktemp -d "/tmp/postern-$T_NAME.XXXXXX")" || {
 }
 [ "$(id -u)" = 0 ] && chmod 0711 "$T_TMPDIR"
 t__rm_tmpdir() {
+	local f
+	# A failed check: the end of Postern's own logs, for the test's log.
+	if [ "${T_FAIL:-0}" -gt 0 ]; then
+		for f in $(find "$T_TMPDIR" -path '*/postern/log' 2> /dev/null); do
+			echo "# --- the last lines of $f:"
+			tail -n 60 "$f" | sed 's/^/# /'
+		done
+	fi
 	if [ "${POSTERN_KEEP_TEST_DIRS:-0}" = 1 ]; then
 		echo "# kept $T_TMPDIR" >&2
 	else
