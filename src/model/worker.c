@@ -1308,7 +1308,7 @@ static void
 worker_run(struct worker *w, struct request *r)
 {
 	struct error	 err = { 0 };
-	int		 tries, was_connected;
+	int		 tries, was_connected, dropped = 0;
 
 	/* An operation for the server, made offline, waits for it. */
 	if (w->lost && worker_journal_request(w, r) == 0)
@@ -1335,10 +1335,16 @@ worker_run(struct worker *w, struct request *r)
 		worker_disconnect(w);
 		if (!was_connected || atomic_load(&w->stopping))
 			break;
+		dropped = 1;
 		log_info("account %s: connection lost, reconnecting",
 		    w->account->id);
 	}
-	if (err.kind == ERROR_NET && w->online) {
+	/*
+	 * Gone: the link, or a reconnect right after the link dropped (a
+	 * cut link often fails the TLS handshake, not the TCP connect).
+	 */
+	if (w->online && (err.kind == ERROR_NET || (dropped &&
+	    (err.kind == ERROR_TLS || err.kind == ERROR_PROTO)))) {
 		/* Gone: keep the operation, show the banner, retry later. */
 		worker_lost(w, &err);
 		if (worker_journal_request(w, r) == 0)
