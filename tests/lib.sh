@@ -242,6 +242,14 @@ t__on_exit() {
 		printf '# %d passed, %d failed\n' "$T_PASS" "$T_FAIL"
 		rc=1
 	fi
+	# A failed check: the end of Postern's own logs, for the test's log.
+	if [ "$T_FAIL" -gt 0 ] && [ -n "${T_TMPDIR:-}" ]; then
+		find "$T_TMPDIR" -path '*/postern/log' 2> /dev/null |
+		while read -r f; do
+			echo "# --- the last lines of $f:"
+			tail -n 60 "$f" | sed 's/^/# /'
+		done
+	fi
 	for ((i = ${#T__CLEANUPS[@]} - 1; i >= 0; i--)); do
 		eval "${T__CLEANUPS[i]}" > /dev/null 2>&1 < /dev/null
 	done
@@ -263,14 +271,6 @@ T_TMPDIR="$(mktemp -d "/tmp/postern-$T_NAME.XXXXXX")" || {
 }
 [ "$(id -u)" = 0 ] && chmod 0711 "$T_TMPDIR"
 t__rm_tmpdir() {
-	local f
-	# A failed check: the end of Postern's own logs, for the test's log.
-	if [ "${T_FAIL:-0}" -gt 0 ]; then
-		for f in $(find "$T_TMPDIR" -path '*/postern/log' 2> /dev/null); do
-			echo "# --- the last lines of $f:"
-			tail -n 60 "$f" | sed 's/^/# /'
-		done
-	fi
 	if [ "${POSTERN_KEEP_TEST_DIRS:-0}" = 1 ]; then
 		echo "# kept $T_TMPDIR" >&2
 	else

@@ -65,6 +65,7 @@ static const struct config_key config_account_keys[] = {
 	{ "smtp.port", CONFIG_PORT, ACCT(smtp.port) },
 	{ "smtp.security", CONFIG_SECURITY, ACCT(smtp.security) },
 	{ "delete-to-trash", CONFIG_BOOL, ACCT(delete_to_trash) },
+	{ "expunge-on-leave", CONFIG_BOOL, ACCT(expunge_on_leave) },
 	{ "imap.idle", CONFIG_BOOL, ACCT(imap_idle) },
 	{ "poll-interval", CONFIG_SECONDS, ACCT(poll_interval) },
 	{ "status-interval", CONFIG_SECONDS, ACCT(status_interval) },
@@ -649,6 +650,7 @@ config_start_account(struct config_parser *p, const char *id)
 	a->pop3_leave_on_server = 1;
 	a->pop3_delete_after_days = -1;
 	a->delete_to_trash = 1;
+	a->expunge_on_leave = 1;
 	a->imap_idle = 1;
 	a->poll_interval = 3;
 	a->status_interval = 60;

@@ -64,6 +64,7 @@ struct account {
 	int			 pop3_check_interval;	/* seconds; 0: none */
 	/* Live updates and operations: see postern.conf(5). */
 	int			 delete_to_trash;	/* default 1 */
+	int			 expunge_on_leave;	/* default 1 */
 	int			 imap_idle;		/* default 1 */
 	int			 poll_interval;		/* seconds, default 3 */
 	int			 status_interval;	/* seconds, default 60 */

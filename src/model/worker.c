@@ -85,7 +85,8 @@ struct worker {
 	int				 base_record;	/* a load runs */
 	time_t				 next_status;	/* folder counts due */
 	/* Unreliable networks: reconnecting, and what waits for it. */
-	int				 online;	/* connected once */
+	/* Connected once, or showing a cached folder: lost means offline. */
+	int				 online;
 	int				 lost;		/* reconnecting */
 	int				 backoff;	/* seconds */
 	time_t				 next_try;
@@ -489,6 +490,7 @@ worker_open_cached(struct worker *w, struct request *r)
 		log_warn("account %s: cache: %s", w->account->id, err.msg);
 	if (n == 1 || (n == -1 && wc.opened)) {
 		r->cached = 1;
+		w->online = 1;	/* unreachable now: offline, from the cache */
 		if (n == 1)
 			chan_push(w->events, worker_event(w,
 			    EVENT_FOLDER_LOADED, r->serial));

@@ -188,6 +188,17 @@ net_conn_begin(struct net_conn *c, const struct net_target *t,
 	return 0;
 }
 
+/* Whether the peer of fd closed or reset the connection (nothing left). */
+static int
+net_conn_peer_gone(int fd)
+{
+	char	 b;
+	ssize_t	 n;
+
+	n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n == -1 && (errno == ECONNRESET || errno == EPIPE));
+}
+
 mailstream *
 net_conn_stream(struct net_conn *c, struct error *err)
 {
@@ -205,8 +216,16 @@ net_conn_stream(struct net_conn *c, struct error *err)
 	s = mailstream_ssl_open_with_callback_timeout(c->fd, c->timeout,
 	    net_tls_sni, c->sni);
 	if (s == NULL) {
-		error_set(err, ERROR_TLS, _("TLS handshake with %s failed"),
-		    c->where);
+		/*
+		 * A peer gone in the middle (closed or reset) is the network,
+		 * to be retried; anything else is TLS trouble.
+		 */
+		if (net_conn_peer_gone(c->fd))
+			error_set(err, ERROR_NET, _("%s closed the connection "
+			    "during the TLS handshake"), c->where);
+		else
+			error_set(err, ERROR_TLS, _("TLS handshake with %s "
+			    "failed"), c->where);
 		return NULL;
 	}
 	c->fd = -1;

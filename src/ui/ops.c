@@ -384,7 +384,8 @@ ui_ops_leave_folder(struct ui *ui)
 {
 	size_t	 i;
 
-	if (ui->folder_open == NULL || ui->loading || ui->outbox_open)
+	if (ui->folder_open == NULL || ui->loading || ui->outbox_open ||
+	    !ui->account->expunge_on_leave)
 		return;
 	for (i = 0; i < ui->nmsgs; i++) {
 		if (ui->msgs[i].flags & SUMMARY_DELETED) {

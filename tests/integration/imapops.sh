@@ -196,6 +196,9 @@ sed -i "s|^imap.port = .*|imap.port = $(cat "$PROXY_PORT_FILE")|" \
 : > "$LOG"
 t_tmux_start 140 30 "$POSTERN" -d debug
 t_check 't_tmux_wait_for "Foxtrot six" 20' "INBOX opens through the proxy"
+# The index may come from the cache first: wait for the session itself.
+t_check 'wait_server "grep -q \"INBOX: \(synced\|unchanged\)\" \"$LOG\""' \
+    "the session through the proxy is up"
 touch "$DOWN"
 t_check 't_tmux_wait_for "OFFLINE" 6' "a cut link shows the offline banner"
 goto "Foxtrot six"
@@ -220,6 +223,50 @@ t_tmux_start 140 30 "$POSTERN" -d debug
 t_check 't_tmux_wait_for "Foxtrot six" 20' "Postern starts again"
 sleep 2
 t_is "$(ctl count Drafts "Foxtrot six")" 1 "the copy was made exactly once"
+t_tmux_keys q
+t_tmux_wait_exit 10 > /dev/null
+# Starting while the server is unreachable: the cached index, offline.
+touch "$DOWN"
+: > "$LOG"
+t_tmux_start 140 30 "$POSTERN" -d debug
+t_check 't_tmux_wait_for "Foxtrot six" 20' "unreachable at start: the index from the cache"
+t_check 't_tmux_wait_for "OFFLINE" 10' "unreachable at start: the offline banner"
+goto "Foxtrot six"
+t_tmux_keys N
+t_check 'wait_server "[ \"\$(grep -c \"^op \" \"$PENDING\")\" = 1 ]"' \
+    "unreachable at start: a flag change is kept in the offline queue"
+rm -f "$DOWN"
+t_check 't_tmux_wait_for "q:Quit" 20' "unreachable at start: the banner goes once it is back"
+t_check 'wait_server "flags_of INBOX \"Foxtrot six\" | grep -vq Seen"' \
+    "and reaches the server once it is back"
+t_tmux_keys q
+t_tmux_wait_exit 10 > /dev/null
+
+# --- leaving a folder with messages marked deleted (expunge-on-leave).
+t_write_config "$T_CONFIG_HOME/postern/config" test \
+    "delete-to-trash = no" "expunge-on-leave = no"
+t_tmux_start 140 30 "$POSTERN" -d debug
+t_check 't_tmux_wait_for "Foxtrot six" 20' "expunge-on-leave = no: INBOX opens"
+sleep 1
+goto "Foxtrot six"
+t_tmux_keys d
+t_check 'wait_server "flags_of INBOX \"Foxtrot six\" | grep -q Deleted"' \
+    "d marks the message \\Deleted"
+t_tmux_keys c j Enter
+t_check 't_tmux_wait_for "Delta four" 10' "another folder opens"
+sleep 2
+t_is "$(ctl count INBOX "Foxtrot six")" 1 \
+    "expunge-on-leave = no: the marked message stays on the server"
+t_tmux_keys q
+t_tmux_wait_exit 10 > /dev/null
+t_write_config "$T_CONFIG_HOME/postern/config" test "delete-to-trash = no"
+t_tmux_start 140 30 "$POSTERN" -d debug
+t_check 't_tmux_wait_for "Foxtrot six" 20' "INBOX opens, the message still marked"
+sleep 1
+t_tmux_keys c j Enter
+t_check 't_tmux_wait_for "Delta four" 10' "another folder opens"
+t_check 'wait_server "[ \"\$(ctl count INBOX \"Foxtrot six\")\" = 0 ]"' \
+    "by default leaving the folder expunges the marked message"
 t_tmux_keys q
 t_tmux_wait_exit 10 > /dev/null
 
