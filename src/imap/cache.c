@@ -16,6 +16,7 @@
 #include "imap/imap.h"
 #include "imap/internal.h"
 #include "model/model.h"
+#include "model/thread.h"
 
 #define CACHE_SCHEMA_VERSION	1
 #define CACHE_BUSY_MS		5000	/* another process writing */
@@ -446,16 +447,16 @@ imapc_cache_remove(struct imapc_cache *c, const char *name,
 }
 
 /*
- * One summary from a row, its strings packed in one allocation laid out
- * as summary_pack does.
+ * One summary from a row, compacted as summary_compact does: the thread
+ * keys and the four strings the index shows in one allocation.
  */
 static void
 cache_row_summary(sqlite3_stmt *st, struct summary *s)
 {
-	char		**f[] = { &s->from, &s->subject, &s->to, &s->cc,
-			    &s->message_id, &s->in_reply_to, &s->references };
+	char		**f[] = { &s->from, &s->subject, &s->to, &s->cc };
 	const unsigned char *text[sizeof f / sizeof f[0]];
-	size_t		  len[sizeof f / sizeof f[0]], total = 0, i;
+	uint64_t	  refs[THREAD_MAX_REFS];
+	size_t		  len[sizeof f / sizeof f[0]], total, nrefs, i;
 	char		 *p;
 
 	memset(s, 0, sizeof *s);
@@ -463,13 +464,23 @@ cache_row_summary(sqlite3_stmt *st, struct summary *s)
 	s->flags = (uint32_t)sqlite3_column_int64(st, 1);
 	s->size = (uint32_t)sqlite3_column_int64(st, 2);
 	s->date = (time_t)sqlite3_column_int64(st, 3);
+	if (sqlite3_column_type(st, 9) != SQLITE_NULL ||
+	    sqlite3_column_type(st, 10) != SQLITE_NULL)
+		s->thread |= SUMMARY_THREAD_LINKED;
+	nrefs = thread_keys_parse((const char *)sqlite3_column_text(st, 8),
+	    (const char *)sqlite3_column_text(st, 9),
+	    (const char *)sqlite3_column_text(st, 10), &s->id_key, refs);
+	total = nrefs * sizeof *refs;
 	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
 		text[i] = sqlite3_column_text(st, 4 + (int)i);
 		len[i] = text[i] != NULL ?
 		    (size_t)sqlite3_column_bytes(st, 4 + (int)i) + 1 : 0;
 		total += len[i];
 	}
-	p = s->block = xmalloc(total > 0 ? total : 1);
+	s->block = xmalloc(total > 0 ? total : 1);
+	memcpy(s->block, refs, nrefs * sizeof *refs);
+	s->nrefs = (uint16_t)nrefs;
+	p = s->block + nrefs * sizeof *refs;
 	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
 		if (text[i] == NULL)
 			continue;

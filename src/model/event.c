@@ -6,10 +6,14 @@
 
 #include "core/xmalloc.h"
 #include "model/model.h"
+#include "model/thread.h"
 
 void
 summary_clear(struct summary *s)
 {
+	s->nrefs = 0;
+	s->thread = 0;
+	s->id_key = 0;
 	if (s->block != NULL) {
 		free(s->block);
 		s->block = NULL;
@@ -52,6 +56,61 @@ summary_pack(struct summary *s)
 		p += len[i];
 	}
 	s->block = block;
+}
+
+void
+summary_compact(struct summary *s)
+{
+	char		**f[] = { &s->from, &s->subject, &s->to, &s->cc };
+	uint64_t	  refs[THREAD_MAX_REFS], id;
+	size_t		  len[sizeof f / sizeof f[0]], total, i, nrefs;
+	char		 *block, *p;
+	int		  linked;
+
+	if (s->message_id == NULL && s->in_reply_to == NULL &&
+	    s->references == NULL) {
+		summary_pack(s);
+		return;
+	}
+	nrefs = thread_keys_parse(s->message_id, s->in_reply_to,
+	    s->references, &id, refs);
+	total = nrefs * sizeof *refs;
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		len[i] = *f[i] != NULL ? strlen(*f[i]) + 1 : 0;
+		total += len[i];
+	}
+	/* malloc's alignment suits the keys at the start. */
+	block = xmalloc(total > 0 ? total : 1);
+	memcpy(block, refs, nrefs * sizeof *refs);
+	p = block + nrefs * sizeof *refs;
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (*f[i] == NULL)
+			continue;
+		memcpy(p, *f[i], len[i]);
+		p += len[i];
+	}
+	linked = s->references != NULL || s->in_reply_to != NULL;
+	summary_clear(s);
+	if (linked)
+		s->thread |= SUMMARY_THREAD_LINKED;
+	p = block + nrefs * sizeof *refs;
+	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (len[i] == 0)
+			continue;
+		*f[i] = p;
+		p += len[i];
+	}
+	s->block = block;
+	s->id_key = id;
+	s->nrefs = (uint16_t)nrefs;
+}
+
+const uint64_t *
+summary_refs(const struct summary *s)
+{
+	if (s->nrefs == 0 || s->block == NULL)
+		return NULL;
+	return (const uint64_t *)(const void *)s->block;
 }
 
 void

@@ -416,7 +416,7 @@ ui_format_tree(const struct ui *ui, const struct thread_row *r, char *buf,
 		return;
 	if (r->depth == 0) {
 		if (ui->collapsed[r->msg] && r->size > 1)
-			snprintf(buf, size, "(+%zu) ", r->size - 1);
+			snprintf(buf, size, "(+%zu) ", (size_t)r->size - 1);
 		return;
 	}
 	for (k = 1; k < shown; k++) {
