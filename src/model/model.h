@@ -25,6 +25,7 @@ enum summary_flags {
 
 enum summary_thread_flags {
 	SUMMARY_THREAD_LINKED = (1 << 0),	/* had References or In-Reply-To */
+	SUMMARY_POOLED = (1 << 1),	/* strings in a summary_pool */
 };
 
 /* One message in the index. Strings are decoded UTF-8, not sanitized. */
@@ -76,12 +77,24 @@ void	 summary_clear(struct summary *);
  */
 void	 summary_pack(struct summary *);
 /*
+ * Strings shared by the summaries of an index: one copy of each sender,
+ * recipient list and subject however many messages carry it. Freed
+ * whole, after every summary using it was cleared.
+ */
+struct summary_pool;
+
+struct summary_pool *summary_pool_new(void);
+void	 summary_pool_free(struct summary_pool *);
+
+/*
  * As summary_pack, for the index: the Message-ID, In-Reply-To and
  * References strings become the 64-bit keys threads need (the index
  * matches them, never shows them; the reply takes them from the message
- * itself), then are freed and NULL. A second call changes nothing.
+ * itself), then are freed and NULL. With a pool, from, subject, to and
+ * cc move into it (SUMMARY_POOLED) and the block keeps only the keys.
+ * A second call changes nothing.
  */
-void	 summary_compact(struct summary *);
+void	 summary_compact(struct summary *, struct summary_pool *);
 /* The nrefs reference keys of a compacted summary (NULL if none). */
 const uint64_t	*summary_refs(const struct summary *);
 void	 folder_info_clear(struct folder_info *);

@@ -157,6 +157,7 @@ struct ui {
 
 	/* index pane: msgs as they came, rows in display order */
 	struct summary		*msgs;
+	struct summary_pool	*pool;		/* their strings */
 	size_t			 nmsgs;
 	size_t			 msgs_alloc;
 	unsigned char		*collapsed;	/* per msg: a folded thread */

@@ -112,6 +112,8 @@ ui_index_clear(struct ui *ui)
 
 	for (i = 0; i < ui->nmsgs; i++)
 		summary_clear(&ui->msgs[i]);
+	summary_pool_free(ui->pool);
+	ui->pool = NULL;
 	free(ui->msgs);
 	free(ui->collapsed);
 	free(ui->idx_rows);
@@ -128,12 +130,20 @@ ui_index_clear(struct ui *ui)
 void
 ui_index_add(struct ui *ui, struct event *ev)
 {
-	size_t	 n = ev->nsummaries, i;
+	size_t	 n = ev->nsummaries, i, total;
 
 	if (ui->nmsgs + n > UI_MAX_MESSAGES)
 		n = UI_MAX_MESSAGES - ui->nmsgs;
 	if (ui->nmsgs + n > ui->msgs_alloc) {
-		ui->msgs_alloc = (ui->nmsgs + n) * 2;
+		/* The folder's size when known: no room for twice that. */
+		total = ui->msgs_total != FOLDER_COUNT_UNKNOWN ?
+		    ui->msgs_total : 0;
+		if (ev->total > total)
+			total = ev->total;
+		if (total >= ui->nmsgs + n && total <= UI_MAX_MESSAGES)
+			ui->msgs_alloc = total + 64;
+		else
+			ui->msgs_alloc = (ui->nmsgs + n) * 3 / 2 + 64;
 		ui->msgs = xreallocarray(ui->msgs, ui->msgs_alloc,
 		    sizeof *ui->msgs);
 		ui->collapsed = xreallocarray(ui->collapsed, ui->msgs_alloc,
@@ -141,6 +151,11 @@ ui_index_add(struct ui *ui, struct event *ev)
 	}
 	memcpy(ui->msgs + ui->nmsgs, ev->summaries, n * sizeof *ui->msgs);
 	memset(ui->collapsed + ui->nmsgs, 0, n);
+	/* Keys for the threads, one copy of each string. */
+	if (ui->pool == NULL)
+		ui->pool = summary_pool_new();
+	for (i = 0; i < n; i++)
+		summary_compact(&ui->msgs[ui->nmsgs + i], ui->pool);
 	for (i = n; i < ev->nsummaries; i++)
 		summary_clear(&ev->summaries[i]);
 	ui->nmsgs += n;

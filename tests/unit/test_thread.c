@@ -230,6 +230,7 @@ test_thread_parents_compact_same(void **state)
 	size_t		*p1, *p2, i, k;
 	char		 id[64], refs[CHAIN * 24 + 64], subj[64];
 	struct thread_row *r1, *r2;
+	struct summary_pool *pool = summary_pool_new();
 
 	(void)state;
 	m = calloc(N, sizeof *m);
@@ -281,12 +282,17 @@ test_thread_parents_compact_same(void **state)
 		    xstrdup(m[i].references) : NULL;
 		c[i].in_reply_to = m[i].in_reply_to != NULL ?
 		    xstrdup(m[i].in_reply_to) : NULL;
-		summary_compact(&c[i]);
+		summary_compact(&c[i], NULL);
 		assert_null(c[i].message_id);
 		assert_null(c[i].references);
 		assert_string_equal(c[i].subject, m[i].subject);
-		summary_compact(&c[i]);		/* twice changes nothing */
+		summary_compact(&c[i], NULL);	/* twice changes nothing */
+		if (i % 2 == 0)			/* as the index: pooled */
+			summary_compact(&c[i], pool);
+		assert_string_equal(c[i].subject, m[i].subject);
 	}
+	/* One copy of each string. */
+	assert_ptr_equal(c[0].from, c[2].from);
 	thread_parents(c, N, p2);
 	sort_rows(c, N, CONFIG_SORT_THREAD, 0, r2);
 	for (i = 0; i < N; i++) {
@@ -301,6 +307,7 @@ test_thread_parents_compact_same(void **state)
 		summary_clear(&m[i]);
 		summary_clear(&c[i]);
 	}
+	summary_pool_free(pool);
 	free(m);
 	free(c);
 	free(p1);
