@@ -496,16 +496,22 @@ imapc_cache_load(struct imapc_cache *c, const char *name, size_t first,
 {
 	sqlite3_stmt	*st;
 	struct summary	*v;
-	int64_t		 folder;
-	size_t		 n = 0, want = first, done = 0, total, cap;
+	int64_t		 folder = 0;
+	size_t		 n = 0, want = first, done = 0, cap;
+	uint32_t	 total = FOLDER_COUNT_UNKNOWN;
 	int		 r, ret = -1;
 	struct imapc_cache_folder f;
 
-	if (imapc_cache_folder_get(c, name, &f, err) != 0)
+	if ((st = cache_stmt(c, STMT_FOLDER_ID, err)) == NULL)
 		return -1;
-	total = f.count;
-	if ((folder = cache_folder_id(c, name, err)) == -1)
-		return -1;
+	cache_bind_text(st, 1, name);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW)
+		folder = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return cache_db_error(c, "read folder", err);
+	if (folder == 0)
+		return 0;		/* nothing cached */
 	if ((st = cache_stmt(c, STMT_MSG_LOAD, err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, folder);
@@ -523,8 +529,9 @@ imapc_cache_load(struct imapc_cache *c, const char *name, size_t first,
 		}
 		if (n > 0) {
 			done += n;
-			if (cb(v, n, (uint32_t)done, (uint32_t)total,
-			    arg) == -1) {
+			if (r == SQLITE_DONE && total == FOLDER_COUNT_UNKNOWN)
+				total = (uint32_t)done;
+			if (cb(v, n, (uint32_t)done, total, arg) == -1) {
 				imapc_summaries_release(v, n);
 				error_set(err, ERROR_CANCELLED,
 				    _("cancelled"));
@@ -534,6 +541,14 @@ imapc_cache_load(struct imapc_cache *c, const char *name, size_t first,
 			memset(v, 0, n * sizeof *v);
 			n = 0;
 		}
+		/*
+		 * The count reads the folder's whole index: only once the
+		 * first screenful is out.
+		 */
+		if (want == first && r == SQLITE_ROW && total ==
+		    FOLDER_COUNT_UNKNOWN && imapc_cache_folder_get(c, name,
+		    &f, err) == 0)
+			total = f.count;
 		want = chunk;
 		if (r == SQLITE_DONE) {
 			ret = 0;

@@ -867,12 +867,29 @@ imapc_folder_resync(struct backend *b, const char *wire_name,
 	return 0;
 }
 
+/* imapc_load_cached's callback around the caller's: counts the rows. */
+struct sync_load {
+	summary_cb	 cb;
+	void		*arg;
+	size_t		 n;
+};
+
+static int
+sync_load_count(struct summary *s, size_t n, uint32_t done, uint32_t total,
+    void *arg)
+{
+	struct sync_load	*lc = arg;
+
+	lc->n += n;
+	return lc->cb(s, n, done, total, lc->arg);
+}
+
 int
 imapc_load_cached(const struct account *acct, const char *wire_name,
     summary_cb cb, void *arg, struct error *err)
 {
 	struct imapc_cache		*c;
-	struct imapc_cache_folder	 f;
+	struct sync_load		 lc;
 	char				*path;
 	int				 r;
 
@@ -885,14 +902,13 @@ imapc_load_cached(const struct account *acct, const char *wire_name,
 	free(path);
 	if (c == NULL)
 		return -1;
-	r = imapc_cache_folder_get(c, wire_name, &f, err);
-	if (r == 0 && f.count == 0)
-		r = 1;
+	lc.cb = cb;
+	lc.arg = arg;
+	lc.n = 0;
+	r = imapc_cache_load(c, wire_name, SYNC_FIRST_CHUNK, SYNC_LOAD_CHUNK,
+	    sync_load_count, &lc, err);
 	if (r == 0)
-		r = imapc_cache_load(c, wire_name, SYNC_FIRST_CHUNK,
-		    SYNC_LOAD_CHUNK, cb, arg, err) == -1 ? -1 : 1;
-	else if (r == 1)
-		r = 0;
+		r = lc.n > 0;	/* nothing cached: 0 */
 	imapc_cache_close(c);
 	return r;
 }

@@ -123,6 +123,7 @@ ui_index_clear(struct ui *ui)
 	ui->nmsgs = ui->msgs_alloc = ui->nrows = 0;
 	ui->msg_cur = ui->msg_top = 0;
 	ui->msgs_total = 0;
+	ui->index_stale = 0;
 	ui->dirty = 1;
 }
 
@@ -162,6 +163,19 @@ ui_index_add(struct ui *ui, struct event *ev)
 	free(ev->summaries);	/* the strings now belong to ui->msgs */
 	ev->summaries = NULL;
 	ev->nsummaries = 0;
+	/* A batch of chunks is sorted once, at its end. */
+	if (ui->index_defer)
+		ui->index_stale = 1;
+	else
+		ui_index_rebuild(ui);
+}
+
+void
+ui_index_fresh(struct ui *ui)
+{
+	if (!ui->index_stale)
+		return;
+	ui->index_stale = 0;
 	ui_index_rebuild(ui);
 }
 
@@ -197,6 +211,7 @@ ui_index_set_flags(struct ui *ui, struct event *ev)
 
 	if (ev->nsummaries == 0)
 		return;
+	ui_index_fresh(ui);
 	qsort(ev->summaries, ev->nsummaries, sizeof *ev->summaries,
 	    ui_summary_uid_cmp);
 	for (i = 0; i < ui->nmsgs; i++) {
@@ -225,6 +240,7 @@ ui_index_remove(struct ui *ui, struct event *ev)
 
 	if (ev->nuids == 0 || ui->nmsgs == 0)
 		return;
+	ui_index_fresh(ui);
 	qsort(ev->uids, ev->nuids, sizeof *ev->uids, ui_uid_cmp);
 	/* The cursor's message, or the first one after it that stays. */
 	for (row = ui->msg_cur; row < ui->nrows; row++) {
@@ -258,6 +274,7 @@ ui_index_remove(struct ui *ui, struct event *ev)
 struct summary *
 ui_index_current(struct ui *ui)
 {
+	ui_index_fresh(ui);
 	if (ui->msg_cur >= ui->nrows)
 		return NULL;
 	return &ui->msgs[ui->idx_rows[ui->msg_cur].msg];
