@@ -22,7 +22,7 @@
 
 #define SYNC_FIRST_CHUNK	200	/* the first screenful, and some */
 #define SYNC_CHUNK		2000	/* summaries per FETCH after that, */
-#define SYNC_MAX_CHUNK		4000	/* doubling up to this: fewer redraws */
+#define SYNC_MAX_CHUNK		2000	/* no more: libetpan holds a whole FETCH */
 #define SYNC_LOAD_CHUNK		5000	/* cached summaries per event (few in flight) */
 #define SYNC_SUMMARY_BYTES	4096	/* FETCH response, one summary */
 #define SYNC_FLAGS_BYTES	64	/* FETCH response, UID and FLAGS */
