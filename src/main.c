@@ -5,6 +5,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <termios.h>
 #include <stdio.h>
@@ -879,6 +882,19 @@ main_sync(const struct config *config, const char *id)
 	    _("postern: no IMAP account to sync\n"));
 }
 
+/*
+ * One malloc arena for every thread (glibc): the index's summaries are
+ * made on the worker's thread and freed on the UI's, and with an arena
+ * per thread the memory they leave is not reused by the other side.
+ */
+static void
+main_malloc_setup(void)
+{
+#ifdef M_ARENA_MAX
+	mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
@@ -888,6 +904,7 @@ main(int argc, char **argv)
 	char		**args;
 	int		 ret;
 
+	main_malloc_setup();
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
 	bindtextdomain(PACKAGE, LOCALEDIR);

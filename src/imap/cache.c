@@ -16,6 +16,7 @@
 #include "imap/imap.h"
 #include "imap/internal.h"
 #include "model/model.h"
+#include "model/thread.h"
 
 #define CACHE_SCHEMA_VERSION	1
 #define CACHE_BUSY_MS		5000	/* another process writing */
@@ -446,16 +447,16 @@ imapc_cache_remove(struct imapc_cache *c, const char *name,
 }
 
 /*
- * One summary from a row, its strings packed in one allocation laid out
- * as summary_pack does.
+ * One summary from a row, compacted as summary_compact does: the thread
+ * keys and the four strings the index shows in one allocation.
  */
 static void
 cache_row_summary(sqlite3_stmt *st, struct summary *s)
 {
-	char		**f[] = { &s->from, &s->subject, &s->to, &s->cc,
-			    &s->message_id, &s->in_reply_to, &s->references };
+	char		**f[] = { &s->from, &s->subject, &s->to, &s->cc };
 	const unsigned char *text[sizeof f / sizeof f[0]];
-	size_t		  len[sizeof f / sizeof f[0]], total = 0, i;
+	uint64_t	  refs[THREAD_MAX_REFS];
+	size_t		  len[sizeof f / sizeof f[0]], total, nrefs, i;
 	char		 *p;
 
 	memset(s, 0, sizeof *s);
@@ -463,13 +464,23 @@ cache_row_summary(sqlite3_stmt *st, struct summary *s)
 	s->flags = (uint32_t)sqlite3_column_int64(st, 1);
 	s->size = (uint32_t)sqlite3_column_int64(st, 2);
 	s->date = (time_t)sqlite3_column_int64(st, 3);
+	if (sqlite3_column_type(st, 9) != SQLITE_NULL ||
+	    sqlite3_column_type(st, 10) != SQLITE_NULL)
+		s->thread |= SUMMARY_THREAD_LINKED;
+	nrefs = thread_keys_parse((const char *)sqlite3_column_text(st, 8),
+	    (const char *)sqlite3_column_text(st, 9),
+	    (const char *)sqlite3_column_text(st, 10), &s->id_key, refs);
+	total = nrefs * sizeof *refs;
 	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
 		text[i] = sqlite3_column_text(st, 4 + (int)i);
 		len[i] = text[i] != NULL ?
 		    (size_t)sqlite3_column_bytes(st, 4 + (int)i) + 1 : 0;
 		total += len[i];
 	}
-	p = s->block = xmalloc(total > 0 ? total : 1);
+	s->block = xmalloc(total > 0 ? total : 1);
+	memcpy(s->block, refs, nrefs * sizeof *refs);
+	s->nrefs = (uint16_t)nrefs;
+	p = s->block + nrefs * sizeof *refs;
 	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
 		if (text[i] == NULL)
 			continue;
@@ -485,16 +496,22 @@ imapc_cache_load(struct imapc_cache *c, const char *name, size_t first,
 {
 	sqlite3_stmt	*st;
 	struct summary	*v;
-	int64_t		 folder;
-	size_t		 n = 0, want = first, done = 0, total, cap;
+	int64_t		 folder = 0;
+	size_t		 n = 0, want = first, done = 0, cap;
+	uint32_t	 total = FOLDER_COUNT_UNKNOWN;
 	int		 r, ret = -1;
 	struct imapc_cache_folder f;
 
-	if (imapc_cache_folder_get(c, name, &f, err) != 0)
+	if ((st = cache_stmt(c, STMT_FOLDER_ID, err)) == NULL)
 		return -1;
-	total = f.count;
-	if ((folder = cache_folder_id(c, name, err)) == -1)
-		return -1;
+	cache_bind_text(st, 1, name);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW)
+		folder = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return cache_db_error(c, "read folder", err);
+	if (folder == 0)
+		return 0;		/* nothing cached */
 	if ((st = cache_stmt(c, STMT_MSG_LOAD, err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, folder);
@@ -512,8 +529,9 @@ imapc_cache_load(struct imapc_cache *c, const char *name, size_t first,
 		}
 		if (n > 0) {
 			done += n;
-			if (cb(v, n, (uint32_t)done, (uint32_t)total,
-			    arg) == -1) {
+			if (r == SQLITE_DONE && total == FOLDER_COUNT_UNKNOWN)
+				total = (uint32_t)done;
+			if (cb(v, n, (uint32_t)done, total, arg) == -1) {
 				imapc_summaries_release(v, n);
 				error_set(err, ERROR_CANCELLED,
 				    _("cancelled"));
@@ -523,6 +541,14 @@ imapc_cache_load(struct imapc_cache *c, const char *name, size_t first,
 			memset(v, 0, n * sizeof *v);
 			n = 0;
 		}
+		/*
+		 * The count reads the folder's whole index: only once the
+		 * first screenful is out.
+		 */
+		if (want == first && r == SQLITE_ROW && total ==
+		    FOLDER_COUNT_UNKNOWN && imapc_cache_folder_get(c, name,
+		    &f, err) == 0)
+			total = f.count;
 		want = chunk;
 		if (r == SQLITE_DONE) {
 			ret = 0;

@@ -194,8 +194,11 @@ int		 imapc_cache_remove(struct imapc_cache *, const char *name,
 /*
  * Calls cb with the folder's summaries, highest UID first: first of
  * them, then chunks of chunk. Each summary's strings are one block
- * (summary->block); cb may take them. -1 if cb returns -1
- * (ERROR_CANCELLED) or on error.
+ * (summary->block); cb may take them. The first call's total is
+ * FOLDER_COUNT_UNKNOWN unless that chunk is all (the count is read
+ * after it, so the first screenful does not wait for it). No call for a
+ * folder with nothing cached. -1 if cb returns -1 (ERROR_CANCELLED) or
+ * on error.
  */
 int		 imapc_cache_load(struct imapc_cache *, const char *name,
 		    size_t first, size_t chunk, summary_cb cb, void *arg,

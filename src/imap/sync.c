@@ -1,6 +1,7 @@
 /* src/imap/sync.c: filling and resyncing the summary cache of a folder. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,8 +22,8 @@
 
 #define SYNC_FIRST_CHUNK	200	/* the first screenful, and some */
 #define SYNC_CHUNK		2000	/* summaries per FETCH after that, */
-#define SYNC_MAX_CHUNK		4000	/* doubling up to this: fewer redraws */
-#define SYNC_LOAD_CHUNK		25000	/* cached summaries per event */
+#define SYNC_MAX_CHUNK		2000	/* no more: libetpan holds a whole FETCH */
+#define SYNC_LOAD_CHUNK		5000	/* cached summaries per event (few in flight) */
 #define SYNC_SUMMARY_BYTES	4096	/* FETCH response, one summary */
 #define SYNC_FLAGS_BYTES	64	/* FETCH response, UID and FLAGS */
 #define SYNC_MAX_MESSAGES	10000000 /* in a folder we load */
@@ -333,44 +334,157 @@ sync_deliver(struct sync_run *run, struct sync_collect *c, uint32_t total,
 	return 0;
 }
 
-/* A cold fill by sequence numbers, newest first. */
+/*
+ * A chunk written to the cache on a thread of its own while the next
+ * FETCH runs: the cache is the writer's alone until it is joined.
+ */
+struct sync_writer {
+	pthread_t		 thread;
+	struct sync_run		*run;
+	struct sync_collect	*c;
+	struct error		 err;
+	int			 ret;
+	int			 running;
+};
+
+static void *
+sync_writer_main(void *arg)
+{
+	struct sync_writer	*wr = arg;
+	struct sync_run		*run = wr->run;
+
+	wr->ret = -1;
+	if (imapc_cache_begin(run->cache, &wr->err) == -1)
+		return NULL;
+	if (imapc_cache_put(run->cache, run->name, wr->c->v, wr->c->internal,
+	    wr->c->n, &wr->err) == -1) {
+		imapc_cache_rollback(run->cache);
+		return NULL;
+	}
+	if (imapc_cache_commit(run->cache, &wr->err) == -1)
+		return NULL;
+	wr->ret = 0;
+	return NULL;
+}
+
+/* Starts writing c; written at once (0 or -1) if no thread can start. */
+static int
+sync_writer_start(struct sync_writer *wr, struct sync_run *run,
+    struct sync_collect *c)
+{
+	memset(wr, 0, sizeof *wr);
+	wr->run = run;
+	wr->c = c;
+	if (pthread_create(&wr->thread, NULL, sync_writer_main, wr) == 0) {
+		wr->running = 1;
+		return 0;
+	}
+	sync_writer_main(wr);
+	return wr->ret;
+}
+
+/*
+ * Waits for the chunk being written, then shows it (sink->added), so
+ * that what the view has is in the cache. -1 and err if either failed.
+ */
+static int
+sync_writer_finish(struct sync_writer *wr, uint32_t total, struct error *err)
+{
+	struct sync_run		*run = wr->run;
+	struct sync_collect	*c = wr->c;
+	int			 ret;
+
+	if (c == NULL)
+		return 0;
+	if (wr->running)
+		pthread_join(wr->thread, NULL);
+	wr->running = 0;
+	wr->c = NULL;
+	if (wr->ret == -1) {
+		if (err != NULL)
+			*err = wr->err;
+		ret = -1;
+	} else {
+		run->added += (uint32_t)c->n;
+		ret = run->sink != NULL && run->sink->added != NULL &&
+		    run->sink->added(c->v, c->n, run->added, total,
+		    run->sink->arg) == -1 ? error_set(err, ERROR_CANCELLED,
+		    _("cancelled")) : 0;
+	}
+	imapc_summaries_release(c->v, c->n);
+	c->n = 0;
+	return ret;
+}
+
+/*
+ * A cold fill by sequence numbers, newest first. The first chunk (a
+ * screenful) is stored and shown at once; after it, each chunk is
+ * written to the cache while the next one is fetched, and shown once
+ * written.
+ */
 static int
 sync_fill(struct sync_run *run, struct error *err)
 {
 	struct mailimap_fetch_type	*ft;
 	struct mailimap_set		*set;
-	struct sync_collect		 c;
-	struct timespec			 t0, t1, t2;
-	uint32_t			 hi, want = SYNC_FIRST_CHUNK;
-	int				 ret = 0;
+	struct sync_collect		 buf[2], *c, *prev = NULL;
+	struct sync_writer		 wr;
+	struct timespec			 t0, t1;
+	struct error			 e;
+	uint32_t			 hi, lo, want = SYNC_FIRST_CHUNK;
+	int				 ret = 0, k = 0;
 
-	memset(&c, 0, sizeof c);
+	memset(buf, 0, sizeof buf);
+	memset(&wr, 0, sizeof wr);
 	ft = imapc_summary_fetch_type();
-	for (hi = run->exists; hi > 0 && ret == 0; hi = c.lo - 1) {
-		c.mode = SYNC_BY_SEQ;
-		c.hi = hi;
-		c.lo = hi > want ? hi - want + 1 : 1;
+	for (hi = run->exists; hi > 0 && ret == 0; hi = lo - 1) {
+		c = &buf[k];
+		k = !k;
+		c->mode = SYNC_BY_SEQ;
+		c->hi = hi;
+		c->lo = lo = hi > want ? hi - want + 1 : 1;
 		want = want < SYNC_CHUNK ? SYNC_CHUNK : want * 2 > SYNC_MAX_CHUNK ?
 		    SYNC_MAX_CHUNK : want * 2;
-		set = sync_need(mailimap_set_new_interval(c.lo, c.hi));
+		set = sync_need(mailimap_set_new_interval(c->lo, c->hi));
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		ret = sync_fetch(run, set, ft, 0, 0, NULL, &c,
-		    (size_t)(c.hi - c.lo + 1) * SYNC_SUMMARY_BYTES, err);
+		ret = sync_fetch(run, set, ft, 0, 0, NULL, c,
+		    (size_t)(c->hi - c->lo + 1) * SYNC_SUMMARY_BYTES, err);
 		mailimap_set_free(set);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (ret == 0) {
-			sync_collect_sort(&c);
-			ret = sync_deliver(run, &c, run->exists, err);
-			clock_gettime(CLOCK_MONOTONIC, &t2);
-			log_debug("%s: summaries %u-%u: %zu (fetch %.0f ms, "
-			    "store and show %.0f ms)", imapc_host(run->b),
-			    (unsigned)c.lo, (unsigned)c.hi, c.n,
-			    sync_ms(&t0, &t1), sync_ms(&t1, &t2));
+		log_debug("%s: summaries %u-%u: %zu (fetch %.0f ms)",
+		    imapc_host(run->b), (unsigned)c->lo, (unsigned)c->hi, c->n,
+		    sync_ms(&t0, &t1));
+		/* The chunk before is in the cache whatever this one did. */
+		memset(&e, 0, sizeof e);
+		if (sync_writer_finish(&wr, run->exists, &e) == -1 &&
+		    ret == 0) {
+			ret = -1;
+			if (err != NULL)
+				*err = e;
 		}
-		imapc_summaries_release(c.v, c.n);
-		c.n = 0;
+		if (ret == -1) {
+			imapc_summaries_release(c->v, c->n);
+			c->n = 0;
+			break;
+		}
+		sync_collect_sort(c);
+		if (prev == NULL) {
+			/* The first screenful: stored and shown now. */
+			ret = sync_deliver(run, c, run->exists, err);
+			imapc_summaries_release(c->v, c->n);
+			c->n = 0;
+			prev = c;
+		} else
+			ret = sync_writer_start(&wr, run, c);
 	}
-	sync_collect_release(&c);
+	memset(&e, 0, sizeof e);
+	if (sync_writer_finish(&wr, run->exists, &e) == -1 && ret == 0) {
+		ret = -1;
+		if (err != NULL)
+			*err = e;
+	}
+	sync_collect_release(&buf[0]);
+	sync_collect_release(&buf[1]);
 	mailimap_fetch_type_free(ft);
 	return ret;
 }
@@ -867,12 +981,29 @@ imapc_folder_resync(struct backend *b, const char *wire_name,
 	return 0;
 }
 
+/* imapc_load_cached's callback around the caller's: counts the rows. */
+struct sync_load {
+	summary_cb	 cb;
+	void		*arg;
+	size_t		 n;
+};
+
+static int
+sync_load_count(struct summary *s, size_t n, uint32_t done, uint32_t total,
+    void *arg)
+{
+	struct sync_load	*lc = arg;
+
+	lc->n += n;
+	return lc->cb(s, n, done, total, lc->arg);
+}
+
 int
 imapc_load_cached(const struct account *acct, const char *wire_name,
     summary_cb cb, void *arg, struct error *err)
 {
 	struct imapc_cache		*c;
-	struct imapc_cache_folder	 f;
+	struct sync_load		 lc;
 	char				*path;
 	int				 r;
 
@@ -885,14 +1016,13 @@ imapc_load_cached(const struct account *acct, const char *wire_name,
 	free(path);
 	if (c == NULL)
 		return -1;
-	r = imapc_cache_folder_get(c, wire_name, &f, err);
-	if (r == 0 && f.count == 0)
-		r = 1;
+	lc.cb = cb;
+	lc.arg = arg;
+	lc.n = 0;
+	r = imapc_cache_load(c, wire_name, SYNC_FIRST_CHUNK, SYNC_LOAD_CHUNK,
+	    sync_load_count, &lc, err);
 	if (r == 0)
-		r = imapc_cache_load(c, wire_name, SYNC_FIRST_CHUNK,
-		    SYNC_LOAD_CHUNK, cb, arg, err) == -1 ? -1 : 1;
-	else if (r == 1)
-		r = 0;
+		r = lc.n > 0;	/* nothing cached: 0 */
 	imapc_cache_close(c);
 	return r;
 }

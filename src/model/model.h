@@ -23,11 +23,18 @@ enum summary_flags {
 	SUMMARY_TAGGED = (1 << 9),	/* the UI's own: tagged by the user */
 };
 
+enum summary_thread_flags {
+	SUMMARY_THREAD_LINKED = (1 << 0),	/* had References or In-Reply-To */
+	SUMMARY_POOLED = (1 << 1),	/* strings in a summary_pool */
+};
+
 /* One message in the index. Strings are decoded UTF-8, not sanitized. */
 struct summary {
 	uint32_t	 uid;
 	uint32_t	 flags;		/* enum summary_flags */
 	uint32_t	 size;		/* RFC822.SIZE */
+	uint16_t	 nrefs;		/* thread keys (summary_compact) */
+	uint8_t		 thread;	/* enum summary_thread_flags */
 	time_t		 date;		/* Date: header, else INTERNALDATE */
 	char		*from;		/* display name, else address */
 	char		*subject;
@@ -37,6 +44,12 @@ struct summary {
 	char		*message_id;	/* as sent, "<id@host>" */
 	char		*in_reply_to;	/* as sent */
 	char		*references;	/* unfolded, bounded */
+	/*
+	 * Once compacted (summary_compact), the three above are NULL and
+	 * threads use keys: the Message-ID's hash here (0: none), the
+	 * references' at the start of block (summary_refs).
+	 */
+	uint64_t	 id_key;
 	/*
 	 * NULL, or one allocation holding every string above (see
 	 * summary_pack): summary_clear then frees only this.
@@ -63,6 +76,27 @@ void	 summary_clear(struct summary *);
  * values; NULL ones stay NULL.
  */
 void	 summary_pack(struct summary *);
+/*
+ * Strings shared by the summaries of an index: one copy of each sender,
+ * recipient list and subject however many messages carry it. Freed
+ * whole, after every summary using it was cleared.
+ */
+struct summary_pool;
+
+struct summary_pool *summary_pool_new(void);
+void	 summary_pool_free(struct summary_pool *);
+
+/*
+ * As summary_pack, for the index: the Message-ID, In-Reply-To and
+ * References strings become the 64-bit keys threads need (the index
+ * matches them, never shows them; the reply takes them from the message
+ * itself), then are freed and NULL. With a pool, from, subject, to and
+ * cc move into it (SUMMARY_POOLED) and the block keeps only the keys.
+ * A second call changes nothing.
+ */
+void	 summary_compact(struct summary *, struct summary_pool *);
+/* The nrefs reference keys of a compacted summary (NULL if none). */
+const uint64_t	*summary_refs(const struct summary *);
 void	 folder_info_clear(struct folder_info *);
 
 enum event_kind {

@@ -11,27 +11,47 @@
 #include "model/model.h"
 #include "model/thread.h"
 
-/* A key of the hash table: bytes borrowed from a summary. */
-struct thread_key {
-	const char	*s;
-	size_t		 len;
-	size_t		 value;		/* THREAD_NONE: empty slot */
+/*
+ * Containers and table slots are numbered with 32 bits (the index holds
+ * far fewer messages than that); T_NONE is THREAD_NONE's narrow twin.
+ */
+#define T_NONE	UINT32_MAX
+
+/* A hint to load a table slot early: lookups wait on memory, not work. */
+#if defined(__GNUC__)
+#define THREAD_PREFETCH(p)	__builtin_prefetch(p)
+#else
+#define THREAD_PREFETCH(p)	((void)(p))
+#endif
+
+/*
+ * A hash table from 64-bit keys (hashes of Message-IDs or subjects, never
+ * 0) to a 32-bit value; key 0 marks an empty slot. Only the keys are
+ * compared: two IDs meet by chance once in 2^64.
+ */
+struct thread_slot {
+	uint64_t	 key;
+	uint32_t	 value;
+};
+
+struct thread_table {
+	struct thread_slot	*v;
+	size_t			 size;		/* a power of two */
+	size_t			 used;
 };
 
 /* Containers: one per message, one per ID only referenced. */
 struct thread_ctx {
 	const struct summary	*msgs;
 	size_t			 n;
-	size_t			*c_parent;
-	size_t			*c_msg;		/* THREAD_NONE: missing */
+	uint32_t		*c_parent;
+	uint32_t		*c_msg;		/* T_NONE: missing */
 	size_t			 nc, alloc;
-	struct thread_key	*table;
-	size_t			 tsize;		/* a power of two */
-	size_t			 tused;
+	struct thread_table	 ids;
 };
 
-static uint64_t
-thread_hash(const char *s, size_t len)
+uint64_t
+thread_key(const char *s, size_t len)
 {
 	uint64_t	 h = 14695981039346656037ULL;
 	size_t		 i;
@@ -40,78 +60,93 @@ thread_hash(const char *s, size_t len)
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
 	}
-	return h;
-}
-
-static struct thread_key *
-thread_slot(struct thread_key *table, size_t size, const char *s, size_t len)
-{
-	size_t	 i = (size_t)thread_hash(s, len) & (size - 1);
-
-	while (table[i].value != THREAD_NONE && (table[i].len != len ||
-	    memcmp(table[i].s, s, len) != 0))
-		i = (i + 1) & (size - 1);
-	return &table[i];
-}
-
-static void
-thread_table_init(struct thread_key **tablep, size_t *sizep, size_t want)
-{
-	size_t	 i, size = 64;
-
-	while (size < want * 2)
-		size *= 2;
-	*tablep = xreallocarray(NULL, size, sizeof **tablep);
-	for (i = 0; i < size; i++)
-		(*tablep)[i].value = THREAD_NONE;
-	*sizep = size;
-}
-
-static void
-thread_table_grow(struct thread_ctx *t)
-{
-	struct thread_key	*old = t->table;
-	size_t			 oldsize = t->tsize, i;
-
-	thread_table_init(&t->table, &t->tsize, oldsize);
-	for (i = 0; i < oldsize; i++) {
-		if (old[i].value != THREAD_NONE)
-			*thread_slot(t->table, t->tsize, old[i].s,
-			    old[i].len) = old[i];
-	}
-	free(old);
+	return h != 0 ? h : 1;
 }
 
 static size_t
-thread_container_new(struct thread_ctx *t, size_t msg)
+thread_table_home(const struct thread_table *t, uint64_t key)
+{
+	key ^= key >> 31;
+	key *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(key >> 32) & (t->size - 1);
+}
+
+static void
+thread_table_init(struct thread_table *t, size_t want)
+{
+	size_t	 size = 64;
+
+	while (size < want * 2)
+		size *= 2;
+	t->v = xcalloc(size, sizeof *t->v);
+	t->size = size;
+	t->used = 0;
+}
+
+static void
+thread_table_release(struct thread_table *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+/* The slot of key: where it is, or the empty one where it would go. */
+static size_t
+thread_table_slot(const struct thread_table *t, uint64_t key)
+{
+	size_t	 i = thread_table_home(t, key);
+
+	while (t->v[i].key != 0 && t->v[i].key != key)
+		i = (i + 1) & (t->size - 1);
+	return i;
+}
+
+static void
+thread_table_grow(struct thread_table *t)
+{
+	struct thread_table	 old = *t;
+	size_t			 i, j;
+
+	thread_table_init(t, old.size);
+	for (i = 0; i < old.size; i++) {
+		if (old.v[i].key == 0)
+			continue;
+		j = thread_table_slot(t, old.v[i].key);
+		t->v[j] = old.v[i];
+	}
+	t->used = old.used;
+	thread_table_release(&old);
+}
+
+static uint32_t
+thread_container_new(struct thread_ctx *t, uint32_t msg)
 {
 	if (t->nc == t->alloc) {
-		t->alloc = t->alloc == 0 ? 256 : t->alloc * 2;
+		t->alloc = t->alloc < 256 ? 256 : t->alloc * 2;
 		t->c_parent = xreallocarray(t->c_parent, t->alloc,
 		    sizeof *t->c_parent);
 		t->c_msg = xreallocarray(t->c_msg, t->alloc, sizeof *t->c_msg);
 	}
-	t->c_parent[t->nc] = THREAD_NONE;
+	t->c_parent[t->nc] = T_NONE;
 	t->c_msg[t->nc] = msg;
-	return t->nc++;
+	return (uint32_t)t->nc++;
 }
 
 /* The container of an ID, made (empty) if it is new. */
-static size_t
-thread_container_for(struct thread_ctx *t, const char *id, size_t len)
+static uint32_t
+thread_container_for(struct thread_ctx *t, uint64_t key)
 {
-	struct thread_key	*k;
+	size_t	 i;
 
-	if (t->tused * 2 >= t->tsize)
-		thread_table_grow(t);
-	k = thread_slot(t->table, t->tsize, id, len);
-	if (k->value == THREAD_NONE) {
-		k->s = id;
-		k->len = len;
-		k->value = thread_container_new(t, THREAD_NONE);
-		t->tused++;
+	if (t->ids.used * 2 >= t->ids.size)
+		thread_table_grow(&t->ids);
+	i = thread_table_slot(&t->ids, key);
+	if (t->ids.v[i].key == 0) {
+		t->ids.v[i].key = key;
+		t->ids.v[i].value = thread_container_new(t, T_NONE);
+		t->ids.used++;
 	}
-	return k->value;
+	return t->ids.v[i].value;
 }
 
 /*
@@ -138,84 +173,119 @@ thread_next_id(const char **sp, const char **idp, size_t *lenp)
 	return 0;
 }
 
+size_t
+thread_keys_parse(const char *message_id, const char *in_reply_to,
+    const char *references, uint64_t *idp, uint64_t *refs)
+{
+	const char	*s, *id;
+	uint64_t	 k;
+	size_t		 n = 0, len, i;
+
+	*idp = 0;
+	s = message_id;
+	if (s != NULL && thread_next_id(&s, &id, &len))
+		*idp = thread_key(id, len);
+	/* The last THREAD_MAX_REFS IDs of References, then In-Reply-To. */
+	if ((s = references) != NULL) {
+		while (thread_next_id(&s, &id, &len)) {
+			if (n == THREAD_MAX_REFS) {
+				memmove(refs, refs + 1, (n - 1) * sizeof *refs);
+				n--;
+			}
+			refs[n++] = thread_key(id, len);
+		}
+	}
+	s = in_reply_to;
+	if (s != NULL && thread_next_id(&s, &id, &len)) {
+		k = thread_key(id, len);
+		for (i = 0; i < n; i++) {
+			if (refs[i] == k)
+				break;
+		}
+		if (i == n && n < THREAD_MAX_REFS)
+			refs[n++] = k;
+	}
+	return n;
+}
+
+/*
+ * The thread keys of m: from its strings if it has them, else those
+ * summary_compact kept. Returns the number of references; *refsp points
+ * into buf or into m.
+ */
+static size_t
+thread_keys_of(const struct summary *m, uint64_t *idp, const uint64_t **refsp,
+    uint64_t *buf)
+{
+	if (m->message_id != NULL || m->in_reply_to != NULL ||
+	    m->references != NULL) {
+		*refsp = buf;
+		return thread_keys_parse(m->message_id, m->in_reply_to,
+		    m->references, idp, buf);
+	}
+	*idp = m->id_key;
+	*refsp = summary_refs(m);
+	return m->nrefs;
+}
+
+/* Whether m had References or In-Reply-To (even with no usable ID). */
+static int
+thread_linked(const struct summary *m)
+{
+	return m->references != NULL || m->in_reply_to != NULL ||
+	    (m->thread & SUMMARY_THREAD_LINKED) != 0;
+}
+
 /* Whether making p the parent of c would close a cycle (or go too deep). */
 static int
-thread_would_loop(const struct thread_ctx *t, size_t p, size_t c)
+thread_would_loop(const struct thread_ctx *t, uint32_t p, uint32_t c)
 {
 	size_t	 steps = 0;
 
-	for (; p != THREAD_NONE; p = t->c_parent[p]) {
+	for (; p != T_NONE; p = t->c_parent[p]) {
 		if (p == c || ++steps > THREAD_MAX_DEPTH)
 			return 1;
 	}
 	return 0;
 }
 
-/* The last THREAD_MAX_REFS IDs of References, then In-Reply-To. */
-static size_t
-thread_refs(const struct summary *m, const char **ids, size_t *lens)
-{
-	const char	*s, *id;
-	size_t		 n = 0, len, i;
-
-	if ((s = m->references) != NULL) {
-		while (thread_next_id(&s, &id, &len)) {
-			if (n == THREAD_MAX_REFS) {
-				memmove(ids, ids + 1, (n - 1) * sizeof *ids);
-				memmove(lens, lens + 1, (n - 1) * sizeof *lens);
-				n--;
-			}
-			ids[n] = id;
-			lens[n++] = len;
-		}
-	}
-	s = m->in_reply_to;
-	if (s != NULL && thread_next_id(&s, &id, &len)) {
-		for (i = 0; i < n; i++) {
-			if (lens[i] == len && memcmp(ids[i], id, len) == 0)
-				break;
-		}
-		if (i == n && n < THREAD_MAX_REFS) {
-			ids[n] = id;
-			lens[n++] = len;
-		}
-	}
-	return n;
-}
-
 /* Step 1 of JWZ for message i: its container and its references. */
 static void
 thread_add(struct thread_ctx *t, size_t i)
 {
-	const struct summary	*m = &t->msgs[i];
-	const char		*ids[THREAD_MAX_REFS], *s, *id;
-	size_t			 lens[THREAD_MAX_REFS], nref, r, rc, len;
-	size_t			 c = THREAD_NONE, prev = THREAD_NONE;
+	const uint64_t	*refs;
+	uint64_t	 buf[THREAD_MAX_REFS], id;
+	size_t		 nref, r;
+	uint32_t	 c = T_NONE, prev = T_NONE, rc;
 
-	s = m->message_id;
-	if (s != NULL && thread_next_id(&s, &id, &len)) {
-		c = thread_container_for(t, id, len);
-		if (t->c_msg[c] != THREAD_NONE)
-			c = THREAD_NONE;	/* a duplicate: on its own */
+	nref = thread_keys_of(&t->msgs[i], &id, &refs, buf);
+	if (id != 0)
+		THREAD_PREFETCH(&t->ids.v[thread_table_home(&t->ids, id)]);
+	for (r = 0; r < nref; r++)
+		THREAD_PREFETCH(&t->ids.v[thread_table_home(&t->ids,
+		    refs[r])]);
+	if (id != 0) {
+		c = thread_container_for(t, id);
+		if (t->c_msg[c] != T_NONE)
+			c = T_NONE;	/* a duplicate: on its own */
 		else
-			t->c_msg[c] = i;
+			t->c_msg[c] = (uint32_t)i;
 	}
-	if (c == THREAD_NONE)
-		c = thread_container_new(t, i);
-	nref = thread_refs(m, ids, lens);
+	if (c == T_NONE)
+		c = thread_container_new(t, (uint32_t)i);
 	for (r = 0; r < nref; r++) {
-		rc = thread_container_for(t, ids[r], lens[r]);
+		rc = thread_container_for(t, refs[r]);
 		if (rc == c)
 			continue;	/* names itself */
-		if (prev != THREAD_NONE && rc != prev &&
-		    t->c_parent[rc] == THREAD_NONE &&
+		if (prev != T_NONE && rc != prev &&
+		    t->c_parent[rc] == T_NONE &&
 		    !thread_would_loop(t, prev, rc))
 			t->c_parent[rc] = prev;
 		prev = rc;
 	}
 	/* The message's own word on its parent beats a guess. */
-	t->c_parent[c] = THREAD_NONE;
-	if (prev != THREAD_NONE && !thread_would_loop(t, prev, c))
+	t->c_parent[c] = T_NONE;
+	if (prev != T_NONE && !thread_would_loop(t, prev, c))
 		t->c_parent[c] = prev;
 }
 
@@ -226,39 +296,36 @@ thread_add(struct thread_ctx *t, size_t i)
 static void
 thread_collapse_missing(struct thread_ctx *t, size_t *parent)
 {
-	size_t	*rep, i, c, a, top, m;
+	uint32_t	*rep, *top, c, a, m, r;
 
-	rep = xreallocarray(NULL, t->nc, sizeof *rep);
+	rep = xreallocarray(NULL, t->nc > 0 ? t->nc : 1, sizeof *rep);
+	top = xreallocarray(NULL, t->n > 0 ? t->n : 1, sizeof *top);
 	for (c = 0; c < t->nc; c++)
-		rep[c] = THREAD_NONE;
+		rep[c] = T_NONE;
 	for (c = 0; c < t->nc; c++) {
-		if ((m = t->c_msg[c]) == THREAD_NONE)
+		if ((m = t->c_msg[c]) == T_NONE)
 			continue;
 		parent[m] = THREAD_NONE;
-		top = THREAD_NONE;
-		for (a = t->c_parent[c]; a != THREAD_NONE &&
-		    t->c_msg[a] == THREAD_NONE; a = t->c_parent[a])
-			top = a;
-		if (a != THREAD_NONE)
+		top[m] = T_NONE;
+		for (a = t->c_parent[c]; a != T_NONE &&
+		    t->c_msg[a] == T_NONE; a = t->c_parent[a])
+			top[m] = a;
+		if (a != T_NONE)
 			parent[m] = t->c_msg[a];
-		else if (top != THREAD_NONE) {
-			parent[m] = top;	/* for now: the dummy */
-			if (rep[top] == THREAD_NONE ||
-			    t->msgs[m].date < t->msgs[rep[top]].date)
-				rep[top] = m;
+		else if (top[m] != T_NONE) {
+			if (rep[top[m]] == T_NONE ||
+			    t->msgs[m].date < t->msgs[rep[top[m]]].date)
+				rep[top[m]] = m;
 		}
 	}
-	for (c = 0; c < t->nc; c++) {
-		if ((m = t->c_msg[c]) == THREAD_NONE)
+	/* Under a missing root: its earliest reply, which has none. */
+	for (m = 0; m < t->n; m++) {
+		if (parent[m] != THREAD_NONE || top[m] == T_NONE)
 			continue;
-		for (a = t->c_parent[c]; a != THREAD_NONE &&
-		    t->c_msg[a] == THREAD_NONE; a = t->c_parent[a])
-			continue;
-		if (a == THREAD_NONE && parent[m] != THREAD_NONE) {
-			i = rep[parent[m]];
-			parent[m] = i == m ? THREAD_NONE : i;
-		}
+		r = rep[top[m]];
+		parent[m] = r == m ? THREAD_NONE : r;
 	}
+	free(top);
 	free(rep);
 }
 
@@ -278,6 +345,9 @@ thread_subject_skip(const char *subject, int *replyp)
 	do {
 		found = 0;
 		s += strspn(s, " \t");
+		/* Every prefix starts with one of these. */
+		if (strchr("rRfFaAwWsSvVtToO", *s) == NULL || *s == '\0')
+			break;
 		for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
 			n = strlen(prefixes[i]);
 			if (strncasecmp(s, prefixes[i], n) != 0)
@@ -307,42 +377,47 @@ thread_subject_skip(const char *subject, int *replyp)
 static void
 thread_by_subject(const struct summary *msgs, size_t n, size_t *parent)
 {
-	struct thread_key	*table, *k;
+	struct thread_table	 t;
+	unsigned char		*reply;
+	uint64_t		*key;
 	const char		*base;
-	size_t			 size, i, len;
-	int			 reply, kreply;
+	size_t			 i, len, k;
+	int			 r;
 
-	thread_table_init(&table, &size, n);
+	thread_table_init(&t, n / 2 + 16);
+	key = xcalloc(n > 0 ? n : 1, sizeof *key);
+	reply = xcalloc(n > 0 ? n : 1, 1);
 	for (i = 0; i < n; i++) {
 		if (parent[i] != THREAD_NONE || msgs[i].subject == NULL)
 			continue;
 		base = msgs[i].subject + thread_subject_skip(msgs[i].subject,
-		    &reply);
+		    &r);
 		if ((len = strlen(base)) == 0)
 			continue;
-		k = thread_slot(table, size, base, len);
-		if (k->value != THREAD_NONE) {
-			thread_subject_skip(msgs[k->value].subject, &kreply);
-			if (reply || !kreply)
+		key[i] = thread_key(base, len);
+		reply[i] = (unsigned char)r;
+		if (t.used * 2 >= t.size)
+			thread_table_grow(&t);
+		k = thread_table_slot(&t, key[i]);
+		if (t.v[k].key != 0) {
+			if (r || !reply[t.v[k].value])
 				continue;	/* keep the first original */
-		}
-		k->s = base;
-		k->len = len;
-		k->value = i;
+		} else
+			t.used++;
+		t.v[k].key = key[i];
+		t.v[k].value = (uint32_t)i;
 	}
 	for (i = 0; i < n; i++) {
-		if (parent[i] != THREAD_NONE || msgs[i].subject == NULL ||
-		    msgs[i].references != NULL || msgs[i].in_reply_to != NULL)
+		if (parent[i] != THREAD_NONE || key[i] == 0 || !reply[i] ||
+		    thread_linked(&msgs[i]))
 			continue;
-		base = msgs[i].subject + thread_subject_skip(msgs[i].subject,
-		    &reply);
-		if (!reply || (len = strlen(base)) == 0)
-			continue;
-		k = thread_slot(table, size, base, len);
-		if (k->value != THREAD_NONE && k->value != i)
-			parent[i] = k->value;
+		k = thread_table_slot(&t, key[i]);
+		if (t.v[k].key != 0 && t.v[k].value != i)
+			parent[i] = t.v[k].value;
 	}
-	free(table);
+	thread_table_release(&t);
+	free(key);
+	free(reply);
 }
 
 void
@@ -354,12 +429,15 @@ thread_parents(const struct summary *msgs, size_t n, size_t *parent)
 	memset(&t, 0, sizeof t);
 	t.msgs = msgs;
 	t.n = n;
-	thread_table_init(&t.table, &t.tsize, n + 16);
+	t.alloc = n + n / 2 + 16;
+	t.c_parent = xreallocarray(NULL, t.alloc, sizeof *t.c_parent);
+	t.c_msg = xreallocarray(NULL, t.alloc, sizeof *t.c_msg);
+	thread_table_init(&t.ids, n + n / 4 + 16);
 	for (i = 0; i < n; i++)
 		thread_add(&t, i);
 	thread_collapse_missing(&t, parent);
 	thread_by_subject(msgs, n, parent);
 	free(t.c_parent);
 	free(t.c_msg);
-	free(t.table);
+	thread_table_release(&t.ids);
 }

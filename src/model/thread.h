@@ -16,12 +16,23 @@
 
 /* One row of the index: a message and where it sits in its thread. */
 struct thread_row {
-	size_t		 msg;		/* index into the summaries */
-	unsigned	 depth;		/* 0: the first of its thread */
-	int		 last;		/* the last reply to its parent */
+	uint32_t	 msg;		/* index into the summaries */
+	uint32_t	 size;		/* at depth 0: messages in the thread */
 	uint32_t	 more;		/* bit k-1: level k goes on below */
-	size_t		 size;		/* at depth 0: messages in the thread */
+	uint16_t	 depth;		/* 0: the first of its thread */
+	uint8_t		 last;		/* the last reply to its parent */
 };
+
+/* The key of a Message-ID (as bytes, brackets included); never 0. */
+uint64_t thread_key(const char *, size_t);
+
+/*
+ * The keys threads use, from the headers (any may be NULL): *idp the
+ * Message-ID's (0: none), refs[0..return) the last THREAD_MAX_REFS IDs
+ * of References then In-Reply-To when it is not among them.
+ */
+size_t	 thread_keys_parse(const char *message_id, const char *in_reply_to,
+	    const char *references, uint64_t *idp, uint64_t *refs);
 
 /*
  * Links n messages into threads as in JWZ's algorithm: by References and
@@ -29,7 +40,8 @@ struct thread_row {
  * is a reply ("Re: x" joins the thread of "x"). Sets parent[i] to the
  * index of message i's parent, or THREAD_NONE. A missing parent's
  * replies hang under the earliest of them. Cycles, duplicate Message-IDs
- * and absurd depths are survived, bounded by the limits above.
+ * and absurd depths are survived, bounded by the limits above. Works
+ * on summaries with their ID strings and on compacted ones alike.
  */
 void	 thread_parents(const struct summary *, size_t n, size_t *parent);
 

@@ -17,6 +17,7 @@
 #include "model/model.h"
 
 #define WORKER_LOGOUT_WAIT_MS	1000	/* quit waits this long, then cancels */
+#define WORKER_OPEN_WAIT_MS	100	/* for the folder asked for with the list */
 #define WORKER_STACK_SIZE	(256UL * 1024 * 1024)
 
 enum request_kind {
@@ -1385,10 +1386,13 @@ worker_main(void *arg)
 		}
 		/*
 		 * The folder list asked for before a folder: show that
-		 * folder's cached index first, it needs no connection.
+		 * folder's cached index first, it needs no connection. At
+		 * start the UI asks for both at once: not connected yet,
+		 * wait the moment the second takes rather than connect.
 		 */
 		if (r->kind == REQUEST_LIST_FOLDERS && w->next == NULL &&
-		    (w->next = chan_pop(w->requests)) != NULL &&
+		    (w->next = w->backend == NULL ? chan_wait(w->requests,
+		    WORKER_OPEN_WAIT_MS) : chan_pop(w->requests)) != NULL &&
 		    w->next->kind == REQUEST_OPEN_FOLDER &&
 		    !atomic_load(&w->stopping))
 			worker_open_cached(w, w->next);

@@ -223,6 +223,9 @@ struct ui {
 
 	/* index pane: msgs as they came, rows in display order */
 	struct summary		*msgs;
+	struct summary_pool	*pool;		/* their strings */
+	int			 index_defer;	/* adds wait for ui_index_fresh */
+	int			 index_stale;	/* rows not sorted since */
 	size_t			 nmsgs;
 	size_t			 msgs_alloc;
 	unsigned char		*collapsed;	/* per msg: a folded thread */
@@ -374,6 +377,8 @@ int	 ui_index_find_next(struct ui *);
 int	 ui_pager_find_next(struct ui *);
 /* The summary under the cursor, or NULL. */
 struct summary	*ui_index_current(struct ui *);
+/* Sorts the rows again if messages were added since (index_defer). */
+void		 ui_index_fresh(struct ui *);
 
 /* pager.c */
 void	 ui_pager_show(struct ui *, struct event *);

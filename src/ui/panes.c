@@ -65,6 +65,8 @@ ui_index_clear(struct ui *ui)
 
 	for (i = 0; i < ui->nmsgs; i++)
 		summary_clear(&ui->msgs[i]);
+	summary_pool_free(ui->pool);
+	ui->pool = NULL;
 	free(ui->msgs);
 	free(ui->collapsed);
 	free(ui->idx_rows);
@@ -74,6 +76,7 @@ ui_index_clear(struct ui *ui)
 	ui->nmsgs = ui->msgs_alloc = ui->nrows = 0;
 	ui->msg_cur = ui->msg_top = 0;
 	ui->msgs_total = 0;
+	ui->index_stale = 0;
 	ui->dirty = 1;
 }
 
@@ -81,12 +84,20 @@ ui_index_clear(struct ui *ui)
 void
 ui_index_add(struct ui *ui, struct event *ev)
 {
-	size_t	 n = ev->nsummaries, i;
+	size_t	 n = ev->nsummaries, i, total;
 
 	if (ui->nmsgs + n > UI_MAX_MESSAGES)
 		n = UI_MAX_MESSAGES - ui->nmsgs;
 	if (ui->nmsgs + n > ui->msgs_alloc) {
-		ui->msgs_alloc = (ui->nmsgs + n) * 2;
+		/* The folder's size when known: no room for twice that. */
+		total = ui->msgs_total != FOLDER_COUNT_UNKNOWN ?
+		    ui->msgs_total : 0;
+		if (ev->total > total)
+			total = ev->total;
+		if (total >= ui->nmsgs + n && total <= UI_MAX_MESSAGES)
+			ui->msgs_alloc = total + 64;
+		else
+			ui->msgs_alloc = (ui->nmsgs + n) * 3 / 2 + 64;
 		ui->msgs = xreallocarray(ui->msgs, ui->msgs_alloc,
 		    sizeof *ui->msgs);
 		ui->collapsed = xreallocarray(ui->collapsed, ui->msgs_alloc,
@@ -94,12 +105,30 @@ ui_index_add(struct ui *ui, struct event *ev)
 	}
 	memcpy(ui->msgs + ui->nmsgs, ev->summaries, n * sizeof *ui->msgs);
 	memset(ui->collapsed + ui->nmsgs, 0, n);
+	/* Keys for the threads, one copy of each string. */
+	if (ui->pool == NULL)
+		ui->pool = summary_pool_new();
+	for (i = 0; i < n; i++)
+		summary_compact(&ui->msgs[ui->nmsgs + i], ui->pool);
 	for (i = n; i < ev->nsummaries; i++)
 		summary_clear(&ev->summaries[i]);
 	ui->nmsgs += n;
 	free(ev->summaries);	/* the strings now belong to ui->msgs */
 	ev->summaries = NULL;
 	ev->nsummaries = 0;
+	/* A batch of chunks is sorted once, at its end. */
+	if (ui->index_defer)
+		ui->index_stale = 1;
+	else
+		ui_index_rebuild(ui);
+}
+
+void
+ui_index_fresh(struct ui *ui)
+{
+	if (!ui->index_stale)
+		return;
+	ui->index_stale = 0;
 	ui_index_rebuild(ui);
 }
 
@@ -135,6 +164,7 @@ ui_index_set_flags(struct ui *ui, struct event *ev)
 
 	if (ev->nsummaries == 0)
 		return;
+	ui_index_fresh(ui);
 	qsort(ev->summaries, ev->nsummaries, sizeof *ev->summaries,
 	    ui_summary_uid_cmp);
 	for (i = 0; i < ui->nmsgs; i++) {
@@ -163,6 +193,7 @@ ui_index_remove(struct ui *ui, struct event *ev)
 
 	if (ev->nuids == 0 || ui->nmsgs == 0)
 		return;
+	ui_index_fresh(ui);
 	qsort(ev->uids, ev->nuids, sizeof *ev->uids, ui_uid_cmp);
 	/* The cursor's message, or the first one after it that stays. */
 	for (row = ui->msg_cur; row < ui->nrows; row++) {
@@ -196,6 +227,7 @@ ui_index_remove(struct ui *ui, struct event *ev)
 struct summary *
 ui_index_current(struct ui *ui)
 {
+	ui_index_fresh(ui);
 	if (ui->msg_cur >= ui->nrows)
 		return NULL;
 	return &ui->msgs[ui->idx_rows[ui->msg_cur].msg];
@@ -369,7 +401,7 @@ ui_format_tree(const struct ui *ui, const struct thread_row *r, char *buf,
 		return;
 	if (r->depth == 0) {
 		if (ui->collapsed[r->msg] && r->size > 1)
-			snprintf(buf, size, "(+%zu) ", r->size - 1);
+			snprintf(buf, size, "(+%zu) ", (size_t)r->size - 1);
 		return;
 	}
 	for (k = 1; k < shown; k++) {

@@ -195,7 +195,10 @@ ui_event_summaries(struct ui *ui, struct event *ev)
 	if (!ui->loading && ui->msgs_total != FOLDER_COUNT_UNKNOWN)
 		ui->msgs_total += (uint32_t)ev->nsummaries;
 	ui_index_add(ui, ev);
-	if (!ui->loading && ev->total > ui->msgs_total)
+	if (ev->total == FOLDER_COUNT_UNKNOWN)
+		return;		/* the first screenful of a cache */
+	if (ui->msgs_total == FOLDER_COUNT_UNKNOWN ||
+	    (!ui->loading && ev->total > ui->msgs_total))
 		ui->msgs_total = ev->total;	/* new mail, after the load */
 	if (ev->total > 0 && ev->done < ev->total) {
 		snprintf(text, sizeof text, _("Loading %u of %u messages..."),
@@ -356,7 +359,9 @@ ui_draw_bars(struct ui *ui)
 	else
 		sbuf_addf(&b, "-- Postern: %s  [%s]", ui->account->email,
 		    ui_folder_display_name(ui));
-	if (ui->folder_open != NULL)
+	if (ui->folder_open != NULL && ui->msgs_total == FOLDER_COUNT_UNKNOWN)
+		sbuf_addf(&b, "  %zu", ui->nmsgs);
+	else if (ui->folder_open != NULL)
 		sbuf_addf(&b, _("  %zu of %u"), ui->nmsgs, ui->msgs_total);
 	if (ui->status != NULL)
 		sbuf_addf(&b, "  %s", ui->status);
@@ -480,7 +485,7 @@ ui_loop(struct ui *ui)
 {
 	struct pollfd	 pfd[2];
 	struct event	*ev;
-	int		 n;
+	int		 n, empty;
 
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
@@ -492,11 +497,18 @@ ui_loop(struct ui *ui)
 			ui_draw(ui);
 		if (poll(pfd, 2, UI_TICK_MS) == -1 && errno != EINTR)
 			break;
+		/* Chunks of summaries in a row are sorted once. */
+		ui->index_defer = 1;
 		for (n = 0; n < UI_MAX_EVENTS_TURN &&
 		    (ev = chan_pop(ui->events)) != NULL; n++) {
+			empty = ui->nmsgs == 0;
 			ui_handle_event(ui, ev);
 			event_free(ev);
+			if (empty && ui->nmsgs > 0)
+				break;	/* the first screenful, drawn now */
 		}
+		ui->index_defer = 0;
+		ui_index_fresh(ui);
 		ui_handle_keys(ui);
 		ui_check_tick(ui);
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {

@@ -8,6 +8,8 @@
 
 #include "unit.h"
 
+#include "core/xmalloc.h"
+
 #include "model/model.h"
 #include "model/thread.h"
 
@@ -214,6 +216,106 @@ test_thread_parents_100k_fast(void **state)
 	free(rows);
 }
 
+
+/*
+ * A big synthetic folder (chains, missing roots, duplicate IDs, replies
+ * by subject only): the compacted summaries (keys, no ID strings) thread
+ * exactly as the strings do, and the chains come out as built.
+ */
+static void
+test_thread_parents_compact_same(void **state)
+{
+	enum { N = 60000, CHAIN = 30 };
+	struct summary	*m, *c;
+	size_t		*p1, *p2, i, k;
+	char		 id[64], refs[CHAIN * 24 + 64], subj[64];
+	struct thread_row *r1, *r2;
+	struct summary_pool *pool = summary_pool_new();
+
+	(void)state;
+	m = calloc(N, sizeof *m);
+	c = calloc(N, sizeof *c);
+	p1 = calloc(N, sizeof *p1);
+	p2 = calloc(N, sizeof *p2);
+	r1 = calloc(N, sizeof *r1);
+	r2 = calloc(N, sizeof *r2);
+	for (i = 0; i < N; i++) {
+		k = i % CHAIN;
+		m[i].uid = (uint32_t)i + 1;
+		m[i].date = (time_t)(i * 7 % 1000);
+		/* Every 97th thread lost its root; every 101st ID repeats. */
+		snprintf(id, sizeof id, "<m%zu@x>", i % 101 == 0 && i > 0 ?
+		    i - 1 : i);
+		m[i].message_id = xstrdup(id);
+		refs[0] = '\0';
+		if (k > 0 || (i / CHAIN) % 97 == 3) {
+			size_t	 j, len = 0;
+
+			if ((i / CHAIN) % 97 == 3)
+				len += (size_t)snprintf(refs, sizeof refs,
+				    "<gone%zu@x> ", i / CHAIN);
+			for (j = i - k; j < i; j++)
+				len += (size_t)snprintf(refs + len,
+				    sizeof refs - len, "<m%zu@x> ", j);
+			m[i].references = xstrdup(refs);
+		}
+		if (k == CHAIN - 1 && i % 3 == 0)
+			m[i].in_reply_to = xstrdup("<m0@x>");
+		snprintf(subj, sizeof subj, "%stopic %zu", k > 0 ||
+		    i % 5 == 0 ? "Re: " : "", (i / CHAIN) % 500);
+		m[i].subject = xstrdup(subj);
+		if (i % 7 == 0 && m[i].references != NULL) {
+			/* A reply known by its subject only. */
+			free(m[i].references);
+			m[i].references = NULL;
+		}
+	}
+	thread_parents(m, N, p1);
+	sort_rows(m, N, CONFIG_SORT_THREAD, 0, r1);
+	for (i = 0; i < N; i++) {
+		c[i] = m[i];
+		c[i].from = xstrdup("a");
+		c[i].subject = xstrdup(m[i].subject);
+		c[i].message_id = m[i].message_id != NULL ?
+		    xstrdup(m[i].message_id) : NULL;
+		c[i].references = m[i].references != NULL ?
+		    xstrdup(m[i].references) : NULL;
+		c[i].in_reply_to = m[i].in_reply_to != NULL ?
+		    xstrdup(m[i].in_reply_to) : NULL;
+		summary_compact(&c[i], NULL);
+		assert_null(c[i].message_id);
+		assert_null(c[i].references);
+		assert_string_equal(c[i].subject, m[i].subject);
+		summary_compact(&c[i], NULL);	/* twice changes nothing */
+		if (i % 2 == 0)			/* as the index: pooled */
+			summary_compact(&c[i], pool);
+		assert_string_equal(c[i].subject, m[i].subject);
+	}
+	/* One copy of each string. */
+	assert_ptr_equal(c[0].from, c[2].from);
+	thread_parents(c, N, p2);
+	sort_rows(c, N, CONFIG_SORT_THREAD, 0, r2);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(p1[i], p2[i]);
+		assert_int_equal(r1[i].msg, r2[i].msg);
+		assert_int_equal(r1[i].depth, r2[i].depth);
+	}
+	/* A chain of intact links: each answers the one before. */
+	assert_int_equal(p1[CHAIN + 5], CHAIN + 4);
+	assert_int_equal(p1[CHAIN], THREAD_NONE);
+	for (i = 0; i < N; i++) {
+		summary_clear(&m[i]);
+		summary_clear(&c[i]);
+	}
+	summary_pool_free(pool);
+	free(m);
+	free(c);
+	free(p1);
+	free(p2);
+	free(r1);
+	free(r2);
+}
+
 static void
 test_sort_rows_keys_stable(void **state)
 {
@@ -274,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_thread_parents_subject_fallback),
 		cmocka_unit_test(test_thread_subject_skip_prefixes),
 		cmocka_unit_test(test_thread_parents_100k_fast),
+		cmocka_unit_test(test_thread_parents_compact_same),
 		cmocka_unit_test(test_sort_rows_keys_stable),
 	};
 
