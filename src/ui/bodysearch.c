@@ -26,6 +26,8 @@ ui_body_cancel(struct ui *ui)
 	ui->body_search = NULL;
 	free(ui->body_query);
 	ui->body_query = NULL;
+	free(ui->body_status);
+	ui->body_status = NULL;
 	ui->body_serial = 0;
 }
 
@@ -55,6 +57,7 @@ ui_body_start(struct ui *ui, struct search *s, enum ui_body_use use,
 	worker_search_body(ui->worker, ui->folder_open, texts, n,
 	    ui->body_serial);
 	free(texts);
+	ui->body_status = ui->status != NULL ? xstrdup(ui->status) : NULL;
 	ui_body_status(ui, _("Searching message bodies..."));
 	return 1;
 }
@@ -68,8 +71,8 @@ ui_body_apply(struct ui *ui)
 
 	ui->body_search = NULL;
 	ui->body_query = NULL;
-	ui->body_serial = 0;
-	ui_body_status(ui, NULL);
+	ui_body_status(ui, ui->body_status);	/* what it showed before */
+	ui_body_cancel(ui);
 	switch (ui->body_use) {
 	case UI_BODY_LIMIT:
 		ui_index_limit_apply(ui, s, query);
@@ -103,8 +106,8 @@ ui_body_event(struct ui *ui, struct event *ev)
 		return 1;
 	}
 	if (ev->kind == EVENT_ERROR) {
+		ui_body_status(ui, ui->body_status);
 		ui_body_cancel(ui);
-		ui_body_status(ui, NULL);
 		ui_set_message(ui, 1, "%s", ev->err.msg);
 		return 1;
 	}
