@@ -36,13 +36,22 @@ ui_body_start(struct ui *ui, struct search *s, enum ui_body_use use,
     const char *query)
 {
 	const char	**texts;
+	char		 *prev;
 	size_t		  n;
 
 	if ((n = search_body_terms(s, &texts)) == 0)
 		return 0;
-	/* A newer query replaces one still waiting for its answer. */
+	/*
+	 * A newer query replaces one still waiting for its answer; the
+	 * status line to come back to is the one from before that.
+	 */
+	prev = ui->body_serial != 0 ? ui->body_status : NULL;
+	ui->body_status = NULL;
+	if (prev == NULL && ui->status != NULL)
+		prev = xstrdup(ui->status);
 	ui_body_cancel(ui);
 	if (ui->outbox_open || ui->folder_open == NULL || ui->worker == NULL) {
+		free(prev);
 		free(texts);
 		search_free(s);
 		ui_set_message(ui, 1, "%s", _("body: needs an open folder "
@@ -57,7 +66,7 @@ ui_body_start(struct ui *ui, struct search *s, enum ui_body_use use,
 	worker_search_body(ui->worker, ui->folder_open, texts, n,
 	    ui->body_serial);
 	free(texts);
-	ui->body_status = ui->status != NULL ? xstrdup(ui->status) : NULL;
+	ui->body_status = prev;
 	ui_body_status(ui, _("Searching message bodies..."));
 	return 1;
 }

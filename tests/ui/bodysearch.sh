@@ -121,6 +121,45 @@ both IMAP
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "IMAP: q quits"
 
+# --- While the server is slow to answer: the status line says so, the
+# keys work, and of two queries only the newer one is applied.
+GATE="$T_TMPDIR/gate"
+/usr/bin/python3 "$TOP_SRCDIR/tests/ui/gateproxy.py" "$IMAPS_PORT" "$GATE" \
+    300 > "$T_TMPDIR/proxy.port" &
+proxy=$!
+t_at_exit "kill $proxy 2> /dev/null"
+for i in $(seq 50); do
+	[ -s "$T_TMPDIR/proxy.port" ] && break
+	sleep 0.1
+done
+port="$(cat "$T_TMPDIR/proxy.port")"
+t_check '[ -n "$port" ]' "the gate proxy is up"
+t_write_config "$CONF" test "imap.port = $port" "imap.idle = false"
+t_tmux_start 200 30 "$POSTERN"
+t_check 't_tmux_wait_for "5 of 5" 30' "IMAP: INBOX opens through the proxy"
+sleep 2		# the resync after the cached index, through the proxy
+: > "$GATE"
+limit 'body:zanzibar'
+t_check 't_tmux_wait_for "Searching message bodies\.\.\." 10' \
+    "the status line says the bodies are being searched"
+t_tmux_keys '?'
+t_check 't_tmux_wait_for "Key bindings: index" 5' \
+    "the keys still work meanwhile (? shows the help)"
+t_tmux_keys q
+t_check 't_tmux_wait_for "Bob again" 5' "q goes back to the index"
+t_is "$(rows)" 5 "the index is as it was"
+limit 'body:booked'
+t_check 't_tmux_wait_for "Searching message bodies\.\.\." 10' \
+    "a second query replaces the first"
+rm -f "$GATE"
+t_check 't_tmux_wait_for "limit:body:booked \(1 shown\)" 30' \
+    "only the newer answer is applied"
+t_check 't_tmux_screen | grep -q "B64 note"' "the message holding booked"
+t_check_not 't_tmux_screen | grep -q "Searching message bodies"' \
+    "the status line no longer says searching"
+t_tmux_keys q
+t_is "$(t_tmux_wait_exit 10)" 0 "q quits"
+
 # --- POP3: downloaded into the local store, searched in its body index.
 t_write_config "$CONF" test "backend = pop3"
 t_tmux_start 200 30 "$POSTERN"
