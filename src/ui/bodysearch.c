@@ -19,6 +19,21 @@ ui_body_status(struct ui *ui, const char *text)
 	ui->dirty = 1;
 }
 
+static int
+ui_body_searching(const struct ui *ui)
+{
+	return ui->status != NULL &&
+	    strcmp(ui->status, _("Searching message bodies...")) == 0;
+}
+
+/* The status line from before the search, unless another came since. */
+static void
+ui_body_status_back(struct ui *ui)
+{
+	if (ui_body_searching(ui))
+		ui_body_status(ui, ui->body_status);
+}
+
 void
 ui_body_cancel(struct ui *ui)
 {
@@ -45,12 +60,15 @@ ui_body_start(struct ui *ui, struct search *s, enum ui_body_use use,
 	 * A newer query replaces one still waiting for its answer; the
 	 * status line to come back to is the one from before that.
 	 */
-	prev = ui->body_serial != 0 ? ui->body_status : NULL;
-	ui->body_status = NULL;
-	if (prev == NULL && ui->status != NULL)
-		prev = xstrdup(ui->status);
+	if (ui->body_serial != 0 || ui_body_searching(ui)) {
+		prev = ui->body_status;
+		ui->body_status = NULL;
+	} else
+		prev = ui->status != NULL ? xstrdup(ui->status) : NULL;
 	ui_body_cancel(ui);
 	if (ui->outbox_open || ui->folder_open == NULL || ui->worker == NULL) {
+		if (ui_body_searching(ui))
+			ui_body_status(ui, prev);
 		free(prev);
 		free(texts);
 		search_free(s);
@@ -80,7 +98,7 @@ ui_body_apply(struct ui *ui)
 
 	ui->body_search = NULL;
 	ui->body_query = NULL;
-	ui_body_status(ui, ui->body_status);	/* what it showed before */
+	ui_body_status_back(ui);
 	ui_body_cancel(ui);
 	switch (ui->body_use) {
 	case UI_BODY_LIMIT:
@@ -111,11 +129,12 @@ ui_body_event(struct ui *ui, struct event *ev)
 	if (ev->serial != ui->body_serial || ui->body_search == NULL)
 		return 1;
 	if (ui->body_folder_serial != ui->folder_serial) {
+		ui_body_status_back(ui);
 		ui_body_cancel(ui);
 		return 1;
 	}
 	if (ev->kind == EVENT_ERROR) {
-		ui_body_status(ui, ui->body_status);
+		ui_body_status_back(ui);
 		ui_body_cancel(ui);
 		ui_set_message(ui, 1, "%s", ev->err.msg);
 		return 1;

@@ -157,6 +157,19 @@ t_check 't_tmux_wait_for "limit:body:booked \(1 shown\)" 30' \
 t_check 't_tmux_screen | grep -q "B64 note"' "the message holding booked"
 t_check_not 't_tmux_screen | grep -q "Searching message bodies"' \
     "the status line no longer says searching"
+limit 'all'
+t_check 't_tmux_wait_for "5 of 5 .*sort:reverse-date *$" 10' "l all again"
+# An answer for a folder left meanwhile is dropped.
+: > "$GATE"
+limit 'body:zanzibar'
+t_check 't_tmux_wait_for "Searching message bodies\.\.\." 10' \
+    "a third search waits"
+t_tmux_keys Tab j Enter
+rm -f "$GATE"
+t_check 't_tmux_wait_for "\[Archive\]  0 of 0" 30' "another folder opens"
+sleep 2
+t_check_not 't_tmux_screen | grep -q "limit:"' \
+    "the answer for INBOX is not applied to it"
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits"
 
