@@ -13,7 +13,8 @@
 #include "imap/internal.h"
 #include "model/backend.h"
 
-#define IMAPB_SEARCH_BYTES	(64UL * 1024 * 1024)	/* time allowed, as bytes */
+/* The time a search may take: as long as moving this many bytes. */
+#define IMAPB_SEARCH_BYTES	(64UL * 1024 * 1024)
 
 /* Control characters cannot be sent in an IMAP string. */
 static int

@@ -166,9 +166,10 @@ struct backend_ops {
 	 * what they hold, also after an error. ERROR_INPUT for a text the
 	 * backend cannot search for.
 	 */
-	int		 (*search_body)(struct backend *, const char *wire_name,
-			    const char *const *texts, size_t n,
-			    uint32_t **uids, size_t *nuids, struct error *);
+	int		 (*search_body)(struct backend *,
+			    const char *wire_name, const char *const *texts,
+			    size_t n, uint32_t **uids, size_t *nuids,
+			    struct error *);
 };
 
 extern const struct backend_ops imap_backend_ops;

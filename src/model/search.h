@@ -36,7 +36,8 @@ void		 search_free(struct search *);
  * The distinct texts of the body: terms, in a new array of borrowed
  * strings (valid while the search lives; free the array), or 0 and NULL.
  */
-size_t		 search_body_terms(const struct search *, const char ***textsp);
+size_t		 search_body_terms(const struct search *,
+		    const char ***textsp);
 /* The answer for body:text: the n UIDs (copied) whose body holds it. */
 void		 search_set_body_uids(struct search *, const char *text,
 		    const uint32_t *uids, size_t n);

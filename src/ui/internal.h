@@ -347,10 +347,10 @@ struct ui {
 	/* a query with body: terms waiting for the worker (bodysearch.c) */
 	struct search		*body_search;
 	char			*body_query;
-	char			*body_status;	/* the status line before */
+	char			*body_status;	/* the status before */
 	int			 body_use;	/* enum ui_body_use */
 	uint64_t		 body_serial;	/* of the request */
-	uint64_t		 body_folder_serial;	/* the folder then */
+	uint64_t		 body_folder_serial; /* the folder then */
 };
 
 /* bodysearch.c: what a query with body: terms was typed for. */

@@ -245,8 +245,9 @@ test_search_body_terms_distinct(void **state)
 static void
 test_search_body_combinations(void **state)
 {
-	static const uint32_t	 budget[] = { 12, 10, 12 };	/* 0 and 2 */
-	static const uint32_t	 x[] = { 11, 12 };		/* 1 and 2 */
+	/* budget: msgs 0 and 2 (a repeat); x: msgs 1 and 2. */
+	static const uint32_t	 budget[] = { 12, 10, 12 };
+	static const uint32_t	 x[] = { 11, 12 };
 
 	(void)state;
 	assert_int_equal(body_matches("body:budget", "budget", budget, 3,
