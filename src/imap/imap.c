@@ -863,4 +863,5 @@ const struct backend_ops imap_backend_ops = {
 	.expunge = imapc_op_expunge,
 	.load_cached = imapc_load_cached,
 	.resync = imapc_folder_resync,
+	.search_body = imapc_search_body,
 };

@@ -123,6 +123,10 @@ int		 imapc_op_remove(struct backend *, const char *folder,
 		    int *trashedp, struct error *);
 int		 imapc_op_expunge(struct backend *, const char *folder,
 		    struct error *);
+/* bodysearch.c: the search_body op (UID SEARCH BODY); see backend.h. */
+int		 imapc_search_body(struct backend *, const char *wire_name,
+		    const char *const *texts, size_t n, uint32_t **uids,
+		    size_t *nuids, struct error *);
 
 /* The host name for messages, and the account the session belongs to. */
 const char	*imapc_host(const struct backend *);

@@ -158,6 +158,18 @@ struct backend_ops {
 	 */
 	int		 (*resync)(struct backend *, const char *wire_name,
 			    const struct backend_sync *, struct error *);
+	/*
+	 * Optional: body search in wire_name, the selected folder. For
+	 * each of the n texts (UTF-8), the UIDs whose body holds it
+	 * (decoded, case-insensitively) go to a new array in uids[i], their
+	 * count in nuids[i]; the caller gives both arrays of n and frees
+	 * what they hold, also after an error. ERROR_INPUT for a text the
+	 * backend cannot search for.
+	 */
+	int		 (*search_body)(struct backend *,
+			    const char *wire_name, const char *const *texts,
+			    size_t n, uint32_t **uids, size_t *nuids,
+			    struct error *);
 };
 
 extern const struct backend_ops imap_backend_ops;

@@ -121,6 +121,11 @@ enum event_kind {
 	 * shows it until the next EVENT_CONNECTED.
 	 */
 	EVENT_OFFLINE,
+	/*
+	 * The answer to worker_search_body for one text: text, and the
+	 * UIDs whose body holds it in uids, nuids; done of total texts.
+	 */
+	EVENT_BODY_MATCHES,
 };
 
 /*
@@ -210,6 +215,13 @@ void		 worker_copy(struct worker *, const uint32_t *uids, size_t n,
 void		 worker_delete(struct worker *, const uint32_t *uids,
 		    size_t n, uint64_t serial);
 void		 worker_expunge(struct worker *, uint64_t serial);
+/*
+ * Searches the bodies of the open folder wire_name for each of the n
+ * texts (copied): one EVENT_BODY_MATCHES per text, or EVENT_ERROR. A
+ * folder opened since then gets no answer.
+ */
+void		 worker_search_body(struct worker *, const char *wire_name,
+		    const char *const *texts, size_t n, uint64_t serial);
 /*
  * Stops the thread, joins it and frees w. An idle worker logs out; a
  * network call still running after a second is cancelled.

@@ -43,6 +43,10 @@ struct search_node {
 	char			*text;
 	uint32_t		 mask, want;
 	int64_t			 lo, hi;
+	/* FIELD_BODY: the UIDs whose body holds text, ascending. */
+	uint32_t		*uids;
+	size_t			 nuids;
+	int			 answered;
 };
 
 struct search {
@@ -371,9 +375,6 @@ search_term(struct search_parser *p)
 		return search_fail(p, p->tpos, _("unknown field (from, "
 		    "subject, to, cc, body, is, has, date, size)"));
 	n->field = search_fields[i].field;
-	if (n->field == FIELD_BODY)
-		return search_fail(p, p->tpos, _("body: is not available yet "
-		    "(message bodies are not kept locally)"));
 text:
 	if (p->value.len == 0 && !p->quoted)
 		return search_fail(p, p->tpos, _("a field needs a value"));
@@ -493,8 +494,10 @@ search_free(struct search *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		free(s->nodes[i].text);
+		free(s->nodes[i].uids);
+	}
 	free(s);
 }
 
@@ -511,6 +514,14 @@ search_contains(const char *hay, const char *needle)
 			return 1;
 	}
 	return n == 0;
+}
+
+static int
+search_uid_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 static int
@@ -549,7 +560,8 @@ search_match_node(const struct search *s, int id, const struct summary *m)
 	case FIELD_CC:
 		return search_contains(m->cc, n->text);
 	case FIELD_BODY:
-		break;
+		return n->answered && bsearch(&m->uid, n->uids, n->nuids,
+		    sizeof *n->uids, search_uid_cmp) != NULL;
 	}
 	return 0;
 }
@@ -558,4 +570,76 @@ int
 search_match(const struct search *s, const struct summary *m)
 {
 	return search_match_node(s, s->root, m);
+}
+
+/* The body nodes are those of FIELD_BODY that were parsed (kind TEXT). */
+static int
+search_is_body(const struct search_node *n)
+{
+	return n->kind == SEARCH_TEXT && n->field == FIELD_BODY;
+}
+
+size_t
+search_body_terms(const struct search *s, const char ***textsp)
+{
+	const char	**v;
+	size_t		  n = 0, j;
+	int		  i;
+
+	v = xreallocarray(NULL, s->n > 0 ? (size_t)s->n : 1, sizeof *v);
+	for (i = 0; i < s->n; i++) {
+		if (!search_is_body(&s->nodes[i]))
+			continue;
+		for (j = 0; j < n; j++) {
+			if (strcmp(v[j], s->nodes[i].text) == 0)
+				break;
+		}
+		if (j == n)
+			v[n++] = s->nodes[i].text;
+	}
+	if (n == 0) {
+		free(v);
+		v = NULL;
+	}
+	*textsp = v;
+	return n;
+}
+
+void
+search_set_body_uids(struct search *s, const char *text,
+    const uint32_t *uids, size_t n)
+{
+	struct search_node	*node;
+	size_t			 k, out;
+	int			 i;
+
+	for (i = 0; i < s->n; i++) {
+		node = &s->nodes[i];
+		if (!search_is_body(node) || strcmp(node->text, text) != 0)
+			continue;
+		free(node->uids);
+		node->uids = xreallocarray(NULL, n > 0 ? n : 1,
+		    sizeof *node->uids);
+		if (n > 0)
+			memcpy(node->uids, uids, n * sizeof *uids);
+		qsort(node->uids, n, sizeof *node->uids, search_uid_cmp);
+		for (k = out = 0; k < n; k++) {
+			if (out == 0 || node->uids[out - 1] != node->uids[k])
+				node->uids[out++] = node->uids[k];
+		}
+		node->nuids = out;
+		node->answered = 1;
+	}
+}
+
+int
+search_body_ready(const struct search *s)
+{
+	int	 i;
+
+	for (i = 0; i < s->n; i++) {
+		if (search_is_body(&s->nodes[i]) && !s->nodes[i].answered)
+			return 0;
+	}
+	return 1;
 }

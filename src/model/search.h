@@ -21,12 +21,27 @@ struct search;
  * open), size:>N, size:<N, size:>=N, size:<=N or size:N..M (N with K, M
  * or G), or a bare word matching the sender or the subject. Returns a
  * new search to free with search_free, or NULL and err (ERROR_INPUT,
- * naming the column) for a bad query. body: is refused for now: bodies
- * are not kept locally yet.
+ * naming the column) for a bad query.
+ *
+ * body:TEXT is not answered from the summary: list the distinct texts
+ * with search_body_terms, have the backend find the UIDs whose body
+ * holds each (worker_search_body), and give each answer with
+ * search_set_body_uids. Until then a body term matches nothing.
  */
 struct search	*search_parse(const char *query, struct error *);
 /* Nonzero if the summary matches. */
 int		 search_match(const struct search *, const struct summary *);
 void		 search_free(struct search *);
+/*
+ * The distinct texts of the body: terms, in a new array of borrowed
+ * strings (valid while the search lives; free the array), or 0 and NULL.
+ */
+size_t		 search_body_terms(const struct search *,
+		    const char ***textsp);
+/* The answer for body:text: the n UIDs (copied) whose body holds it. */
+void		 search_set_body_uids(struct search *, const char *text,
+		    const uint32_t *uids, size_t n);
+/* Nonzero when every body: term has its answer (or there is none). */
+int		 search_body_ready(const struct search *);
 
 #endif

@@ -33,6 +33,7 @@ enum request_kind {
 	REQUEST_COPY,
 	REQUEST_DELETE,
 	REQUEST_EXPUNGE,
+	REQUEST_SEARCH_BODY,
 };
 
 struct request {
@@ -53,6 +54,8 @@ struct request {
 	int			 resumed;	/* goes on after a cut */
 	int			 cache_tried;	/* the cache was looked at */
 	int			 base_begun;	/* the baseline was reset */
+	char			**texts;	/* body search */
+	size_t			 ntexts;
 };
 
 struct worker {
@@ -104,6 +107,9 @@ request_free(void *arg)
 	free(r->folder);
 	free(r->name);
 	free(r->uids);
+	while (r->ntexts > 0)
+		free(r->texts[--r->ntexts]);
+	free(r->texts);
 	free(r);
 }
 
@@ -203,6 +209,7 @@ worker_waits(const struct request *r)
 	case REQUEST_COPY:
 	case REQUEST_DELETE:
 	case REQUEST_EXPUNGE:
+	case REQUEST_SEARCH_BODY:
 		return 1;
 	default:
 		return 0;
@@ -725,6 +732,52 @@ worker_fetch_body_run(struct worker *w, struct request *r,
 	ev->body = sbuf_detach(&body, &ev->body_len);
 	chan_push(w->events, ev);
 	return 0;
+}
+
+/*
+ * Asks the backend which messages of the open folder hold each text in
+ * their body; one EVENT_BODY_MATCHES per text.
+ */
+static int
+worker_search_body_run(struct worker *w, struct request *r,
+    struct error *err)
+{
+	struct event	*ev;
+	uint32_t	**uids;
+	size_t		 *nuids, i;
+	int		  ret;
+
+	if (w->folder == NULL || r->folder == NULL ||
+	    strcmp(w->folder, r->folder) != 0) {
+		log_debug("account %s: body search for a folder no longer "
+		    "open", w->account->id);
+		return 0;
+	}
+	if (w->ops->search_body == NULL)
+		return error_set(err, ERROR_INPUT,
+		    _("this account cannot search message bodies"));
+	uids = xcalloc(r->ntexts, sizeof *uids);
+	nuids = xcalloc(r->ntexts, sizeof *nuids);
+	ret = w->ops->search_body(w->backend, r->folder,
+	    (const char *const *)r->texts, r->ntexts, uids, nuids, err);
+	for (i = 0; i < r->ntexts; i++) {
+		if (ret == 0) {
+			ev = worker_event(w, EVENT_BODY_MATCHES, r->serial);
+			ev->text = xstrdup(r->texts[i]);
+			ev->uids = uids[i];
+			ev->nuids = nuids[i];
+			ev->done = (uint32_t)i + 1;
+			ev->total = (uint32_t)r->ntexts;
+			chan_push(w->events, ev);
+		} else
+			free(uids[i]);
+	}
+	free(uids);
+	free(nuids);
+	if (ret == 0)
+		log_info("account %s: body search of %zu text(s) done",
+		    w->account->id, r->ntexts);
+	return ret;
 }
 
 #define WORKER_PROGRESS_MS	100	/* between two progress events */
@@ -1273,6 +1326,8 @@ worker_dispatch(struct worker *w, struct request *r, struct error *err)
 	case REQUEST_DELETE:
 	case REQUEST_EXPUNGE:
 		return worker_op_run(w, r, err);
+	case REQUEST_SEARCH_BODY:
+		return worker_search_body_run(w, r, err);
 	}
 	return error_set(err, ERROR_INPUT, "bad request");
 }
@@ -1611,4 +1666,22 @@ void
 worker_expunge(struct worker *w, uint64_t serial)
 {
 	worker_queue_op(w, REQUEST_EXPUNGE, NULL, 0, 0, 0, NULL, 0, serial);
+}
+
+void
+worker_search_body(struct worker *w, const char *wire_name,
+    const char *const *texts, size_t n, uint64_t serial)
+{
+	struct request	*r;
+	size_t		 i;
+
+	r = xcalloc(1, sizeof *r);
+	r->kind = REQUEST_SEARCH_BODY;
+	r->serial = serial;
+	r->folder = xstrdup(wire_name);
+	r->texts = xcalloc(n > 0 ? n : 1, sizeof *r->texts);
+	for (i = 0; i < n; i++)
+		r->texts[i] = xstrdup(texts[i]);
+	r->ntexts = n;
+	chan_push(w->requests, r);
 }

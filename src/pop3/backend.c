@@ -299,6 +299,26 @@ pop3b_send_new(struct backend *b, summary_cb cb, void *arg,
 	return ret;
 }
 
+/* New mail goes into the body index as it is stored (body: queries). */
+static void
+pop3b_index_new(struct backend *b, unsigned fetched)
+{
+	struct error	 e = { 0 };
+
+	if (fetched > 0 && store_body_index(b->st, STORE_INBOX, &e) == -1)
+		log_warn("account %s: %s", b->acct->id, e.msg);
+}
+
+/* body: queries, from the local body index (store_body_search). */
+static int
+pop3b_search_body(struct backend *b, const char *wire_name,
+    const char *const *texts, size_t n, uint32_t **uids, size_t *nuids,
+    struct error *err)
+{
+	return store_body_search(b->st, wire_name, texts, n, uids, nuids,
+	    err);
+}
+
 /*
  * One POP3 check into the store, then the new messages of the open
  * folder. A check that fails still shows what it downloaded; its error
@@ -320,6 +340,7 @@ pop3b_check_mail(struct backend *b, const char *password,
 	log_info("account %s: %u new, %u skipped, %u deleted on the server",
 	    b->acct->id, res.fetched, res.skipped, res.deleted);
 	*newp = res.fetched;
+	pop3b_index_new(b, res.fetched);
 	if (pop3b_send_new(b, cb, arg, err) == -1)
 		return -1;
 	if (ret == -1) {
@@ -534,4 +555,5 @@ const struct backend_ops pop3_backend_ops = {
 	.copy = pop3b_copy,
 	.remove = pop3b_remove,
 	.expunge = pop3b_expunge,
+	.search_body = pop3b_search_body,
 };

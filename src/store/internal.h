@@ -36,4 +36,9 @@ int	 store_maildir_pop3_uidl(const char *base, char *out, size_t outlen);
 void	 store_sha256_hex(const char *msg, size_t len,
 	    char out[STORE_SHA256_HEX]);
 
+/* The store's SQLite handle, for the body index (bodyidx.c). */
+struct sqlite3;
+struct store;
+struct sqlite3	*store_sqlite(struct store *);
+
 #endif

@@ -1364,3 +1364,9 @@ store_msg_delete(struct store *st, int64_t id, struct error *err)
 	free(path);
 	return store_delete_row(st, id, err);
 }
+
+struct sqlite3 *
+store_sqlite(struct store *st)
+{
+	return st->db;
+}

@@ -194,4 +194,23 @@ uint32_t	 store_maildir_parse_info(const char *name);
 void		 store_parse_headers(const char *msg, size_t len,
 		    struct store_msg *m);
 
+/*
+ * The body index (bodyidx.c): the decoded text of each message in an
+ * SQLite FTS5 table (trigram: case-insensitive substrings).
+ * store_body_text appends the text parts of msg (transfer encoding and
+ * charset undone, HTML tags dropped, parts over STORE_BODY_PART_MAX
+ * skipped) to out. store_body_index indexes the messages of folder not
+ * indexed yet. store_body_search does that, then gives, for each of the
+ * n texts, the ids of folder's messages whose text holds it in a new
+ * array ids[i] and its count in nids[i] (arrays of n from the caller).
+ */
+#define STORE_BODY_PART_MAX	(8 * 1024 * 1024)	/* encoded bytes */
+void		 store_body_text(const char *msg, size_t len,
+		    struct sbuf *out);
+int		 store_body_index(struct store *, const char *folder,
+		    struct error *);
+int		 store_body_search(struct store *, const char *folder,
+		    const char *const *texts, size_t n, uint32_t **ids,
+		    size_t *nids, struct error *);
+
 #endif

@@ -346,7 +346,41 @@ struct ui {
 	uint32_t		*pick_uids;
 	size_t			 pick_n;
 	char			*banner;	/* offline, from the worker */
+
+	/* a query with body: terms waiting for the worker (bodysearch.c) */
+	struct search		*body_search;
+	char			*body_query;
+	char			*body_status;	/* the status before */
+	int			 body_use;	/* enum ui_body_use */
+	uint64_t		 body_serial;	/* of the request */
+	uint64_t		 body_folder_serial; /* the folder then */
 };
+
+/* bodysearch.c: what a query with body: terms was typed for. */
+enum ui_body_use {
+	UI_BODY_LIMIT,
+	UI_BODY_FIND,
+	UI_BODY_TAG,
+	UI_BODY_UNTAG,
+};
+/*
+ * When s has body: terms, asks the worker for them, shows "Searching
+ * message bodies..." and returns 1: s (taken) is used for use once the
+ * answers come. 0 when s has none (the caller uses it at once).
+ */
+int	 ui_body_start(struct ui *, struct search *s, enum ui_body_use use,
+	    const char *query);
+/* Handles EVENT_BODY_MATCHES and the errors of body searches: 1 if taken. */
+int	 ui_body_event(struct ui *, struct event *);
+/* Forgets a body search under way. */
+void	 ui_body_cancel(struct ui *);
+/* Another folder: a limit with body: terms is asked again for it. */
+void	 ui_body_folder_opened(struct ui *);
+/* panes.c: the limit s (taken; NULL shows all), typed as query. */
+void	 ui_index_limit_apply(struct ui *, struct search *s,
+	    const char *query);
+/* ops.c: tags (or untags) the messages matching s. */
+void	 ui_ops_tag_apply(struct ui *, const struct search *s, int tag);
 
 /* draw.c: the one function that puts outside text on the screen. */
 int	 ui_draw_text(int y, int x, int width, const char *s, size_t len,

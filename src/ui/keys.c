@@ -308,6 +308,8 @@ ui_find_done(struct ui *ui, const char *text)
 		ui_set_message(ui, 1, "%s", err.msg);
 		return;
 	}
+	if (ui_body_start(ui, s, UI_BODY_FIND, text))
+		return;
 	search_free(ui->find);
 	ui->find = s;
 	act_find_next(ui);

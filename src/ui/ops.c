@@ -303,7 +303,6 @@ ui_ops_tag_query(struct ui *ui, const char *text, int tag)
 {
 	struct search	*s;
 	struct error	 err = { 0 };
-	size_t		 i, n = 0;
 
 	text += strspn(text, " \t");
 	if (*text == '\0')
@@ -312,6 +311,17 @@ ui_ops_tag_query(struct ui *ui, const char *text, int tag)
 		ui_set_message(ui, 1, "%s", err.msg);
 		return;
 	}
+	if (ui_body_start(ui, s, tag ? UI_BODY_TAG : UI_BODY_UNTAG, text))
+		return;
+	ui_ops_tag_apply(ui, s, tag);
+	search_free(s);
+}
+
+void
+ui_ops_tag_apply(struct ui *ui, const struct search *s, int tag)
+{
+	size_t	 i, n = 0;
+
 	for (i = 0; i < ui->nmsgs; i++) {
 		if (!search_match(s, &ui->msgs[i]))
 			continue;
@@ -321,7 +331,6 @@ ui_ops_tag_query(struct ui *ui, const char *text, int tag)
 			ui->msgs[i].flags &= ~SUMMARY_TAGGED;
 		n++;
 	}
-	search_free(s);
 	ui_set_message(ui, 0, tag ? _("%zu tagged.") : _("%zu untagged."), n);
 }
 

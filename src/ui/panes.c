@@ -307,6 +307,14 @@ ui_index_limit(struct ui *ui, const char *query)
 		ui_set_message(ui, 1, "%s", err.msg);
 		return;
 	}
+	if (s != NULL && ui_body_start(ui, s, UI_BODY_LIMIT, query))
+		return;
+	ui_index_limit_apply(ui, s, query);
+}
+
+void
+ui_index_limit_apply(struct ui *ui, struct search *s, const char *query)
+{
 	search_free(ui->limit_search);
 	free(ui->limit);
 	ui->limit_search = s;

@@ -223,7 +223,8 @@ ui_handle_event(struct ui *ui, struct event *ev)
 	int	 current = ev->serial == ui->folder_serial;
 	int	 mine = ev->account == ui->acct_open;
 
-	if (ui_outbox_event(ui, ev) || ui_compose_event(ui, ev))
+	if (ui_outbox_event(ui, ev) || ui_compose_event(ui, ev) ||
+	    ui_body_event(ui, ev))
 		return;
 	switch (ev->kind) {
 	case EVENT_STATUS:
@@ -264,6 +265,8 @@ ui_handle_event(struct ui *ui, struct event *ev)
 	case EVENT_FOLDER_OPENED:
 		if (current)
 			ui->msgs_total = ev->total;
+		if (current)
+			ui_body_folder_opened(ui);
 		break;
 	case EVENT_SUMMARIES:
 		if (current)
@@ -296,6 +299,8 @@ ui_handle_event(struct ui *ui, struct event *ev)
 		break;
 	case EVENT_NOTICE:
 		ui_set_message(ui, 0, "%s", ev->text);
+		break;
+	case EVENT_BODY_MATCHES:	/* ui_body_event took it */
 		break;
 	}
 	ui->dirty = 1;
@@ -544,6 +549,7 @@ ui_free(struct ui *ui)
 	free(ui->limit);
 	search_free(ui->limit_search);
 	search_free(ui->find);
+	ui_body_cancel(ui);
 	free(ui->pager_find);
 	free(ui->banner);
 	free(ui->pick_uids);

@@ -63,10 +63,10 @@ t_check 't_tmux_wait_for "bad query at column 1: unknown field" 5' \
     "a bad query names the column"
 t_check 't_tmux_screen | grep -q "(3 shown)"' "and keeps the limit"
 t_tmux_keys l C-u
-t_tmux_keys -l 'body:x'
+t_tmux_keys -l 'body:'
 t_tmux_keys Enter
-t_check 't_tmux_wait_for "body: is not available yet" 5' \
-    "body: says it is not available yet"
+t_check 't_tmux_wait_for "a field needs a value" 5' \
+    "body: without a word says it needs one"
 t_tmux_keys l C-u
 t_tmux_keys -l 'from:nobody'
 t_tmux_keys Escape

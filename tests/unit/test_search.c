@@ -160,7 +160,7 @@ test_search_parse_errors_name_the_column(void **state)
 	assert_non_null(strstr(bad("size:1M"), "bad size"));
 	assert_non_null(strstr(bad("size:>lots"), "bad size"));
 	assert_non_null(strstr(bad("to:"), "a field needs a value"));
-	assert_non_null(strstr(bad("body:invoice"), "not available yet"));
+	assert_non_null(strstr(bad("body:"), "a field needs a value"));
 	assert_non_null(strstr(bad(""), "a term is missing"));
 }
 
@@ -184,6 +184,96 @@ test_search_parse_bounds(void **state)
 	assert_non_null(strstr(bad(q), "longer than"));
 }
 
+/* Matches as a bit mask, with body answers given first. */
+static int
+body_matches(const char *query, const char *t1, const uint32_t *u1,
+    size_t n1, const char *t2, const uint32_t *u2, size_t n2)
+{
+	struct search	*s;
+	struct error	 err = { 0 };
+	int		 i, mask = 0;
+
+	for (i = 0; i < 4; i++)
+		msgs[i].uid = 10 + (uint32_t)i;
+	if ((s = search_parse(query, &err)) == NULL)
+		fail_msg("'%s': %s", query, err.msg);
+	if (t1 != NULL)
+		search_set_body_uids(s, t1, u1, n1);
+	if (t2 != NULL)
+		search_set_body_uids(s, t2, u2, n2);
+	assert_true(search_body_ready(s));
+	for (i = 0; i < 4; i++)
+		if (search_match(s, &msgs[i]))
+			mask |= 1 << i;
+	search_free(s);
+	return mask;
+}
+
+static void
+test_search_body_terms_distinct(void **state)
+{
+	struct search	*s;
+	struct error	 err = { 0 };
+	const char	**v;
+	static const uint32_t	 one[] = { 11 };
+
+	(void)state;
+	s = search_parse("body:budget or (from:x and body:\"two words\") "
+	    "and not body:budget", &err);
+	assert_non_null(s);
+	assert_int_equal(search_body_terms(s, &v), 2);
+	assert_string_equal(v[0], "budget");
+	assert_string_equal(v[1], "two words");
+	free(v);
+	/* Unanswered body terms match nothing and the search is not ready. */
+	assert_false(search_body_ready(s));
+	msgs[1].uid = 11;
+	assert_false(search_match(s, &msgs[1]));
+	search_set_body_uids(s, "budget", one, 1);
+	assert_false(search_body_ready(s));
+	search_set_body_uids(s, "two words", NULL, 0);
+	assert_true(search_body_ready(s));
+	search_free(s);
+	/* No body term: nothing to ask, ready at once. */
+	s = search_parse("from:alice", &err);
+	assert_int_equal(search_body_terms(s, &v), 0);
+	assert_null(v);
+	assert_true(search_body_ready(s));
+	search_free(s);
+}
+
+static void
+test_search_body_combinations(void **state)
+{
+	/* budget: msgs 0 and 2 (a repeat); x: msgs 1 and 2. */
+	static const uint32_t	 budget[] = { 12, 10, 12 };
+	static const uint32_t	 x[] = { 11, 12 };
+
+	(void)state;
+	assert_int_equal(body_matches("body:budget", "budget", budget, 3,
+	    NULL, NULL, 0), 0x5);
+	assert_int_equal(body_matches("BODY:budget", "budget", budget, 3,
+	    NULL, NULL, 0), 0x5);
+	assert_int_equal(body_matches("not body:budget", "budget", budget, 3,
+	    NULL, NULL, 0), 0xa);
+	/* from:alice (msg 0) and body:budget, or not body:x (0 and 3) */
+	assert_int_equal(body_matches("from:alice and body:budget or not "
+	    "body:x", "budget", budget, 3, "x", x, 2), 0x9);
+	assert_int_equal(body_matches("body:budget and body:x", "budget",
+	    budget, 3, "x", x, 2), 0x4);
+	assert_int_equal(body_matches("body:budget or body:x", "budget",
+	    budget, 3, "x", x, 2), 0x7);
+	assert_int_equal(body_matches("(body:budget or is:flagged) and "
+	    "not body:x", "budget", budget, 3, "x", x, 2), 0x1);
+	assert_int_equal(body_matches("carl body:x", "x", x, 2, NULL, NULL,
+	    0), 0x4);
+	/* An empty answer: nothing matches, and not of it everything. */
+	assert_int_equal(body_matches("body:none", "none", NULL, 0, NULL,
+	    NULL, 0), 0x0);
+	assert_int_equal(body_matches("not body:none", "none", NULL, 0, NULL,
+	    NULL, 0), 0xf);
+}
+
 int
 main(void)
 {
@@ -196,6 +286,8 @@ main(void)
 		cmocka_unit_test_setup(
 		    test_search_parse_errors_name_the_column, setup),
 		cmocka_unit_test_setup(test_search_parse_bounds, setup),
+		cmocka_unit_test_setup(test_search_body_terms_distinct, setup),
+		cmocka_unit_test_setup(test_search_body_combinations, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

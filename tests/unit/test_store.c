@@ -483,6 +483,96 @@ test_store_pop3_deliver_replaces_crashed_copy(void **state)
 	store_close(st);
 }
 
+static const char body_qp[] =
+    "From: a@example.org\n"
+    "Subject: one\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: quoted-printable\n"
+    "\n"
+    "The bud=\n"
+    "get is ready. Gr=C3=BC=C3=9Fe\n";
+static const char body_b64[] =
+    "From: b@example.org\n"
+    "Subject: two\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=XX\n"
+    "\n"
+    "--XX\n"
+    "Content-Type: text/plain; charset=us-ascii\n"
+    "Content-Transfer-Encoding: base64\n"
+    "\n"
+    "UXVhcnRlcmx5IEJVREdFVCBmaWd1cmVzIGF0dGFjaGVkLg0K\n"
+    "--XX\n"
+    "Content-Type: application/octet-stream\n"
+    "\n"
+    "zebra in a binary part\n"
+    "--XX--\n";
+static const char body_html[] =
+    "From: c@example.org\n"
+    "Subject: three\n"
+    "Content-Type: text/html\n"
+    "\n"
+    "<p class=budget>A <b>zebra</b> at noon</p>\n";
+
+/* The ids found for text in folder, as a bit mask of want[]. */
+static int
+body_found(struct store *st, const char *folder, const char *text,
+    const int64_t *want, size_t nwant)
+{
+	struct error	 err = { 0 };
+	uint32_t	*ids = NULL;
+	size_t		 n = 0, i, j;
+	int		 mask = 0;
+
+	if (store_body_search(st, folder, &text, 1, &ids, &n, &err) == -1)
+		fail_msg("store_body_search: %s", err.msg);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nwant && ids[i] != (uint32_t)want[j]; j++)
+			;
+		mask |= j < nwant ? 1 << j : 1 << 8;	/* 8: unexpected */
+	}
+	free(ids);
+	return mask;
+}
+
+static void
+test_store_body_search_decodes(void **state)
+{
+	struct store	*st = open_ok(*state);
+	struct error	 err = { 0 };
+	int64_t		 id[4];
+
+	assert_int_equal(store_deliver(st, "INBOX", body_qp,
+	    sizeof body_qp - 1, 0, &id[0], &err), 0);
+	assert_int_equal(store_deliver(st, "INBOX", body_b64,
+	    sizeof body_b64 - 1, 0, &id[1], &err), 0);
+	assert_int_equal(store_deliver(st, "INBOX", body_html,
+	    sizeof body_html - 1, 0, &id[2], &err), 0);
+	assert_int_equal(store_folder_create(st, "Sent", &err), 0);
+	assert_int_equal(store_deliver(st, "Sent", body_qp,
+	    sizeof body_qp - 1, 0, &id[3], &err), 0);
+	/* Decoded: a soft line break and base64 hide it from a grep. */
+	assert_int_equal(body_found(st, "INBOX", "budget", id, 4), 0x3);
+	assert_int_equal(body_found(st, "INBOX", "BuDgEt Is", id, 4), 0x1);
+	assert_int_equal(body_found(st, "INBOX", "grüße", id, 4), 0x1);
+	/* Text only: no tags, no binary parts. */
+	assert_int_equal(body_found(st, "INBOX", "zebra", id, 4), 0x4);
+	assert_int_equal(body_found(st, "INBOX", "class", id, 4), 0x0);
+	/* Short texts scan (LIKE), with its wildcards taken literally. */
+	assert_int_equal(body_found(st, "INBOX", "NO", id, 4), 0x4);
+	assert_int_equal(body_found(st, "INBOX", "%", id, 4), 0x0);
+	assert_int_equal(body_found(st, "INBOX", "\"", id, 4), 0x0);
+	/* Per folder. */
+	assert_int_equal(body_found(st, "Sent", "budget", id, 4), 0x8);
+	/* Mail stored later is indexed on the next search. */
+	assert_int_equal(store_msg_delete(st, id[0], &err), 0);
+	assert_int_equal(store_deliver(st, "INBOX", body_qp,
+	    sizeof body_qp - 1, 0, &id[0], &err), 0);
+	assert_int_equal(body_found(st, "INBOX", "budget", id, 4), 0x3);
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -507,6 +597,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_store_pop3_deliver_replaces_crashed_copy, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_store_body_search_decodes,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
