@@ -863,4 +863,7 @@ const struct backend_ops imap_backend_ops = {
 	.expunge = imapc_op_expunge,
 	.load_cached = imapc_load_cached,
 	.resync = imapc_folder_resync,
+	.load_body = imapc_load_body,
+	.fetch_message = imapc_fetch_message,
+	.fetch_part = imapc_fetch_part,
 };

@@ -32,6 +32,7 @@ ui_pager_clear(struct ui *ui)
 	ui->pager_mode = PAGER_MESSAGE;
 	sbuf_release(&ui->pager_output);
 	ui_attach_clear(ui);
+	ui->pager_partial = 0;
 	ui_urls_clear(ui);
 }
 
