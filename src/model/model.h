@@ -48,7 +48,8 @@ struct summary {
 
 /*
  * In a message read with parts left out (event partial), the body of
- * each such part is this, its IMAP section and its size in octets.
+ * each such part is this, its IMAP section and its size in octets (the
+ * mime module's MIME_OMITTED).
  */
 #define MODEL_OMITTED		"X-Postern-Omitted: "
 

@@ -280,7 +280,6 @@ ui_handle_event(struct ui *ui, struct event *ev)
 		if (ev->serial == ui->pager_serial) {
 			ui_set_status(ui, NULL);
 			ui_pager_show(ui, ev);
-			ui->pager_partial = ev->partial;
 			/* Its senders go to the address book. */
 			addrbook_note_message(ui->pager_raw,
 			    ui->pager_raw_len, NULL, 0, ADDR_USE_READ);
