@@ -743,11 +743,11 @@ imapc_cache_body_put(struct imapc_cache *c, const char *name, uint32_t uid,
     struct error *err)
 {
 	sqlite3_stmt	*st;
-	int		 r;
+	int		 r, own = !c->in_tx;	/* else the caller's */
 
 	if (len > limit || len > INT32_MAX)
 		return 0;	/* never fits: not kept */
-	if (imapc_cache_begin(c, err) == -1)
+	if (own && imapc_cache_begin(c, err) == -1)
 		return -1;
 	if ((st = cache_body_prepare(c, "INSERT OR REPLACE INTO body (folder,"
 	    " uid, size, used, partial, data) SELECT id, ?2, ?3, ?4, ?5, ?6"
@@ -768,9 +768,10 @@ imapc_cache_body_put(struct imapc_cache *c, const char *name, uint32_t uid,
 	}
 	if (imapc_cache_body_evict(c, limit, err) == -1)
 		goto fail;
-	return imapc_cache_commit(c, err);
+	return own ? imapc_cache_commit(c, err) : 0;
 fail:
-	imapc_cache_rollback(c);
+	if (own)
+		imapc_cache_rollback(c);
 	return -1;
 }
 

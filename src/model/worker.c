@@ -1446,6 +1446,12 @@ worker_run(struct worker *w, struct request *r)
 	if (err.kind == ERROR_NET || err.kind == ERROR_PROTO ||
 	    err.kind == ERROR_TLS || err.kind == ERROR_AUTH)
 		worker_disconnect(w);
+	if (r->kind == REQUEST_PREFETCH) {
+		/* Nobody asked: the message is fetched when it is opened. */
+		log_info("account %s: prefetch of message %u: %s",
+		    w->account->id, (unsigned)r->uid, err.msg);
+		return;
+	}
 	worker_error(w, r->serial, &err);
 }
 

@@ -155,6 +155,9 @@ for i in 0 1 2 3 4; do
 	t_tmux_keys q
 	t_check 'bound_ok' "the body cache stays within its bound after fat message $i"
 done
+t_is "$(for n in 11 12 13 14; do nfetch "$(uid "$n")"; done | sort -u)" 1 \
+    "j and Enter in the index found each next one prefetched (fetched once)"
+t_check 'grep -q "message $(uid 14) from the body cache" "$LOG"' "and showed it from the body cache"
 t_check 'log_wait "bodies evicted"' "the least recently used bodies were evicted"
 t_check '[ "$(q "SELECT count(*) FROM body WHERE uid = $U1")" = 0 ]' "the first message, least recently used, was evicted"
 t_check 'bound_ok' "the sum of the sizes is at most 600K"
