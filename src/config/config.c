@@ -74,6 +74,7 @@ static const struct config_key config_account_keys[] = {
 	{ "drafts", CONFIG_STRING, ACCT(drafts) },
 	{ "forward-attach", CONFIG_BOOL, ACCT(forward_attach) },
 	{ "format-flowed", CONFIG_BOOL, ACCT(format_flowed) },
+	{ "imap.body-cache-size", CONFIG_SIZE, ACCT(imap_body_cache_size) },
 };
 #undef ACCT
 
@@ -654,6 +655,7 @@ config_start_account(struct config_parser *p, const char *id)
 	a->imap_idle = 1;
 	a->poll_interval = 3;
 	a->status_interval = 60;
+	a->imap_body_cache_size = CONFIG_BODY_CACHE_SIZE;
 	p->account = a;
 	p->section = SECTION_ACCOUNT;
 	return 0;

@@ -28,6 +28,7 @@ enum pop3_auth {
 	POP3_AUTH_USER,		/* USER/PASS only */
 };
 
+#define CONFIG_BODY_CACHE_SIZE	(50U * 1024 * 1024) /* its default */
 #define CONFIG_MAX_CHECK_INTERVAL	(7 * 86400)	/* seconds */
 
 enum backend_kind {
@@ -80,6 +81,8 @@ struct account {
 	char			*drafts;	/* IMAP folder for drafts */
 	int			 forward_attach; /* forward as message/rfc822 */
 	int			 format_flowed;	/* send format=flowed */
+	/* imap.body-cache-size: bytes of messages kept; 0: none. */
+	uint32_t		 imap_body_cache_size;
 	const char		*file;		/* where it was defined */
 	int			 line;
 };

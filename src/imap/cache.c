@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -12,6 +13,7 @@
 #include "core/fs.h"
 #include "core/i18n.h"
 #include "core/log.h"
+#include "core/sbuf.h"
 #include "core/xmalloc.h"
 #include "imap/imap.h"
 #include "imap/internal.h"
@@ -70,6 +72,25 @@ static const char cache_schema[] =
     " INSERT INTO msg_fts(rowid, sender, subject, recipients, cc, message_id)"
     " VALUES (new.id, new.sender, new.subject, new.recipients, new.cc,"
     " new.message_id); END;";
+
+/*
+ * The body cache: raw messages (or, with partial set, a message whose big
+ * parts were left out) by folder and UID, with their size and when they
+ * were last used. A folder dropped (UIDVALIDITY) takes its bodies along;
+ * a summary removed (expunge) takes its body by the trigger.
+ */
+static const char cache_body_schema[] =
+    "CREATE TABLE IF NOT EXISTS body ("
+    " folder INTEGER NOT NULL REFERENCES folder(id) ON DELETE CASCADE,"
+    " uid INTEGER NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " used INTEGER NOT NULL,"
+    " partial INTEGER NOT NULL DEFAULT 0,"
+    " data BLOB NOT NULL,"
+    " PRIMARY KEY (folder, uid));"
+    "CREATE INDEX IF NOT EXISTS body_used ON body (used);"
+    "CREATE TRIGGER IF NOT EXISTS body_msg_ad AFTER DELETE ON msg BEGIN"
+    " DELETE FROM body WHERE folder = old.folder AND uid = old.uid; END;";
 
 enum cache_stmt {
 	STMT_FOLDER_GET,
@@ -234,7 +255,8 @@ imapc_cache_open(const char *path, struct error *err)
 	    "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
 	    "PRAGMA cache_size = -2048;", err) == -1 ||
 	    cache_exec(c, cache_schema, err) == -1 ||
-	    cache_check_version(c, err) == -1) {
+	    cache_check_version(c, err) == -1 ||
+	    cache_exec(c, cache_body_schema, err) == -1) {
 		imapc_cache_close(c);
 		return NULL;
 	}
@@ -637,4 +659,161 @@ imapc_cache_search(struct imapc_cache *c, const char *name,
 	*uidsp = uids;
 	*np = n;
 	return 0;
+}
+
+/*
+ * The body cache. Its statements are prepared per call: a message is
+ * opened far less often than summaries are written.
+ */
+static sqlite3_stmt *
+cache_body_prepare(struct imapc_cache *c, const char *sql, struct error *err)
+{
+	sqlite3_stmt	*st;
+
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		cache_db_error(c, "prepare", err);
+		return NULL;
+	}
+	return st;
+}
+
+/* A last-used stamp: milliseconds, strictly after every one stored. */
+static int64_t
+cache_body_stamp(struct imapc_cache *c)
+{
+	sqlite3_stmt	*st;
+	struct timespec	 ts;
+	int64_t		 now, max = 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (sqlite3_prepare_v2(c->db, "SELECT max(used) FROM body", -1, &st,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			max = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return now > max ? now : max + 1;
+}
+
+int
+imapc_cache_body_get(struct imapc_cache *c, const char *name, uint32_t uid,
+    struct sbuf *out, int *partialp, struct error *err)
+{
+	sqlite3_stmt	*st;
+	const void	*data;
+	int64_t		 folder = 0;
+	int		 r, ret = 1;
+
+	if ((st = cache_body_prepare(c, "SELECT body.folder, body.partial,"
+	    " body.data FROM body JOIN folder ON folder.id = body.folder"
+	    " WHERE folder.name = ?1 AND body.uid = ?2", err)) == NULL)
+		return -1;
+	cache_bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, uid);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		folder = sqlite3_column_int64(st, 0);
+		if (partialp != NULL)
+			*partialp = sqlite3_column_int(st, 1);
+		data = sqlite3_column_blob(st, 2);
+		sbuf_add(out, data != NULL ? data : "",
+		    (size_t)sqlite3_column_bytes(st, 2));
+		ret = 0;
+	} else if (r != SQLITE_DONE)
+		ret = cache_db_error(c, "read body", err);
+	sqlite3_finalize(st);
+	if (ret != 0)
+		return ret;
+	/* Used now: the last to be evicted. */
+	if ((st = cache_body_prepare(c, "UPDATE body SET used = ?3"
+	    " WHERE folder = ?1 AND uid = ?2", err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, folder);
+	sqlite3_bind_int64(st, 2, uid);
+	sqlite3_bind_int64(st, 3, cache_body_stamp(c));
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_warn("%s: %s", c->path, sqlite3_errmsg(c->db));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+imapc_cache_body_evict(struct imapc_cache *c, uint64_t limit,
+    struct error *err)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	/* Newest used first; the rows past the limit go. */
+	if ((st = cache_body_prepare(c, "DELETE FROM body WHERE rowid IN"
+	    " (SELECT rowid FROM (SELECT rowid, sum(size) OVER (ORDER BY"
+	    " used DESC, rowid DESC) AS run FROM body) WHERE run > ?1)",
+	    err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, limit > INT64_MAX ? INT64_MAX :
+	    (sqlite3_int64)limit);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return cache_db_error(c, "evict bodies", err);
+	if (sqlite3_changes(c->db) > 0)
+		log_debug("%s: %d bodies evicted (limit %llu)", c->path,
+		    sqlite3_changes(c->db), (unsigned long long)limit);
+	return 0;
+}
+
+int
+imapc_cache_body_put(struct imapc_cache *c, const char *name, uint32_t uid,
+    const char *data, size_t len, int partial, uint64_t limit,
+    struct error *err)
+{
+	sqlite3_stmt	*st;
+	int		 r, own = !c->in_tx;	/* else the caller's */
+
+	if (len > limit || len > INT32_MAX)
+		return 0;	/* never fits: not kept */
+	if (own && imapc_cache_begin(c, err) == -1)
+		return -1;
+	if ((st = cache_body_prepare(c, "INSERT OR REPLACE INTO body (folder,"
+	    " uid, size, used, partial, data) SELECT id, ?2, ?3, ?4, ?5, ?6"
+	    " FROM folder WHERE name = ?1", err)) == NULL)
+		goto fail;
+	cache_bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, uid);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
+	sqlite3_bind_int64(st, 4, cache_body_stamp(c));
+	sqlite3_bind_int(st, 5, partial != 0);
+	sqlite3_bind_blob(st, 6, data != NULL ? data : "", (int)len,
+	    SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		cache_db_error(c, "write body", err);
+		goto fail;
+	}
+	if (imapc_cache_body_evict(c, limit, err) == -1)
+		goto fail;
+	return own ? imapc_cache_commit(c, err) : 0;
+fail:
+	if (own)
+		imapc_cache_rollback(c);
+	return -1;
+}
+
+int64_t
+imapc_cache_body_total(struct imapc_cache *c, struct error *err)
+{
+	sqlite3_stmt	*st;
+	int64_t		 n = -1;
+
+	if ((st = cache_body_prepare(c, "SELECT total(size) FROM body",
+	    err)) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (int64_t)sqlite3_column_double(st, 0);
+	else
+		cache_db_error(c, "read body sizes", err);
+	sqlite3_finalize(st);
+	return n;
 }

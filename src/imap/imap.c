@@ -864,4 +864,7 @@ const struct backend_ops imap_backend_ops = {
 	.load_cached = imapc_load_cached,
 	.resync = imapc_folder_resync,
 	.search_body = imapc_search_body,
+	.load_body = imapc_load_body,
+	.fetch_message = imapc_fetch_message,
+	.fetch_part = imapc_fetch_part,
 };

@@ -216,6 +216,36 @@ int		 imapc_cache_search(struct imapc_cache *, const char *name,
 		    const char *query, uint32_t **uidsp, size_t *np,
 		    struct error *);
 
+/* bodies.c: load_body, fetch_message, fetch_part of model/backend.h. */
+int		 imapc_load_body(const struct account *, const char *wire_name,
+		    uint32_t uid, int whole, struct sbuf *out, int *partialp,
+		    struct error *);
+int		 imapc_fetch_message(struct backend *, const char *wire_name,
+		    uint32_t uid, int whole, struct sbuf *out, int *partialp,
+		    struct error *);
+int		 imapc_fetch_part(struct backend *, uint32_t uid,
+		    const char *section, struct sbuf *out, struct error *);
+
+/*
+ * The body cache (cache.c), in the same file. body_get appends the cached
+ * copy of uid in folder name to out and marks it used: 0 (and *partialp,
+ * may be NULL: 1 for a message whose big parts were left out), 1 when it
+ * is not cached, -1 and err. body_put stores len bytes of data (the
+ * folder must have a row, else nothing is stored), then evicts the
+ * least recently used bodies until all of them take at most limit bytes;
+ * a body over limit is not stored. body_evict does only the evicting,
+ * body_total adds up the sizes stored.
+ */
+int		 imapc_cache_body_get(struct imapc_cache *, const char *name,
+		    uint32_t uid, struct sbuf *out, int *partialp,
+		    struct error *);
+int		 imapc_cache_body_put(struct imapc_cache *, const char *name,
+		    uint32_t uid, const char *data, size_t len, int partial,
+		    uint64_t limit, struct error *);
+int		 imapc_cache_body_evict(struct imapc_cache *, uint64_t limit,
+		    struct error *);
+int64_t		 imapc_cache_body_total(struct imapc_cache *, struct error *);
+
 /*
  * sync.c: brings the cache of wire_name up to date with the server and
  * leaves the folder selected (EXAMINE, or SELECT after

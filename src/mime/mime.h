@@ -27,7 +27,14 @@ enum mime_render_flags {
 	 * this flag no '\r' is ever put out.
 	 */
 	MIME_RENDER_FLOWED = (1 << 1),
+	/*
+	 * A message read with parts left out: a part whose body is the
+	 * line MIME_OMITTED "SECTION SIZE" is shown with that size, as on
+	 * the server (the model's MODEL_OMITTED).
+	 */
+	MIME_RENDER_OMITTED = (1 << 2),
 };
+#define MIME_OMITTED		"X-Postern-Omitted: "
 
 /*
  * Decodes a header value: RFC 2047 encoded words (adjacent ones joined),

@@ -1,6 +1,7 @@
 /* src/mime/render.c: a raw message made readable for the pager. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,13 +290,46 @@ render_part_name(const struct render_part *p)
 	return name;
 }
 
+/*
+ * The size of a part left out (MIME_RENDER_OMITTED), decoded as far as
+ * its size on the server tells; 0 if p is no such part.
+ */
+static int
+render_omitted_size(const struct render *r, const struct render_part *p,
+    size_t *sizep)
+{
+	const char	*s, *end = p->body + p->body_len;
+	size_t		 n = 0, mlen = strlen(MIME_OMITTED);
+
+	if (!(r->flags & MIME_RENDER_OMITTED) || p->body == NULL ||
+	    p->body_len < mlen || memcmp(p->body, MIME_OMITTED, mlen) != 0)
+		return 0;
+	for (s = p->body + mlen; s < end && *s != ' ' && *s != '\n'; s++)
+		continue;
+	if (s == end || *s != ' ')
+		return 0;
+	for (s++; s < end && *s >= '0' && *s <= '9' &&
+	    n < SIZE_MAX / 10 - 10; s++)
+		n = n * 10 + (size_t)(*s - '0');
+	/* Lines of 76 base64 characters and CRLF carry 57 bytes. */
+	*sizep = p->enc == RENDER_ENC_BASE64 ? n / 78 * 57 + n % 78 * 3 / 4 :
+	    n;
+	return 1;
+}
+
 static void
 render_attachment(struct render *r, const struct render_part *p, int n)
 {
 	struct sbuf	 type;
 	char		 size[64], *name;
+	size_t		 osize;
 
-	render_size(render_part_size(p), size, sizeof size);
+	if (render_omitted_size(r, p, &osize)) {
+		render_size(osize, size, sizeof size);
+		strncat(size, _(", on the server"), sizeof size -
+		    strlen(size) - 1);
+	} else
+		render_size(render_part_size(p), size, sizeof size);
 	sbuf_init(&type);
 	mime_charset_to_utf8(NULL, p->type.value, strlen(p->type.value),
 	    &type);

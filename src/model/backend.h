@@ -170,7 +170,40 @@ struct backend_ops {
 			    const char *wire_name, const char *const *texts,
 			    size_t n, uint32_t **uids, size_t *nuids,
 			    struct error *);
+	/*
+	 * Optional (IMAP): messages for reading, and the body cache.
+	 * load_body appends the cached copy of message uid of wire_name to
+	 * out without any connection and marks it used: 1, 0 when it is
+	 * not cached (with whole set: not cached whole), -1 and err.
+	 * *partialp is 1 for a message built with parts left out (below).
+	 */
+	int		 (*load_body)(const struct account *,
+			    const char *wire_name, uint32_t uid, int whole,
+			    struct sbuf *out, int *partialp, struct error *);
+	/*
+	 * fetch_message appends message uid of the selected folder
+	 * wire_name to out and keeps a copy in the body cache. Unless
+	 * whole is set, a large message may be built from its header and
+	 * the parts a reader shows: each other part keeps its MIME header
+	 * and has for its body one line, BACKEND_OMITTED then its IMAP
+	 * section and its size in octets ("X-Postern-Omitted: 2 1995421");
+	 * *partialp is then 1, else 0.
+	 */
+	int		 (*fetch_message)(struct backend *, const char *wire_name,
+			    uint32_t uid, int whole, struct sbuf *out,
+			    int *partialp, struct error *);
+	/*
+	 * fetch_part appends the body of the part section ("2", "1.3") of
+	 * message uid of the selected folder to out, still in its
+	 * transfer encoding.
+	 */
+	int		 (*fetch_part)(struct backend *, uint32_t uid,
+			    const char *section, struct sbuf *out,
+			    struct error *);
 };
+
+/* Starts the body of a part that fetch_message left out. */
+#define BACKEND_OMITTED		MODEL_OMITTED
 
 extern const struct backend_ops imap_backend_ops;
 extern const struct backend_ops pop3_backend_ops;

@@ -59,6 +59,13 @@ struct summary {
 
 #define FOLDER_COUNT_UNKNOWN	UINT32_MAX
 
+/*
+ * In a message read with parts left out (event partial), the body of
+ * each such part is this, its IMAP section and its size in octets (the
+ * mime module's MIME_OMITTED).
+ */
+#define MODEL_OMITTED		"X-Postern-Omitted: "
+
 /* One folder in the folder pane. */
 struct folder_info {
 	char		*name;		/* for display: UTF-8 */
@@ -126,6 +133,7 @@ enum event_kind {
 	 * UIDs whose body holds it in uids, nuids; done of total texts.
 	 */
 	EVENT_BODY_MATCHES,
+	EVENT_PART,		/* uid, text: a part's section, body: its data */
 };
 
 /*
@@ -149,6 +157,7 @@ struct event {
 	size_t			 body_len;
 	uint32_t		*uids;
 	size_t			 nuids;
+	int			 partial;	/* EVENT_BODY: parts left out */
 };
 
 void	 event_free(struct event *);
@@ -174,9 +183,32 @@ void		 worker_list_folders(struct worker *, uint64_t serial);
  */
 void		 worker_open_folder(struct worker *, const char *wire_name,
 		    uint64_t serial);
-/* Fetches one raw message of the open folder (EVENT_BODY). */
+/*
+ * Fetches one raw message of the open folder (EVENT_BODY), whole; from
+ * the body cache when it has the whole message.
+ */
 void		 worker_fetch_body(struct worker *, uint32_t uid,
 		    uint64_t serial);
+/*
+ * The message uid for reading (EVENT_BODY): from the body cache when it
+ * is there (offline too), else fetched and kept there. A large message
+ * may come with its big parts left out (ev->partial set): see
+ * fetch_message in model/backend.h and worker_fetch_part.
+ */
+void		 worker_read_body(struct worker *, uint32_t uid,
+		    uint64_t serial);
+/*
+ * Fetches message uid of the open folder into the body cache once the
+ * worker has nothing else to do; any other request drops it first.
+ */
+void		 worker_prefetch_body(struct worker *, uint32_t uid);
+/*
+ * The part section ("2", "1.3") of message uid of the open folder,
+ * still in its transfer encoding: EVENT_PART with uid, text the section
+ * and body the data.
+ */
+void		 worker_fetch_part(struct worker *, uint32_t uid,
+		    const char *section, uint64_t serial);
 /*
  * Checks for new mail (POP3: downloads it): EVENT_STATUS as it goes
  * ("Fetching 12 of 40..."), EVENT_NOTICE for skipped messages, new

@@ -34,6 +34,9 @@ enum request_kind {
 	REQUEST_DELETE,
 	REQUEST_EXPUNGE,
 	REQUEST_SEARCH_BODY,
+	REQUEST_READ_BODY,		/* for the pager: may be in part */
+	REQUEST_PREFETCH,		/* into the body cache, when idle */
+	REQUEST_FETCH_PART,		/* name: the section */
 };
 
 struct request {
@@ -56,6 +59,7 @@ struct request {
 	int			 base_begun;	/* the baseline was reset */
 	char			**texts;	/* body search */
 	size_t			 ntexts;
+	int			 kept;		/* a prefetch waiting for idle */
 };
 
 struct worker {
@@ -95,6 +99,7 @@ struct worker {
 	int				 backoff;	/* seconds */
 	time_t				 next_try;
 	struct journal			*journal;
+	struct request			*prefetch;	/* waits for idle */
 };
 
 static void
@@ -210,6 +215,7 @@ worker_waits(const struct request *r)
 	case REQUEST_DELETE:
 	case REQUEST_EXPUNGE:
 	case REQUEST_SEARCH_BODY:
+	case REQUEST_PREFETCH:
 		return 1;
 	default:
 		return 0;
@@ -713,22 +719,33 @@ worker_open_folder_run(struct worker *w, struct request *r,
 	return worker_sync(w, err);
 }
 
+/* A message (or a prefetch) fetched: EVENT_BODY, or nothing. */
 static int
 worker_fetch_body_run(struct worker *w, struct request *r,
     struct error *err)
 {
 	struct event	*ev;
 	struct sbuf	 body;
+	int		 partial = 0, rc;
 
 	if (!w->selected)
 		return error_set(err, ERROR_INPUT, _("no folder is open"));
 	sbuf_init(&body);
-	if (w->ops->fetch_body(w->backend, r->uid, &body, err) == -1) {
+	if (r->kind == REQUEST_PREFETCH)
+		log_debug("account %s: prefetching message %u",
+		    w->account->id, (unsigned)r->uid);
+	if (w->ops->fetch_message != NULL)
+		rc = w->ops->fetch_message(w->backend, w->folder, r->uid,
+		    r->kind == REQUEST_FETCH_BODY, &body, &partial, err);
+	else
+		rc = w->ops->fetch_body(w->backend, r->uid, &body, err);
+	if (rc == -1 || r->kind == REQUEST_PREFETCH) {
 		sbuf_release(&body);
-		return -1;
+		return rc;
 	}
 	ev = worker_event(w, EVENT_BODY, r->serial);
 	ev->uid = r->uid;
+	ev->partial = partial;
 	ev->body = sbuf_detach(&body, &ev->body_len);
 	chan_push(w->events, ev);
 	return 0;
@@ -778,6 +795,62 @@ worker_search_body_run(struct worker *w, struct request *r,
 		log_info("account %s: body search of %zu text(s) done",
 		    w->account->id, r->ntexts);
 	return ret;
+}
+
+/*
+ * A message from the body cache, with no connection: 1 if it was there
+ * (EVENT_BODY sent, unless for a prefetch), else 0.
+ */
+static int
+worker_body_cached(struct worker *w, struct request *r)
+{
+	struct event	*ev;
+	struct error	 err = { 0 };
+	struct sbuf	 body;
+	int		 partial = 0, n;
+
+	if (w->ops->load_body == NULL || w->folder == NULL)
+		return 0;
+	sbuf_init(&body);
+	n = w->ops->load_body(w->account, w->folder, r->uid,
+	    r->kind == REQUEST_FETCH_BODY, &body, &partial, &err);
+	if (n == -1)
+		log_warn("account %s: body cache: %s", w->account->id,
+		    err.msg);
+	if (n != 1 || r->kind == REQUEST_PREFETCH) {
+		sbuf_release(&body);
+		return n == 1;
+	}
+	ev = worker_event(w, EVENT_BODY, r->serial);
+	ev->uid = r->uid;
+	ev->partial = partial;
+	ev->body = sbuf_detach(&body, &ev->body_len);
+	chan_push(w->events, ev);
+	return 1;
+}
+
+static int
+worker_fetch_part_run(struct worker *w, struct request *r,
+    struct error *err)
+{
+	struct event	*ev;
+	struct sbuf	 data;
+
+	if (w->ops->fetch_part == NULL)
+		return error_set(err, ERROR_INPUT,
+		    _("this account cannot fetch a part of a message"));
+	sbuf_init(&data);
+	if (w->ops->fetch_part(w->backend, r->uid, r->name, &data,
+	    err) == -1) {
+		sbuf_release(&data);
+		return -1;
+	}
+	ev = worker_event(w, EVENT_PART, r->serial);
+	ev->uid = r->uid;
+	ev->text = xstrdup(r->name);
+	ev->body = sbuf_detach(&data, &ev->body_len);
+	chan_push(w->events, ev);
+	return 0;
 }
 
 #define WORKER_PROGRESS_MS	100	/* between two progress events */
@@ -1313,7 +1386,11 @@ worker_dispatch(struct worker *w, struct request *r, struct error *err)
 	case REQUEST_OPEN_FOLDER:
 		return worker_open_folder_run(w, r, err);
 	case REQUEST_FETCH_BODY:
+	case REQUEST_READ_BODY:
+	case REQUEST_PREFETCH:
 		return worker_fetch_body_run(w, r, err);
+	case REQUEST_FETCH_PART:
+		return worker_fetch_part_run(w, r, err);
 	case REQUEST_CHECK_MAIL:
 		return worker_check_mail_run(w, r, err);
 	case REQUEST_CREATE_FOLDER:
@@ -1371,6 +1448,20 @@ worker_run(struct worker *w, struct request *r)
 	/* An operation for the server, made offline, waits for it. */
 	if (w->lost && worker_journal_request(w, r) == 0)
 		return;
+	/* A message in the body cache needs no server. */
+	if ((r->kind == REQUEST_FETCH_BODY || r->kind == REQUEST_READ_BODY ||
+	    r->kind == REQUEST_PREFETCH) && worker_body_cached(w, r))
+		return;
+	if (w->lost && (r->kind == REQUEST_FETCH_BODY ||
+	    r->kind == REQUEST_READ_BODY || r->kind == REQUEST_FETCH_PART)) {
+		error_set(&err, ERROR_NET, r->kind == REQUEST_FETCH_PART ?
+		    _("offline: this part was not downloaded; it can be "
+		    "fetched once the server is back") :
+		    _("offline: this message is not in the body cache; it "
+		    "can be read once the server is back"));
+		worker_error(w, r->serial, &err);
+		return;
+	}
 	if (r->kind == REQUEST_OPEN_FOLDER && !r->resumed &&
 	    !r->cache_tried) {
 		worker_open_cached(w, r);
@@ -1411,7 +1502,34 @@ worker_run(struct worker *w, struct request *r)
 	if (err.kind == ERROR_NET || err.kind == ERROR_PROTO ||
 	    err.kind == ERROR_TLS || err.kind == ERROR_AUTH)
 		worker_disconnect(w);
+	if (r->kind == REQUEST_PREFETCH) {
+		/* Nobody asked: the message is fetched when it is opened. */
+		log_info("account %s: prefetch of message %u: %s",
+		    w->account->id, (unsigned)r->uid, err.msg);
+		return;
+	}
 	worker_error(w, r->serial, &err);
+}
+
+/*
+ * A prefetch just asked for is kept for when the worker is idle,
+ * replacing an older one: 1. Another request from the UI drops the one
+ * kept (its folder may be another now): 0, as for everything else.
+ */
+static int
+worker_prefetch_later(struct worker *w, struct request *r)
+{
+	if (r->kind == REQUEST_PREFETCH && !r->kept) {
+		r->kept = 1;
+		request_free(w->prefetch);
+		w->prefetch = r;
+		return 1;
+	}
+	if (r->kind != REQUEST_PREFETCH && !r->resumed) {
+		request_free(w->prefetch);
+		w->prefetch = NULL;
+	}
+	return 0;
 }
 
 static void *
@@ -1427,6 +1545,13 @@ worker_main(void *arg)
 		    w->resume != NULL) {
 			r = w->resume;	/* an open cut short goes on */
 			w->resume = NULL;
+		} else if (r == NULL && w->prefetch != NULL) {
+			r = w->prefetch;	/* idle: the next message */
+			w->prefetch = NULL;
+			if (w->lost || w->backend == NULL || !w->selected) {
+				request_free(r);
+				continue;
+			}
 		} else if (r == NULL) {
 			if (chan_closed(w->requests))
 				break;
@@ -1439,6 +1564,9 @@ worker_main(void *arg)
 				break;
 			continue;
 		}
+		/* A prefetch waits until there is nothing else to do. */
+		if (worker_prefetch_later(w, r))
+			continue;
 		/*
 		 * The folder list asked for before a folder: show that
 		 * folder's cached index first, it needs no connection. At
@@ -1457,6 +1585,8 @@ worker_main(void *arg)
 	}
 	request_free(w->resume);
 	w->resume = NULL;
+	request_free(w->prefetch);
+	w->prefetch = NULL;
 	worker_disconnect(w);
 	free(w->folder);
 	w->folder = NULL;
@@ -1533,6 +1663,32 @@ void
 worker_fetch_body(struct worker *w, uint32_t uid, uint64_t serial)
 {
 	worker_queue(w, REQUEST_FETCH_BODY, serial, NULL, uid);
+}
+
+void
+worker_read_body(struct worker *w, uint32_t uid, uint64_t serial)
+{
+	worker_queue(w, REQUEST_READ_BODY, serial, NULL, uid);
+}
+
+void
+worker_prefetch_body(struct worker *w, uint32_t uid)
+{
+	worker_queue(w, REQUEST_PREFETCH, 0, NULL, uid);
+}
+
+void
+worker_fetch_part(struct worker *w, uint32_t uid, const char *section,
+    uint64_t serial)
+{
+	struct request	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->kind = REQUEST_FETCH_PART;
+	r->serial = serial;
+	r->uid = uid;
+	r->name = xstrdup(section);
+	chan_push(w->requests, r);
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,42 @@
 #define UI_TMP_NAME_MAX		64	/* bytes of a temporary file's name */
 #define UI_ATTACH_NAME_COL	34	/* where the parts list shows names */
 #define UI_ATTACH_NAME_WIDTH	32
+#define UI_SECTION_MAX		64	/* "1.2.3" of a part left out */
+
+/*
+ * A part left out of a message read in part (ui->pager_partial), being
+ * fetched for an action: what to do with it once it is here.
+ */
+enum ui_part_action {
+	UI_PART_SAVE,		/* arg: the path */
+	UI_PART_SAVE_ALL,	/* arg: the folder */
+	UI_PART_VIEW,
+	UI_PART_PIPE,		/* arg: the command */
+};
+
+struct ui_part_wait {
+	enum ui_part_action	 action;
+	uint64_t		 serial;
+	uint32_t		 uid;
+	size_t			 part;
+	char			 section[UI_SECTION_MAX];
+	char			*arg;
+	int			 overwrite;
+};
+
+static void	ui_attach_save_all_done(struct ui *, const char *);
+static void	ui_attach_write_report(struct ui *, size_t, const char *,
+		    int);
+static void	ui_attach_pipe_done(struct ui *, const char *);
+
+static void
+ui_part_wait_free(struct ui_part_wait *pw)
+{
+	if (pw == NULL)
+		return;
+	free(pw->arg);
+	free(pw);
+}
 
 void
 ui_attach_clear(struct ui *ui)
@@ -31,6 +68,166 @@ ui_attach_clear(struct ui *ui)
 	ui->part_cur = ui->part_top = 0;
 	free(ui->save_path);
 	ui->save_path = NULL;
+	ui_part_wait_free(ui->part_wait);
+	ui->part_wait = NULL;
+}
+
+/*
+ * Whether part i was left out of the message (read in part): its
+ * section ("2.1") and its size on the server in octets, still encoded.
+ * The marker counts only in a message the worker built so.
+ */
+static int
+ui_attach_omitted(struct ui *ui, size_t i, char section[UI_SECTION_MAX],
+    size_t *sizep)
+{
+	const struct mime_part	*p;
+	const char		*s, *end;
+	size_t			 mlen = strlen(MODEL_OMITTED), n = 0;
+
+	if (!ui->pager_partial || i >= ui->parts.n)
+		return 0;
+	p = &ui->parts.v[i];
+	if (p->multipart || p->body_off > ui->pager_raw_len ||
+	    p->body_len < mlen || p->body_len > ui->pager_raw_len -
+	    p->body_off)
+		return 0;
+	s = ui->pager_raw + p->body_off;
+	end = s + p->body_len;
+	if (memcmp(s, MODEL_OMITTED, mlen) != 0)
+		return 0;
+	for (s += mlen; s < end && n + 1 < UI_SECTION_MAX &&
+	    ((*s >= '0' && *s <= '9') || *s == '.'); s++)
+		section[n++] = *s;
+	section[n] = '\0';
+	if (n == 0 || s == end || *s != ' ')
+		return 0;
+	for (*sizep = 0, s++; s < end && *s >= '0' && *s <= '9' &&
+	    *sizep < SIZE_MAX / 10 - 10; s++)
+		*sizep = *sizep * 10 + (size_t)(*s - '0');
+	return 1;
+}
+
+/* The decoded size of a part left out, from its size on the server. */
+static size_t
+ui_attach_omitted_size(const struct mime_part *p, size_t size)
+{
+	/* Lines of 76 base64 characters and CRLF carry 57 bytes. */
+	if (p->enc == MIME_ENC_BASE64)
+		return size / 78 * 57 + size % 78 * 3 / 4;
+	return size;
+}
+
+/*
+ * Asks the worker for part i, left out of the message, for action (arg
+ * copied); 1 if it was asked for, 0 if the part is here already.
+ */
+static int
+ui_attach_fetch(struct ui *ui, size_t i, enum ui_part_action action,
+    const char *arg, int overwrite)
+{
+	struct ui_part_wait	*pw;
+	char			 section[UI_SECTION_MAX];
+	size_t			 size;
+
+	if (!ui_attach_omitted(ui, i, section, &size))
+		return 0;
+	ui_part_wait_free(ui->part_wait);
+	pw = xcalloc(1, sizeof *pw);
+	pw->action = action;
+	pw->serial = ++ui->serial;
+	pw->uid = ui->pager_uid;
+	pw->part = i;
+	memcpy(pw->section, section, sizeof section);
+	pw->arg = arg != NULL ? xstrdup(arg) : NULL;
+	pw->overwrite = overwrite;
+	ui->part_wait = pw;
+	worker_fetch_part(ui->worker, pw->uid, section, pw->serial);
+	ui_set_message(ui, 0, _("Fetching the part from the server (%zu "
+	    "bytes)..."), size);
+	return 1;
+}
+
+/*
+ * Puts the fetched body of part i (data, still encoded) where its
+ * marker was, and lists the parts again.
+ */
+static int
+ui_attach_splice(struct ui *ui, size_t i, const char *data, size_t len)
+{
+	const struct mime_part	*p = &ui->parts.v[i];
+	struct mime_part_list	 l;
+	struct error		 err = { 0 };
+	struct sbuf		 b;
+	const char		*line, *nl;
+	size_t			 cut, cur = ui->part_cur, top = ui->part_top;
+
+	line = ui->pager_raw + p->body_off;
+	nl = memchr(line, '\n', p->body_len);
+	cut = nl != NULL ? (size_t)(nl - line) + 1 : p->body_len;
+	sbuf_init(&b);
+	sbuf_add(&b, ui->pager_raw, p->body_off);
+	sbuf_add(&b, data, len);
+	sbuf_add(&b, line + cut, ui->pager_raw_len - p->body_off - cut);
+	if (mime_parts(b.buf, b.len, &l, &err) == -1 || l.n <= i) {
+		mime_part_list_release(&l);
+		sbuf_release(&b);
+		ui_set_message(ui, 1, "%s", err.msg[0] != '\0' ? err.msg :
+		    _("The part does not fit the message."));
+		return -1;
+	}
+	free(ui->pager_raw);
+	ui->pager_raw = sbuf_detach(&b, &ui->pager_raw_len);
+	mime_part_list_release(&ui->parts);
+	ui->parts = l;
+	ui->part_cur = cur;
+	ui->part_top = top;
+	ui_pager_rerender(ui);
+	return 0;
+}
+
+int
+ui_attach_event(struct ui *ui, struct event *ev)
+{
+	struct ui_part_wait	*pw = ui->part_wait;
+	char			 section[UI_SECTION_MAX];
+	size_t			 size;
+
+	if (pw == NULL || ev->serial != pw->serial ||
+	    (ev->kind != EVENT_PART && ev->kind != EVENT_ERROR))
+		return 0;
+	ui->part_wait = NULL;
+	ui->dirty = 1;
+	if (ev->kind == EVENT_ERROR)
+		ui_set_message(ui, 1, "%s", ev->err.msg);
+	else if (pw->uid != ui->pager_uid || ui->pager_raw == NULL ||
+	    !ui_attach_omitted(ui, pw->part, section, &size) ||
+	    strcmp(section, pw->section) != 0 || ev->text == NULL ||
+	    strcmp(ev->text, pw->section) != 0)
+		log_debug("part %s of message %u: no longer waited for",
+		    pw->section, (unsigned)pw->uid);
+	else if (ui_attach_splice(ui, pw->part, ev->body != NULL ? ev->body :
+	    "", ev->body_len) == 0) {
+		switch (pw->action) {
+		case UI_PART_SAVE:
+			ui_attach_write_report(ui, pw->part, pw->arg,
+			    pw->overwrite);
+			break;
+		case UI_PART_SAVE_ALL:
+			ui_attach_save_all_done(ui, pw->arg);
+			break;
+		case UI_PART_VIEW:
+			if (ui->view == VIEW_ATTACH && ui->part_cur == pw->part)
+				ui_attach_view(ui);
+			break;
+		case UI_PART_PIPE:
+			ui->save_part = pw->part;
+			ui_attach_pipe_done(ui, pw->arg);
+			break;
+		}
+	}
+	ui_part_wait_free(pw);
+	return 1;
 }
 
 void
@@ -85,8 +282,8 @@ ui_draw_attach(struct ui *ui, int top, int height, int width)
 	struct sbuf		 b;
 	struct ui_style		 st;
 	const char		*title, *name;
-	char			 size[32];
-	size_t			 i;
+	char			 size[32], section[UI_SECTION_MAX];
+	size_t			 i, osize;
 	int			 x, y;
 
 	title = _("Parts of the message (s: save, S: save all, Enter: view, "
@@ -132,8 +329,15 @@ ui_draw_attach(struct ui *ui, int top, int height, int width)
 		x = x + 1 > UI_ATTACH_NAME_COL + UI_ATTACH_NAME_WIDTH + 1 ?
 		    x + 1 : UI_ATTACH_NAME_COL + UI_ATTACH_NAME_WIDTH + 1;
 		sbuf_reset(&b);
-		ui_attach_size(p->size, size, sizeof size);
-		sbuf_addf(&b, "%7s %s", size, p->encoding);
+		if (ui_attach_omitted(ui, i, section, &osize)) {
+			ui_attach_size(ui_attach_omitted_size(p, osize), size,
+			    sizeof size);
+			sbuf_addf(&b, "%7s %s %s", size, p->encoding,
+			    _("(on the server)"));
+		} else {
+			ui_attach_size(p->size, size, sizeof size);
+			sbuf_addf(&b, "%7s %s", size, p->encoding);
+		}
 		if (x < width)
 			ui_draw_text(top + y, x, width - x, b.buf, b.len, st);
 	}
@@ -241,6 +445,8 @@ ui_attach_write_report(struct ui *ui, size_t i, const char *path,
 {
 	struct error	 err = { 0 };
 
+	if (ui_attach_fetch(ui, i, UI_PART_SAVE, path, overwrite))
+		return;		/* written once it is here */
 	if (ui_attach_write(ui, i, path, overwrite, &err) == -1)
 		ui_set_message(ui, 1, "%s", err.msg);
 	else
@@ -323,6 +529,16 @@ ui_attach_save_all_done(struct ui *ui, const char *text)
 		ui_set_message(ui, 1, _("%s is not a folder."), dir);
 		free(dir);
 		return;
+	}
+	/* Parts left out come first, one at a time; then all is saved. */
+	for (i = 0; i < ui->parts.n; i++) {
+		if (ui->parts.v[i].multipart || (!ui->parts.v[i].attachment &&
+		    ui->parts.v[i].name == NULL))
+			continue;
+		if (ui_attach_fetch(ui, i, UI_PART_SAVE_ALL, dir, 0)) {
+			free(dir);
+			return;
+		}
 	}
 	for (i = 0; i < ui->parts.n; i++) {
 		if (ui->parts.v[i].multipart || (!ui->parts.v[i].attachment &&
@@ -417,7 +633,8 @@ ui_attach_view(struct ui *ui)
 	char			*mc, *safe, *tmpname, *file = NULL, *cmd;
 	int			 use_stdin, st;
 
-	if ((p = ui_attach_current(ui)) == NULL)
+	if ((p = ui_attach_current(ui)) == NULL ||
+	    ui_attach_fetch(ui, ui->part_cur, UI_PART_VIEW, NULL, 0))
 		return;
 	mc = mime_mailcap_path();
 	if (mime_mailcap_find(mc, p->type, 0, &e) == -1) {
@@ -506,7 +723,8 @@ ui_attach_pipe_done(struct ui *ui, const char *cmd)
 {
 	struct sbuf	 data;
 
-	if (ui->save_part >= ui->parts.n)
+	if (ui->save_part >= ui->parts.n ||
+	    ui_attach_fetch(ui, ui->save_part, UI_PART_PIPE, cmd, 0))
 		return;
 	sbuf_init(&data);
 	mime_part_decode(ui->pager_raw, ui->pager_raw_len,

@@ -289,6 +289,8 @@ struct ui {
 	size_t			 part_top;
 	char			*save_path;	/* waiting for a yes */
 	size_t			 save_part;
+	int			 pager_partial;	/* parts left out (attach.c) */
+	struct ui_part_wait	*part_wait;	/* one being fetched */
 	char			**urls;
 	size_t			 nurls;
 	size_t			 url_cur;
@@ -432,6 +434,8 @@ void	 ui_attach_save(struct ui *);
 void	 ui_attach_save_all(struct ui *);
 void	 ui_attach_view(struct ui *);
 void	 ui_attach_pipe(struct ui *);
+/* EVENT_PART, or an error for it: 1 if it was for the parts list. */
+int	 ui_attach_event(struct ui *, struct event *);
 /* Pipes the open message, as it came, to a command the user types. */
 void	 ui_pager_pipe(struct ui *);
 /* Shows the raw message, or the rendered one again. */

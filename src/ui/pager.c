@@ -32,6 +32,7 @@ ui_pager_clear(struct ui *ui)
 	ui->pager_mode = PAGER_MESSAGE;
 	sbuf_release(&ui->pager_output);
 	ui_attach_clear(ui);
+	ui->pager_partial = 0;
 	ui_urls_clear(ui);
 }
 
@@ -75,7 +76,8 @@ ui_pager_render(struct ui *ui)
 
 	sbuf_init(&rendered);
 	flags = MIME_RENDER_FLOWED |
-	    (ui->pager_all_headers ? MIME_RENDER_ALL_HEADERS : 0);
+	    (ui->pager_all_headers ? MIME_RENDER_ALL_HEADERS : 0) |
+	    (ui->pager_partial ? MIME_RENDER_OMITTED : 0);
 	if (ui->pager_mode == PAGER_SOURCE)
 		mime_charset_to_utf8(NULL, ui->pager_raw, ui->pager_raw_len,
 		    &rendered);
@@ -245,6 +247,7 @@ ui_pager_show(struct ui *ui, struct event *ev)
 	ui->pager_from = VIEW_INDEX;
 	ui->pager_raw = ev->body;	/* taken from the event */
 	ui->pager_raw_len = ev->body_len;
+	ui->pager_partial = ev->partial;
 	ev->body = NULL;
 	ui->pager_uid = ev->uid;
 	ui_pager_render(ui);

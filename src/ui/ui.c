@@ -167,9 +167,14 @@ ui_open_message(struct ui *ui)
 		return;
 	}
 	ui->pager_serial = ++ui->serial;
-	worker_fetch_body(ui->worker, m->uid, ui->pager_serial);
+	worker_read_body(ui->worker, m->uid, ui->pager_serial);
 	ui_ops_mark_seen(ui, m);
 	ui_set_status(ui, _("Fetching the message..."));
+	/* The next one in the index, into the body cache meanwhile. */
+	if (ui->account->backend == BACKEND_IMAP &&
+	    ui->msg_cur + 1 < ui->nrows)
+		worker_prefetch_body(ui->worker,
+		    ui->msgs[ui->idx_rows[ui->msg_cur + 1].msg].uid);
 }
 
 static const char *
@@ -224,7 +229,7 @@ ui_handle_event(struct ui *ui, struct event *ev)
 	int	 mine = ev->account == ui->acct_open;
 
 	if (ui_outbox_event(ui, ev) || ui_compose_event(ui, ev) ||
-	    ui_body_event(ui, ev))
+	    ui_body_event(ui, ev) || ui_attach_event(ui, ev))
 		return;
 	switch (ev->kind) {
 	case EVENT_STATUS:
@@ -301,6 +306,7 @@ ui_handle_event(struct ui *ui, struct event *ev)
 		ui_set_message(ui, 0, "%s", ev->text);
 		break;
 	case EVENT_BODY_MATCHES:	/* ui_body_event took it */
+	case EVENT_PART:	/* one no longer waited for */
 		break;
 	}
 	ui->dirty = 1;

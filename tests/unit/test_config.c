@@ -166,6 +166,33 @@ test_config_parse_pop3_policy(void **state)
 }
 
 static void
+test_config_parse_body_cache_size(void **state)
+{
+	static const char text[] =
+	    "[account \"a\"]\nemail = a@b\npassword-command = x\n"
+	    "imap.host = h\n"
+	    "[account \"b\"]\nemail = a@b\npassword-command = x\n"
+	    "imap.host = h\nimap.body-cache-size = 200M\n"
+	    "[account \"c\"]\nemail = a@b\npassword-command = x\n"
+	    "imap.host = h\nimap.body-cache-size = 0\n";
+	struct error		 err = { 0 };
+	struct config		*c;
+
+	(void)state;
+	c = parse(text, &err);
+	assert_non_null(c);
+	assert_int_equal(config_find_account(c, "a")->imap_body_cache_size,
+	    50 * 1024 * 1024);	/* the default */
+	assert_int_equal(config_find_account(c, "b")->imap_body_cache_size,
+	    200 * 1024 * 1024);
+	assert_int_equal(config_find_account(c, "c")->imap_body_cache_size,
+	    0);
+	config_free(c);
+	expect_error("[account \"a\"]\nimap.body-cache-size = lots\n",
+	    "bad size");
+}
+
+static void
 test_config_parse_pop3_auth_interval(void **state)
 {
 	static const char text[] =
@@ -588,6 +615,7 @@ main(void)
 		cmocka_unit_test(test_config_default_path_xdg),
 		cmocka_unit_test(test_config_parse_pop3_policy),
 		cmocka_unit_test(test_config_parse_pop3_auth_interval),
+		cmocka_unit_test(test_config_parse_body_cache_size),
 		cmocka_unit_test(test_config_password_first_line),
 		cmocka_unit_test(test_config_password_failures),
 		cmocka_unit_test(test_config_parse_pins),

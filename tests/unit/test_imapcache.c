@@ -9,6 +9,7 @@
 #include "unit.h"
 
 #include "core/error.h"
+#include "core/sbuf.h"
 #include "core/xmalloc.h"
 #include "imap/imap.h"
 #include "imap/internal.h"
@@ -378,6 +379,155 @@ test_imapc_cache_path_xdg(void **state)
 	free(p);
 }
 
+/* Puts a body of len bytes, all c, for uid. */
+static void
+put_body(struct imapc_cache *c, const char *name, uint32_t uid, size_t len,
+    int ch, uint64_t limit)
+{
+	struct error	 err = { 0 };
+	char		*data;
+
+	data = xmalloc(len);
+	memset(data, ch, len);
+	assert_int_equal(imapc_cache_body_put(c, name, uid, data, len, 0,
+	    limit, &err), 0);
+	free(data);
+}
+
+/* Whether uid has a body in the cache. */
+static int
+has_body(struct imapc_cache *c, const char *name, uint32_t uid)
+{
+	struct error	 err = { 0 };
+	struct sbuf	 b;
+	int		 r;
+
+	sbuf_init(&b);
+	r = imapc_cache_body_get(c, name, uid, &b, NULL, &err);
+	assert_int_not_equal(r, -1);
+	sbuf_release(&b);
+	return r == 0;
+}
+
+static void
+test_imapc_cache_body_put_get_roundtrip(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err = { 0 };
+	struct sbuf	 b;
+	int		 partial = -1;
+
+	put_range(f->c, "INBOX", 1, 3);
+	assert_int_equal(imapc_cache_body_put(f->c, "INBOX", 2, "Subject: x"
+	    "\r\n\r\nhi\0there", 19, 1, 1000, &err), 0);
+	sbuf_init(&b);
+	assert_int_equal(imapc_cache_body_get(f->c, "INBOX", 2, &b, &partial,
+	    &err), 0);
+	assert_int_equal(b.len, 19);
+	assert_memory_equal(b.buf, "Subject: x\r\n\r\nhi\0there", 19);
+	assert_int_equal(partial, 1);
+	sbuf_reset(&b);
+	assert_int_equal(imapc_cache_body_get(f->c, "INBOX", 3, &b, &partial,
+	    &err), 1);
+	assert_int_equal(imapc_cache_body_get(f->c, "Nowhere", 2, &b,
+	    &partial, &err), 1);
+	assert_int_equal(b.len, 0);
+	sbuf_release(&b);
+	/* A folder with no row keeps nothing. */
+	assert_int_equal(imapc_cache_body_put(f->c, "Nowhere", 2, "x", 1, 0,
+	    1000, &err), 0);
+	assert_int_equal(imapc_cache_body_total(f->c, &err), 19);
+}
+
+static void
+test_imapc_cache_body_evict_least_recently_used(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err = { 0 };
+
+	put_range(f->c, "INBOX", 1, 5);
+	put_body(f->c, "INBOX", 1, 1000, 'a', 3000);
+	put_body(f->c, "INBOX", 2, 1000, 'b', 3000);
+	put_body(f->c, "INBOX", 3, 1000, 'c', 3000);
+	assert_int_equal(imapc_cache_body_total(f->c, &err), 3000);
+	/* 1 read again: 2 is now the least recently used. */
+	assert_true(has_body(f->c, "INBOX", 1));
+	put_body(f->c, "INBOX", 4, 1000, 'd', 3000);
+	assert_false(has_body(f->c, "INBOX", 2));
+	assert_true(has_body(f->c, "INBOX", 1));
+	assert_true(has_body(f->c, "INBOX", 3));
+	assert_true(has_body(f->c, "INBOX", 4));
+	assert_int_equal(imapc_cache_body_total(f->c, &err), 3000);
+	/* A big one pushes out as many as it needs, oldest used first. */
+	put_body(f->c, "INBOX", 5, 2500, 'e', 3000);
+	assert_true(has_body(f->c, "INBOX", 5));
+	assert_false(has_body(f->c, "INBOX", 3));
+	assert_false(has_body(f->c, "INBOX", 1));
+	assert_false(has_body(f->c, "INBOX", 4));
+	assert_true(imapc_cache_body_total(f->c, &err) <= 3000);
+}
+
+static void
+test_imapc_cache_body_put_over_limit_not_kept(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err = { 0 };
+
+	put_range(f->c, "INBOX", 1, 2);
+	put_body(f->c, "INBOX", 1, 100, 'a', 1000);
+	put_body(f->c, "INBOX", 2, 1001, 'b', 1000);
+	assert_false(has_body(f->c, "INBOX", 2));
+	assert_true(has_body(f->c, "INBOX", 1));	/* not evicted for it */
+	put_body(f->c, "INBOX", 2, 10, 'b', 0);
+	assert_false(has_body(f->c, "INBOX", 2));
+	assert_int_equal(imapc_cache_body_total(f->c, &err), 100);
+}
+
+static void
+test_imapc_cache_body_evict_to_smaller_limit(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err = { 0 };
+	uint32_t	 uid;
+
+	put_range(f->c, "INBOX", 1, 10);
+	for (uid = 1; uid <= 10; uid++)
+		put_body(f->c, "INBOX", uid, 100, 'a', 1000);
+	assert_int_equal(imapc_cache_body_total(f->c, &err), 1000);
+	assert_int_equal(imapc_cache_body_evict(f->c, 350, &err), 0);
+	assert_int_equal(imapc_cache_body_total(f->c, &err), 300);
+	for (uid = 1; uid <= 7; uid++)
+		assert_false(has_body(f->c, "INBOX", uid));
+	for (uid = 8; uid <= 10; uid++)
+		assert_true(has_body(f->c, "INBOX", uid));
+	assert_int_equal(imapc_cache_body_evict(f->c, 0, &err), 0);
+	assert_int_equal(imapc_cache_body_total(f->c, &err), 0);
+}
+
+static void
+test_imapc_cache_body_gone_with_message_and_folder(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err = { 0 };
+	uint32_t	 gone = 2;
+
+	put_range(f->c, "INBOX", 1, 3);
+	put_range(f->c, "Other", 1, 3);
+	put_body(f->c, "INBOX", 1, 10, 'a', 1000);
+	put_body(f->c, "INBOX", 2, 10, 'b', 1000);
+	put_body(f->c, "Other", 2, 10, 'c', 1000);
+	/* An expunge removes the body with the summary. */
+	assert_int_equal(imapc_cache_remove(f->c, "INBOX", &gone, 1, &err), 0);
+	assert_false(has_body(f->c, "INBOX", 2));
+	assert_true(has_body(f->c, "INBOX", 1));
+	assert_true(has_body(f->c, "Other", 2));
+	/* A new UIDVALIDITY drops the folder and its bodies. */
+	assert_int_equal(imapc_cache_folder_drop(f->c, "INBOX", &err), 0);
+	assert_false(has_body(f->c, "INBOX", 1));
+	assert_true(has_body(f->c, "Other", 2));
+	assert_int_equal(imapc_cache_body_total(f->c, &err), 10);
+}
+
 int
 main(void)
 {
@@ -406,6 +556,20 @@ main(void)
 		    test_imapc_cache_rollback_discards, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_imapc_cache_put_unknown_folder, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_body_put_get_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_body_evict_least_recently_used, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_body_put_over_limit_not_kept, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_body_evict_to_smaller_limit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_body_gone_with_message_and_folder, setup,
+		    teardown),
 		cmocka_unit_test(test_summary_pack_keeps_values),
 		cmocka_unit_test(test_imapc_cache_path_xdg),
 	};
