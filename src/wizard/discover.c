@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/i18n.h"
+#include "core/sanitize.h"
 #include "core/sbuf.h"
 #include "core/xmalloc.h"
 #include "wizard/wizard.h"
@@ -42,6 +43,11 @@ discover_autoconfig(struct wizard_provider *pr, const char *domain,
 		sbuf_addf(report, _("autoconfig: %s\n"), e.msg);
 	else
 		sbuf_addf(report, _("autoconfig %s: %d servers\n"), path, n);
+	if (n > 0 && pr->username != NULL) {
+		sbuf_addstr(report, _("autoconfig: user name "));
+		sanitize_append(report, pr->username, strlen(pr->username), 0);
+		sbuf_addch(report, '\n');
+	}
 out:
 	sbuf_release(&text);
 	free(path);
