@@ -357,6 +357,9 @@ fail:
 static int
 ac_document(struct ac_parser *ps, struct ac_node **root)
 {
+	struct ac_node	*n = NULL;
+	int		 ret = -1;
+
 	*root = NULL;
 	if (ac_starts(ps, "\xef\xbb\xbf"))	/* a UTF-8 byte order mark */
 		ps->p += 3;
@@ -365,24 +368,38 @@ ac_document(struct ac_parser *ps, struct ac_node **root)
 		if (ps->p == ps->end)
 			break;
 		if (ac_starts(ps, "<?")) {
-			if (ac_skip_past(ps, "?>") == -1)
-				return ac_fail(ps, _("unterminated processing "
+			if (ac_skip_past(ps, "?>") == -1) {
+				ac_fail(ps, _("unterminated processing "
 				    "instruction"));
+				goto out;
+			}
 		} else if (ac_starts(ps, "<!--")) {
-			if (ac_skip_past(ps, "-->") == -1)
-				return ac_fail(ps, _("unterminated comment"));
+			if (ac_skip_past(ps, "-->") == -1) {
+				ac_fail(ps, _("unterminated comment"));
+				goto out;
+			}
 		} else if (ac_starts(ps, "<!")) {
-			return ac_fail(ps, _("declarations are not allowed"));
-		} else if (*ps->p == '<' && *root == NULL) {
-			if (ac_element(ps, 1, root) == -1)
-				return -1;
-		} else
-			return ac_fail(ps, *root == NULL ? _("no root "
-			    "element") : _("text after the root element"));
+			ac_fail(ps, _("declarations are not allowed"));
+			goto out;
+		} else if (*ps->p == '<' && n == NULL) {
+			if (ac_element(ps, 1, &n) == -1)
+				goto out;
+		} else {
+			ac_fail(ps, n == NULL ? _("no root element") :
+			    _("text after the root element"));
+			goto out;
+		}
 	}
-	if (*root == NULL)
-		return ac_fail(ps, _("no root element"));
-	return 0;
+	if (n == NULL) {
+		ac_fail(ps, _("no root element"));
+		goto out;
+	}
+	*root = n;
+	n = NULL;
+	ret = 0;
+out:
+	ac_node_free(n);
+	return ret;
 }
 
 /* The text of n's child called name, spaces trimmed; NULL if none. */
