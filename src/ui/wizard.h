@@ -106,6 +106,8 @@ struct wz {
 	char			**pins;		/* "HOST FP" */
 	size_t			 npins;
 	size_t			 cert_line;	/* line whose cert is shown */
+	size_t			 summary_top;	/* first row of the report */
+	size_t			 summary_page;	/* its rows on the screen */
 
 	/* Storing the password and saving. */
 	int			 has_pass;	/* pass(1) is installed */
