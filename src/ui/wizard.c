@@ -888,8 +888,11 @@ wz_key_manual(struct wz *wz, int key, int is_func)
 	    (is_func && key == KEY_ENTER)) {
 		if (wz_manual_provider(wz) == 0)
 			wz_probe_start(wz);
-	} else if (!toggle)
+	} else if (!toggle) {
+		if (wz->manual_cur == 7)
+			wz->user_auto = 0;	/* typed: the user's own */
 		wz_field_key(&wz->manual[wz->manual_cur], key, is_func);
+	}
 }
 
 /*
@@ -932,8 +935,14 @@ wz_find_provider(struct wz *wz)
 	wizard_provider_free(wz->prov);
 	wz->prov = pr;
 	wz->prov_known = known;
-	if (pr->username != NULL)
+	/* Autoconfig's user name, until the user types another. */
+	if (pr->username != NULL) {
 		wz_field_set(&wz->manual[7], pr->username);
+		wz->user_auto = 1;
+	} else if (wz->user_auto) {
+		wz_field_set(&wz->manual[7], "");
+		wz->user_auto = 0;
+	}
 	return 0;
 }
 

@@ -92,6 +92,7 @@ struct wz {
 	char			*domain;
 	struct wizard_provider	*prov;		/* what the probe tries */
 	int			 prov_known;	/* from the data file */
+	int			 user_auto;	/* manual[7] is autoconfig's */
 
 	/* The probe, on its own thread. */
 	pthread_t		 thread;
