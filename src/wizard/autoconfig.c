@@ -24,7 +24,7 @@
 #include "wizard/wizard.h"
 
 #define AC_MAX_NAME	64	/* bytes of an element or attribute name */
-#define AC_MAX_TEXT	1024	/* bytes of an element's text */
+#define AC_MAX_TEXT	4096	/* bytes of an element's text */
 
 /* An element: its name, its type attribute, its text, its children. */
 struct ac_node {
@@ -276,8 +276,14 @@ ac_content(struct ac_parser *ps, int depth, struct ac_node *n)
 			n->last = c;
 			continue;
 		}
-		if (n->text.len >= AC_MAX_TEXT)
+		if (n->text.len >= AC_MAX_TEXT) {
+			/* Indentation between elements is not text. */
+			if (isspace((unsigned char)*ps->p)) {
+				ps->p++;
+				continue;
+			}
 			return ac_fail(ps, _("a text is too long"));
+		}
 		if (*ps->p == '&') {
 			ps->p++;
 			if (ac_reference(ps, &n->text) == -1)

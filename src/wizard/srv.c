@@ -23,7 +23,6 @@
 
 #include "core/i18n.h"
 #include "core/log.h"
-#include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "wizard/internal.h"
 #include "wizard/wizard.h"
@@ -199,6 +198,9 @@ wizard_dns_new(struct error *err)
 	d->st.retrans = WIZARD_SRV_TIMEOUT;
 	d->st.retry = 1;
 	d->st.options &= ~(unsigned long)(RES_DNSRCH | RES_DEFNAMES);
+	/* No retry over TCP, which has no timeout: a cut answer is used
+	   as it is, or fails to parse. */
+	d->st.options |= RES_IGNTC;
 	if (env != NULL && *env != '\0') {
 		/* An IPv4 entry is used before the resolver's own list. */
 		d->st.nsaddr_list[0] = sin;

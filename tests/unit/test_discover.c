@@ -452,6 +452,29 @@ test_wizard_autoconfig_parse_huge(void **state)
 }
 
 static void
+test_wizard_autoconfig_parse_much_indentation(void **state)
+{
+	struct wizard_provider	*pr;
+	struct sbuf		 s;
+	int			 i;
+
+	(void)state;
+	/* Many servers, deeply indented: spaces are not a long text. */
+	sbuf_init(&s);
+	sbuf_addstr(&s, "<clientConfig><emailProvider>");
+	for (i = 0; i < 30; i++)
+		sbuf_addf(&s, "\n%200s<incomingServer type=\"imap\">"
+		    "<hostname>h%d.example.org</hostname><port>993</port>"
+		    "<socketType>SSL</socketType></incomingServer>", "", i);
+	sbuf_addstr(&s, "\n</emailProvider></clientConfig>");
+	pr = wizard_provider_new("t");
+	assert_int_equal(ac_parse(pr, s.buf, s.len, NULL), 30);
+	assert_int_equal(pr->ncand[WIZARD_IMAP], 30);
+	wizard_provider_free(pr);
+	sbuf_release(&s);
+}
+
+static void
 test_wizard_autoconfig_parse_bad_servers(void **state)
 {
 	static const char doc[] =
@@ -499,6 +522,7 @@ main(void)
 		cmocka_unit_test(test_wizard_autoconfig_parse_malformed),
 		cmocka_unit_test(test_wizard_autoconfig_parse_truncated),
 		cmocka_unit_test(test_wizard_autoconfig_parse_huge),
+		cmocka_unit_test(test_wizard_autoconfig_parse_much_indentation),
 		cmocka_unit_test(test_wizard_autoconfig_parse_bad_servers),
 	};
 
