@@ -415,6 +415,11 @@ wz_draw_summary(struct wz *wz)
 		    wz->lines[i].at.result == WIZARD_TRYING)
 			continue;
 		wz_line_text(buf, sizeof buf, &wz->lines[i].at);
+		/* Where the candidate came from. */
+		snprintf(cand, sizeof cand, " [%s]",
+		    wizard_origin_name(wz->lines[i].at.cand.origin));
+		if (strlen(buf) + strlen(cand) < sizeof buf)
+			strcat(buf, cand);
 		wz_wrap(buf, COLS - 4 - 1, &rows, &nrows);
 	}
 	room = y < bottom ? (size_t)(bottom - y) : 0;

@@ -84,6 +84,8 @@ t_check 'printf "%s\n" "$screen" | grep -Eq "^ *-- lines 1-[0-9]+ of [0-9]+, mor
     "the report is longer than the screen: an indicator says so"
 t_check 'printf "%s\n" "$screen" | grep -q "imap localhost:$FIRST (tls): failed"' \
     "the first failure is shown"
+t_check 'printf "%s\n" "$screen" | tr "\n" " " | grep -q "Connection refused \[SRV\]"' \
+    "with where it came from"
 t_check '! printf "%s\n" "$screen" | grep -q "localhost:$LAST (tls)"' \
     "the last is not, yet"
 t_is "$(printf '%s\n' "$screen" | wc -l)" 24 "the screen has 24 rows"
