@@ -288,6 +288,7 @@ wizard_discover_srv(struct wizard_provider *pr, const char *domain,
 	struct wizard_dns	*d;
 	struct wizard_srv	 r[WIZARD_SRV_MAX];
 	struct srv_found	 found[WIZARD_NSERVICES][2 * WIZARD_SRV_MAX];
+	struct srv_found	*f;
 	size_t			 nfound[WIZARD_NSERVICES] = { 0 };
 	struct error		 e = { 0 };
 	char			*name;
@@ -315,8 +316,6 @@ wizard_discover_srv(struct wizard_provider *pr, const char *domain,
 			sbuf_addf(report, "SRV %s: %s\n", name, none ?
 			    _("not offered (\".\")") : _("none"));
 		for (k = 0; k < (size_t)n; k++) {
-			struct srv_found	*f;
-
 			sbuf_addf(report, _("SRV %s: %s:%u (priority %u, "
 			    "weight %u)\n"), name, r[k].target, r[k].port,
 			    r[k].priority, r[k].weight);
