@@ -274,6 +274,18 @@ wz_draw_menu(int y, const char *const *items, size_t n, int cur)
 	}
 }
 
+/* The candidates of every service that came from origin. */
+static size_t
+wz_count_origin(const struct wizard_provider *pr, enum wizard_origin origin)
+{
+	size_t	 i, j, n = 0;
+
+	for (i = 0; i < WIZARD_NSERVICES; i++)
+		for (j = 0; j < pr->ncand[i]; j++)
+			n += pr->cand[i][j].origin == origin;
+	return n;
+}
+
 static void
 wz_draw_protocol(struct wz *wz)
 {
@@ -286,7 +298,10 @@ wz_draw_protocol(struct wz *wz)
 		    "%s)"), wz->prov->name, wz->domain);
 	else
 		snprintf(buf, sizeof buf, _("%s is not in the provider data: "
-		    "Postern will try the usual server names."), wz->domain);
+		    "Postern will try %zu servers from DNS (SRV), then %zu "
+		    "from its autoconfig data, then the usual server names."),
+		    wz->domain, wz_count_origin(wz->prov, WIZARD_FROM_SRV),
+		    wz_count_origin(wz->prov, WIZARD_FROM_AUTOCONFIG));
 	y += wz_para(y, 2, wz_bold, buf);
 	if (wz->prov->note != NULL)
 		y += wz_para(y, 2, wz_normal, wz->prov->note);
@@ -332,12 +347,46 @@ wz_draw_probe(struct wz *wz)
 	}
 }
 
+/* Rows of s word-wrapped to width, appended to *rows (each owned). */
+static void
+wz_wrap(const char *s, int width, char ***rows, size_t *nrows)
+{
+	size_t	 len, fit, cut;
+
+	if (width < 10)
+		width = 10;
+	while (*s != '\0') {
+		len = strlen(s);
+		fit = ui_text_fit(s, len, width);
+		cut = fit;
+		if (fit < len) {
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = fit;
+		}
+		if (cut == 0)
+			cut = 1;	/* never stuck on a wide character */
+		*rows = xreallocarray(*rows, *nrows + 1, sizeof **rows);
+		(*rows)[(*nrows)++] = xstrndup(s, cut);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+}
+
+/*
+ * The summary: what was picked, then each other attempt and why, in a
+ * region that scrolls (Up, Down, PgUp, PgDn) when it is longer than the
+ * screen, with a line that says where it is.
+ */
 static void
 wz_draw_summary(struct wz *wz)
 {
 	char	 buf[1024], cand[300];
-	size_t	 i;
-	int	 y = 2;
+	char	**rows = NULL;
+	size_t	 i, nrows = 0, room, top;
+	int	 y = 2, bottom = LINES - 2;
 
 	if (wz->done == NULL)
 		return;
@@ -361,13 +410,36 @@ wz_draw_summary(struct wz *wz)
 	y += wz_para(y, 2, wz_bold, buf);
 	y++;
 	wz_text(y++, 2, wz_normal, _("The others, and why:"));
-	for (i = 0; i < wz->nlines && y < LINES - 2; i++) {
+	for (i = 0; i < wz->nlines; i++) {
 		if (wz->lines[i].at.result == WIZARD_OK ||
 		    wz->lines[i].at.result == WIZARD_TRYING)
 			continue;
 		wz_line_text(buf, sizeof buf, &wz->lines[i].at);
-		y += wz_para(y, 4, wz_normal, buf);
+		/* Where the candidate came from. */
+		snprintf(cand, sizeof cand, " [%s]",
+		    wizard_origin_name(wz->lines[i].at.cand.origin));
+		if (strlen(buf) + strlen(cand) < sizeof buf)
+			strcat(buf, cand);
+		wz_wrap(buf, COLS - 4 - 1, &rows, &nrows);
 	}
+	room = y < bottom ? (size_t)(bottom - y) : 0;
+	wz->summary_page = room > 1 ? room - 1 : 1;
+	top = nrows > room ? nrows - room : 0;
+	if (wz->summary_top > top)
+		wz->summary_top = top;
+	top = wz->summary_top;
+	for (i = top; i < nrows && i < top + room; i++)
+		wz_text(y + (int)(i - top), 4, wz_normal, rows[i]);
+	if (nrows > room && room > 0) {
+		snprintf(buf, sizeof buf, _("-- lines %zu-%zu of %zu%s%s; "
+		    "Up/Down/PgUp/PgDn scroll --"), top + 1, top + room,
+		    nrows, top > 0 ? _(", more above") : "",
+		    top + room < nrows ? _(", more below") : "");
+		wz_text(bottom, 2, wz_bold, buf);
+	}
+	for (i = 0; i < nrows; i++)
+		free(rows[i]);
+	free(rows);
 }
 
 static void
@@ -657,6 +729,7 @@ wz_probe_start(struct wz *wz)
 	wz_lines_clear(wz);
 	wz_done_free(wz->done);
 	wz->done = NULL;
+	wz->summary_top = 0;
 	atomic_store(&wz->cancel, 0);
 	wz->back_pending = 0;
 	wz->probe = wz_probe_new(wz);
@@ -820,34 +893,61 @@ wz_key_manual(struct wz *wz, int key, int is_func)
 	    (is_func && key == KEY_ENTER)) {
 		if (wz_manual_provider(wz) == 0)
 			wz_probe_start(wz);
-	} else if (!toggle)
+	} else if (!toggle) {
+		if (wz->manual_cur == 7)
+			wz->user_auto = 0;	/* typed: the user's own */
 		wz_field_key(&wz->manual[wz->manual_cur], key, is_func);
+	}
 }
 
-/* Looks the address up: the provider, or guesses. */
+/*
+ * Looks the address up: the provider in the data, else SRV records, an
+ * autoconfig file and guesses (wizard_discover, bounded in time).
+ */
 static int
 wz_find_provider(struct wz *wz)
 {
-	struct wizard_providers		*pp;
-	const struct wizard_provider	*found = NULL;
-	struct error			 e = { 0 };
-	char				*domain;
+	struct wizard_provider	*pr;
+	struct error		 e = { 0 };
+	struct sbuf		 report;
+	char			*domain, *line, *nl;
+	int			 known = 0;
 
 	if ((domain = wizard_address_domain(wz->email.buf, &e)) == NULL) {
+		wz_message(wz, 1, "%s", e.msg);
+		return -1;
+	}
+	/* DNS may take a few seconds: say so first. */
+	wz_message(wz, 0, _("Looking up the servers of %s..."), domain);
+	wz_draw(wz);
+	wz->message[0] = '\0';
+	wz->dirty = 1;
+	sbuf_init(&report);
+	pr = wizard_discover(wz->email.buf, &known, &report, &e);
+	for (line = report.buf; line != NULL && *line != '\0'; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		log_info("%s", line);
+	}
+	sbuf_release(&report);
+	if (pr == NULL) {
+		free(domain);
 		wz_message(wz, 1, "%s", e.msg);
 		return -1;
 	}
 	free(wz->domain);
 	wz->domain = domain;
 	wizard_provider_free(wz->prov);
-	if ((pp = wizard_providers_load(NULL, &e)) != NULL)
-		found = wizard_providers_find(pp, domain);
-	else
-		log_warn("no provider data: %s", e.msg);
-	wz->prov_known = found != NULL;
-	wz->prov = found != NULL ? wizard_provider_dup(found) :
-	    wizard_provider_guess(domain);
-	wizard_providers_free(pp);
+	wz->prov = pr;
+	wz->prov_known = known;
+	/* Autoconfig's user name, until the user types another. */
+	if (pr->username != NULL) {
+		wz_field_set(&wz->manual[7], pr->username);
+		wz->user_auto = 1;
+	} else if (wz->user_auto) {
+		wz_field_set(&wz->manual[7], "");
+		wz->user_auto = 0;
+	}
 	return 0;
 }
 
@@ -911,7 +1011,19 @@ wz_key_summary(struct wz *wz, int key, int is_func)
 {
 	int	 i;
 
-	if (wz_is_enter(key, is_func)) {
+	if (is_func && (key == KEY_DOWN || key == KEY_UP || key ==
+	    KEY_NPAGE || key == KEY_PPAGE)) {
+		/* The drawing keeps the top in range. */
+		if (key == KEY_DOWN)
+			wz->summary_top++;
+		else if (key == KEY_NPAGE)
+			wz->summary_top += wz->summary_page;
+		else if (key == KEY_UP && wz->summary_top > 0)
+			wz->summary_top--;
+		else if (key == KEY_PPAGE)
+			wz->summary_top = wz->summary_top > wz->summary_page ?
+			    wz->summary_top - wz->summary_page : 0;
+	} else if (wz_is_enter(key, is_func)) {
 		if (wz->done == NULL || !wz->done->in_ok) {
 			wz_message(wz, 1, "%s", _("no server works yet: "
 			    "m enters them by hand, t trusts a certificate"));

@@ -92,6 +92,7 @@ struct wz {
 	char			*domain;
 	struct wizard_provider	*prov;		/* what the probe tries */
 	int			 prov_known;	/* from the data file */
+	int			 user_auto;	/* manual[7] is autoconfig's */
 
 	/* The probe, on its own thread. */
 	pthread_t		 thread;
@@ -106,6 +107,8 @@ struct wz {
 	char			**pins;		/* "HOST FP" */
 	size_t			 npins;
 	size_t			 cert_line;	/* line whose cert is shown */
+	size_t			 summary_top;	/* first row of the report */
+	size_t			 summary_page;	/* its rows on the screen */
 
 	/* Storing the password and saving. */
 	int			 has_pass;	/* pass(1) is installed */

@@ -34,4 +34,7 @@ int	 wizard_login_pop3(const struct wizard_login *,
 int	 wizard_login_smtp(const struct wizard_login *,
 	    const struct net_target *, struct error *);
 
+/* A host name: letters, digits, '-' and '.', labels of 1 to 63 bytes. */
+int	 wizard_host_valid(const char *);
+
 #endif

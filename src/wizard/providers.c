@@ -17,6 +17,7 @@
 #include "core/i18n.h"
 #include "core/sbuf.h"
 #include "core/xmalloc.h"
+#include "wizard/internal.h"
 #include "wizard/wizard.h"
 
 #define PROVIDERS_MAX_LINE	1000	/* bytes of one line */
@@ -192,7 +193,8 @@ providers_domains(struct providers_parser *p, char **w, size_t n)
 
 static void
 providers_add(struct wizard_provider *pr, enum wizard_service s,
-    const char *host, uint16_t port, enum security sec)
+    const char *host, uint16_t port, enum security sec,
+    enum wizard_origin origin)
 {
 	struct wizard_candidate	*c;
 
@@ -202,6 +204,7 @@ providers_add(struct wizard_provider *pr, enum wizard_service s,
 	c->host = xstrdup(host);
 	c->port = port;
 	c->security = sec;
+	c->origin = origin;
 }
 
 static void
@@ -240,7 +243,7 @@ providers_candidate(struct providers_parser *p, enum wizard_service s,
 		    wizard_service_name(s));
 		return;
 	}
-	providers_add(p->cur, s, w[0], port, sec);
+	providers_add(p->cur, s, w[0], port, sec, WIZARD_FROM_DATA);
 }
 
 /* "name TEXT" and "note TEXT": the rest of the line. */
@@ -406,6 +409,7 @@ providers_clear(struct wizard_provider *pr)
 	free(pr->id);
 	free(pr->name);
 	free(pr->note);
+	free(pr->username);
 	for (i = 0; i < pr->ndomains; i++)
 		free(pr->domains[i]);
 	free(pr->domains);
@@ -493,7 +497,8 @@ wizard_provider_guess(const char *domain)
 	pr->ndomains = 1;
 	for (i = 0; i < sizeof g / sizeof g[0]; i++) {
 		host = xasprintf("%s.%s", g[i].prefix, domain);
-		providers_add(pr, g[i].s, host, g[i].port, g[i].sec);
+		providers_add(pr, g[i].s, host, g[i].port, g[i].sec,
+		    WIZARD_FROM_GUESS);
 		free(host);
 	}
 	return pr;
@@ -524,7 +529,48 @@ wizard_provider_add(struct wizard_provider *pr, enum wizard_service s,
     const char *host, uint16_t port, enum security sec)
 {
 	if (pr->ncand[s] < WIZARD_MAX_CANDIDATES)
-		providers_add(pr, s, host, port, sec);
+		providers_add(pr, s, host, port, sec, WIZARD_FROM_MANUAL);
+}
+
+void
+wizard_provider_add_from(struct wizard_provider *pr, enum wizard_service s,
+    const char *host, uint16_t port, enum security sec,
+    enum wizard_origin origin)
+{
+	size_t	 i;
+
+	for (i = 0; i < pr->ncand[s]; i++) {
+		if (pr->cand[s][i].port == port &&
+		    pr->cand[s][i].security == sec &&
+		    strcmp(pr->cand[s][i].host, host) == 0)
+			return;
+	}
+	if (pr->ncand[s] < WIZARD_MAX_CANDIDATES)
+		providers_add(pr, s, host, port, sec, origin);
+}
+
+const char *
+wizard_origin_name(enum wizard_origin o)
+{
+	switch (o) {
+	case WIZARD_FROM_DATA:
+		return _("data");
+	case WIZARD_FROM_SRV:
+		return "SRV";
+	case WIZARD_FROM_AUTOCONFIG:
+		return "autoconfig";
+	case WIZARD_FROM_GUESS:
+		return _("guess");
+	case WIZARD_FROM_MANUAL:
+		return _("manual");
+	}
+	return "?";
+}
+
+int
+wizard_host_valid(const char *s)
+{
+	return providers_valid_host(s);
 }
 
 struct wizard_provider *
@@ -538,6 +584,8 @@ wizard_provider_dup(const struct wizard_provider *from)
 	pr->id = xstrdup(from->id);
 	pr->note = from->note != NULL ? xstrdup(from->note) : NULL;
 	pr->line = from->line;
+	pr->username = from->username != NULL ? xstrdup(from->username) :
+	    NULL;
 	pr->domains = xcalloc(from->ndomains + 1, sizeof *pr->domains);
 	for (i = 0; i < from->ndomains; i++)
 		pr->domains[i] = xstrdup(from->domains[i]);
@@ -546,7 +594,8 @@ wizard_provider_dup(const struct wizard_provider *from)
 		for (j = 0; j < from->ncand[i]; j++)
 			providers_add(pr, (enum wizard_service)i,
 			    from->cand[i][j].host, from->cand[i][j].port,
-			    from->cand[i][j].security);
+			    from->cand[i][j].security,
+			    from->cand[i][j].origin);
 	}
 	return pr;
 }

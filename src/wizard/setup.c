@@ -46,50 +46,29 @@ setup_print_attempt(const struct wizard_attempt *at, void *arg)
 	fflush(out);
 }
 
-/* The provider for the address: from the data, else guesses. */
-static struct wizard_provider *
-setup_provider(const char *domain, FILE *out)
+/*
+ * Lists the candidates of service s in order, with where each came
+ * from: "  imap localhost:993 (tls) from SRV".
+ */
+static void
+setup_print_candidates(const struct wizard_provider *pr,
+    enum wizard_service s, FILE *out)
 {
-	struct wizard_providers		*pp;
-	const struct wizard_provider	*found;
-	struct wizard_provider		*pr;
-	struct error			 err = { 0 };
-	size_t				 i, j, k;
+	const struct wizard_candidate	*c;
+	size_t				 i;
+	int				 v6;
 
-	if ((pp = wizard_providers_load(NULL, &err)) == NULL) {
-		fprintf(out, _("warning: no provider data: %s\n"), err.msg);
-		found = NULL;
-	} else {
-		for (i = 0; i < pp->nbad && i < WIZARD_MAX_BAD; i++)
-			fprintf(out, _("warning: %s\n"), pp->bad[i]);
-		found = wizard_providers_find(pp, domain);
+	fprintf(out, _("Servers to try for %s, in order:\n"),
+	    wizard_service_name(s));
+	for (i = 0; i < pr->ncand[s]; i++) {
+		c = &pr->cand[s][i];
+		v6 = strchr(c->host, ':') != NULL;
+		fprintf(out, _("  %s %s%s%s:%u (%s) from %s\n"),
+		    wizard_service_name(s), v6 ? "[" : "", c->host,
+		    v6 ? "]" : "", c->port, config_security_name(c->security),
+		    wizard_origin_name(c->origin));
 	}
-	if (found == NULL) {
-		wizard_providers_free(pp);
-		fprintf(out, _("Provider: '%s' is not in the provider data; "
-		    "guessing its server names\n"), domain);
-		return wizard_provider_guess(domain);
-	}
-	fprintf(out, _("Provider: %s\n"), found->name);
-	if (found->note != NULL)
-		fprintf(out, _("Note: %s\n"), found->note);
-	/* A copy, so that the data can go. */
-	pr = xcalloc(1, sizeof *pr);
-	pr->id = xstrdup(found->id);
-	pr->name = xstrdup(found->name);
-	pr->note = found->note != NULL ? xstrdup(found->note) : NULL;
-	pr->line = found->line;
-	for (k = 0; k < WIZARD_NSERVICES; k++) {
-		pr->ncand[k] = found->ncand[k];
-		pr->cand[k] = xcalloc(found->ncand[k] + 1, sizeof
-		    *pr->cand[k]);
-		for (j = 0; j < found->ncand[k]; j++) {
-			pr->cand[k][j] = found->cand[k][j];
-			pr->cand[k][j].host = xstrdup(found->cand[k][j].host);
-		}
-	}
-	wizard_providers_free(pp);
-	return pr;
+	fflush(out);
 }
 
 static void
@@ -138,12 +117,16 @@ wizard_setup_run(const struct wizard_setup *su, FILE *out, struct error *err)
 	struct account			 a;
 	struct error			 e = { 0 };
 	enum wizard_service		 svc;
-	char				*domain;
+	struct sbuf			 report;
 	int				 ret = -1, smtp_ok;
 
-	if ((domain = wizard_address_domain(su->email, err)) == NULL)
+	sbuf_init(&report);
+	pr = wizard_discover(su->email, NULL, &report, err);
+	if (report.len > 0)
+		fputs(report.buf, out);
+	sbuf_release(&report);
+	if (pr == NULL)
 		return -1;
-	pr = setup_provider(domain, out);
 	svc = su->backend == BACKEND_POP3 ? WIZARD_POP3 : WIZARD_IMAP;
 	if (pr->ncand[svc] == 0) {
 		error_set(err, ERROR_INPUT, _("%s has no %s server"), pr->name,
@@ -152,17 +135,21 @@ wizard_setup_run(const struct wizard_setup *su, FILE *out, struct error *err)
 	}
 	memset(&params, 0, sizeof params);
 	params.address = su->email;
-	params.username = su->username != NULL ? su->username : su->email;
+	params.username = su->username != NULL ? su->username :
+	    pr->username != NULL ? pr->username : su->email;
 	params.password_command = su->password_command;
 	params.ca_file = su->ca_file;
 	params.cb = setup_print_attempt;
 	params.arg = out;
 	probe = wizard_probe_new(&params);
+	setup_print_candidates(pr, svc, out);
 	if (wizard_probe_run(probe, pr, svc, &in, &e) == -1) {
 		fprintf(out, _("postern: %s; nothing saved\n"), e.msg);
 		ret = 1;
 		goto out;
 	}
+	if (pr->ncand[WIZARD_SMTP] > 0)
+		setup_print_candidates(pr, WIZARD_SMTP, out);
 	smtp_ok = pr->ncand[WIZARD_SMTP] > 0 &&
 	    wizard_probe_run(probe, pr, WIZARD_SMTP, &smtp, &e) == 0;
 	if (!smtp_ok)
@@ -187,6 +174,5 @@ wizard_setup_run(const struct wizard_setup *su, FILE *out, struct error *err)
 out:
 	wizard_probe_free(probe);
 	wizard_provider_free(pr);
-	free(domain);
 	return ret;
 }

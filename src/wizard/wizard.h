@@ -12,6 +12,7 @@
 
 #include "config/config.h"
 #include "core/error.h"
+#include "core/sbuf.h"
 #include "net/net.h"
 
 /*
@@ -41,11 +42,21 @@ enum wizard_service {
 };
 #define WIZARD_NSERVICES	3
 
+/* Where a candidate came from, in the order they are tried. */
+enum wizard_origin {
+	WIZARD_FROM_DATA = 0,	/* data/providers */
+	WIZARD_FROM_SRV,	/* DNS SRV records (RFC 6186, RFC 8314) */
+	WIZARD_FROM_AUTOCONFIG,	/* data/autoconfig/DOMAIN.xml */
+	WIZARD_FROM_GUESS,	/* imap.DOMAIN and the like */
+	WIZARD_FROM_MANUAL,	/* typed in by the user */
+};
+
 /* One server to try. There is no plaintext security: tls or starttls. */
 struct wizard_candidate {
-	char		*host;
-	uint16_t	 port;
-	enum security	 security;
+	char			*host;
+	uint16_t		 port;
+	enum security		 security;
+	enum wizard_origin	 origin;
 };
 
 /* A provider of the data file, or the guesses for a domain. */
@@ -58,6 +69,9 @@ struct wizard_provider {
 	struct wizard_candidate	*cand[WIZARD_NSERVICES];	/* in order */
 	size_t			 ncand[WIZARD_NSERVICES];
 	int			 line;		/* of "provider", 0 for guesses */
+	/* The user name the autoconfig file gives (placeholders replaced);
+	   NULL: the address. */
+	char			*username;
 };
 
 /* The parsed data file; everything is owned by it. */
@@ -110,12 +124,118 @@ struct wizard_provider *wizard_provider_guess(const char *domain);
 void		 wizard_provider_free(struct wizard_provider *);
 /* An empty provider called name (manual entry); free as above. */
 struct wizard_provider *wizard_provider_new(const char *name);
-/* Appends a candidate (a copy of host) unless the service is full. */
+/*
+ * Appends a candidate (a copy of host) unless the service is full; its
+ * origin is WIZARD_FROM_MANUAL.
+ */
 void		 wizard_provider_add(struct wizard_provider *,
 		    enum wizard_service, const char *host, uint16_t port,
 		    enum security);
+/*
+ * The same with an origin; a candidate equal (host, port, security) to
+ * one already listed is not added again.
+ */
+void		 wizard_provider_add_from(struct wizard_provider *,
+		    enum wizard_service, const char *host, uint16_t port,
+		    enum security, enum wizard_origin);
+/* "data", "SRV", "autoconfig", "guess" or "manual". */
+const char	*wizard_origin_name(enum wizard_origin);
 /* A deep copy, so that the data file's parse can go. */
 struct wizard_provider *wizard_provider_dup(const struct wizard_provider *);
+
+/*
+ * DNS SRV records (RFC 2782) for mail servers (RFC 6186, RFC 8314).
+ * The resolver is the system's (res_ninit), with a short timeout
+ * (WIZARD_SRV_TIMEOUT seconds, one try, at most two name servers);
+ * $POSTERN_DNS=ADDR:PORT (IPv4, UDP) asks that server alone instead,
+ * $POSTERN_DNS=off asks nothing.
+ */
+#define WIZARD_SRV_TIMEOUT	2	/* seconds */
+#define WIZARD_SRV_MAX		16	/* records kept per answer */
+#define WIZARD_SRV_ANSWER_MAX	4096	/* bytes of one answer */
+
+struct wizard_srv {
+	char		 target[254];	/* lower case, no final dot */
+	uint16_t	 priority;
+	uint16_t	 weight;
+	uint16_t	 port;
+};
+
+/*
+ * Parses msg, the answer to an SRV query for name: the records of
+ * class IN, type SRV and owner name, at most max into out, sorted by
+ * priority (lowest first), then weight (highest first). A record whose
+ * target is "." (the service is not offered), whose target is not a
+ * plain host name or whose port is 0 is left out; *not_offered is set
+ * when a "." was seen. Returns the number of records kept, or -1 and err
+ * when msg is not a well-formed DNS message.
+ */
+int		 wizard_srv_parse(const unsigned char *msg, size_t len,
+		    const char *name, struct wizard_srv *out, size_t max,
+		    int *not_offered, struct error *);
+
+/* One DNS session (the resolver's state), for several queries. */
+struct wizard_dns;
+
+/* NULL when DNS is off ($POSTERN_DNS=off) or not usable, with err. */
+struct wizard_dns *wizard_dns_new(struct error *);
+/*
+ * Asks for the SRV records of name: as wizard_srv_parse, 0 records when
+ * there are none (no such name, no data); -1 and err (ERROR_NET) when
+ * no answer came in time, or the answer was malformed (ERROR_PROTO).
+ */
+int		 wizard_dns_srv(struct wizard_dns *, const char *name,
+		    struct wizard_srv *out, size_t max, int *not_offered,
+		    struct error *);
+void		 wizard_dns_free(struct wizard_dns *);
+
+/*
+ * Adds the candidates the SRV records of domain give: _imaps._tcp,
+ * _pop3s._tcp and _submissions._tcp as tls, _imap._tcp, _pop3._tcp and
+ * _submission._tcp as starttls, each service's in priority and weight
+ * order (tls first on a tie). What was asked and found goes to report,
+ * a line each. Stops asking after a query without answer.
+ */
+void		 wizard_discover_srv(struct wizard_provider *,
+		    const char *domain, struct sbuf *report);
+
+/*
+ * Cached autoconfig files: Mozilla's clientConfig XML (version 1.1), a
+ * subset: emailProvider's incomingServer (type imap or pop3) and
+ * outgoingServer (type smtp) with hostname, port, socketType (SSL or
+ * STARTTLS; plain is refused) and username (%EMAILADDRESS%,
+ * %EMAILLOCALPART%, %EMAILDOMAIN%). See data/autoconfig/README.
+ */
+#define WIZARD_AUTOCONFIG_MAX_SIZE	(64 * 1024)
+#define WIZARD_AUTOCONFIG_MAX_DEPTH	8
+#define WIZARD_AUTOCONFIG_MAX_NODES	512
+
+/*
+ * $POSTERN_AUTOCONFIG_DIR/DOMAIN.xml when the variable is set and not
+ * empty, else fs_datadir()/data/autoconfig/DOMAIN.xml. Caller frees.
+ */
+char		*wizard_autoconfig_path(const char *domain);
+/*
+ * Parses text (read from name) and adds its candidates to pr, the user
+ * name to pr->username (when not set yet), for address. What was
+ * skipped and why goes to report (may be NULL). Returns the number of
+ * candidates added, or -1 and err if text is not well-formed XML of the
+ * subset (nothing is added then).
+ */
+int		 wizard_autoconfig_parse(struct wizard_provider *pr,
+		    const char *name, const char *text, size_t len,
+		    const char *address, struct sbuf *report, struct error *);
+
+/*
+ * The servers to try for address: its provider in the data (*known set
+ * to 1; known may be NULL), else (*known 0) the candidates of the SRV
+ * records, of the domain's autoconfig file and the guesses, in that
+ * order. What was found, the provider's name and note, goes to report,
+ * a line each.
+ * NULL and err if address is not a mail address.
+ */
+struct wizard_provider *wizard_discover(const char *address, int *known,
+		    struct sbuf *report, struct error *);
 
 /* What became of one candidate. */
 enum wizard_result {
