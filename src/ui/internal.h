@@ -168,6 +168,7 @@ struct ui_job {
 	char			**unlink;	/* removed after success */
 	size_t			 nunlink;
 	char			*pass;
+	struct worker		*worker;	/* local folders (POP3) */
 };
 
 /* A file on the compose screen. */
@@ -547,6 +548,16 @@ void	 ui_compose_attach(struct ui *);
 void	 ui_compose_detach(struct ui *);
 void	 ui_compose_rename(struct ui *);
 void	 ui_compose_identity(struct ui *);
+/* The header fields the compose screen edits at a prompt. */
+enum ui_compose_field {
+	UI_FIELD_TO,
+	UI_FIELD_CC,
+	UI_FIELD_BCC,
+	UI_FIELD_SUBJECT,
+	UI_FIELD_REPLY_TO,
+	UI_FIELD_FROM,
+};
+void	 ui_compose_field(struct ui *, enum ui_compose_field);
 void	 ui_compose_preview(struct ui *);
 void	 ui_compose_postpone(struct ui *);
 void	 ui_compose_send(struct ui *);

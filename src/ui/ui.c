@@ -332,8 +332,9 @@ ui_draw_bars(struct ui *ui)
 	char		 keys[64];
 	int		 mrows;
 
-	hint = ui->view == VIEW_COMPOSE ? _("y:Send  e:Edit  a:Attach  "
-	    "D:Remove  N:Name  F:From  p:Preview  P:Postpone  q:Abandon") :
+	hint = ui->view == VIEW_COMPOSE ? _("y:Send  e:Edit  t/c/b/s:To/Cc/"
+	    "Bcc/Subject  a:Attach  D:Remove  N:Name  F:From  p:Preview  "
+	    "P:Postpone  q:Abandon") :
 	    ui->view == VIEW_DRAFTS ? _("Enter:Recall  j/k:Move  q:Back") :
 	    ui->view == VIEW_PAGER ?
 	    _("q:Back  j/k:Line  Space/-:Page  n/p:Next/Prev  h:Headers  "

@@ -1,0 +1,87 @@
+#!/bin/sh
+# tests/ui/pop3-send.sh: a POP3 account sends from the compose screen
+# through SMTP and keeps Sent and Drafts as local folders, through its
+# worker (which holds the local store): the sent message shows in the
+# local Sent (folder pane, index, pager) and reached the SMTP server
+# once; P postpones into the local Drafts, R recalls it, and once it is
+# sent the draft is gone from Drafts.
+. "$TOP_SRCDIR/tests/lib.sh"
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+DATA="$TOP_SRCDIR/tests/ui/data"
+
+t_start_servers
+t_fill alice INBOX 3
+CONF="$T_CONFIG_HOME/postern/config"
+t_write_config "$CONF" test "backend = pop3"
+CTL="$T_TMPDIR/ed.json"
+COMPOSE_DIR="$T_STATE_HOME/postern/compose"
+ed_ctl() { printf '%s\n' "$1" > "$CTL"; }
+# with SUBJECT: how many messages the SMTP server holds with it.
+with() { grep -l "^Subject: $1" "$SMTP_OUT"/*.eml 2> /dev/null | wc -l; }
+# open_folder NAME: opens the folder NAME from the folder pane.
+open_folder() {
+	local n i
+	for n in 0 1 2 3 4 5 6 7; do
+		t_tmux_keys c =
+		for i in $(seq "$n"); do t_tmux_keys j; done
+		t_tmux_keys Enter
+		t_tmux_wait_for "\\[$1\\]" 2 2> /dev/null && return 0
+	done
+	return 1
+}
+
+t_tmux_start 120 40 env EDITOR="$PY $DATA/editor.py" ED_CTL="$CTL" \
+    VISUAL= "$POSTERN" -F "$CONF"
+t_check 't_tmux_wait_for "3 of 3" 30' "the POP3 account opens its INBOX"
+t_check 't_tmux_wait_for "No new mail|new messages fetched" 30' \
+    "the check at start is done"
+
+# --- send: the copy lands in the local Sent
+ed_ctl '{"set": {"To": "Bob <bob@example.test>", "Subject": "Pop sent one"}, "body": "Sent from a POP3 account.\n"}'
+t_tmux_keys m
+t_check 't_tmux_wait_for "Subject: Pop sent one" 10' "m composes on the POP3 account"
+t_tmux_keys y
+t_check 't_tmux_wait_for "Message sent\\." 30' "y sends: Message sent."
+t_is "$(with "Pop sent one")" 1 "the SMTP server got it once"
+t_check 'open_folder Sent' "the local Sent folder opens"
+t_check 't_tmux_wait_for "Pop sent one" 10 && t_tmux_wait_for "\\[Sent\\]  1 of 1" 5' \
+    "the sent message is listed in Sent, alone"
+t_tmux_keys Enter
+t_check 't_tmux_wait_for "To: Bob <bob@example.test>" 10 &&
+    t_tmux_wait_for "Sent from a POP3 account\\." 5' \
+    "it opens in the pager with its text"
+t_tmux_keys q
+t_is "$(ls "$COMPOSE_DIR" | wc -l)" 0 "the editor's file is gone once sent"
+
+# --- postpone into the local Drafts, recall, send
+ed_ctl '{"set": {"To": "carol@example.test", "Subject": "Pop draft one"}, "body": "Postponed on POP3.\n"}'
+t_tmux_keys m
+t_check 't_tmux_wait_for "Subject: Pop draft one" 10' "a second message"
+t_tmux_keys P
+t_check 't_tmux_wait_for "Message postponed\\." 20' "P postpones it"
+t_is "$(ls "$COMPOSE_DIR" | wc -l)" 0 "the editor's file is gone once it is in Drafts"
+t_check 'open_folder Drafts' "the local Drafts folder opens"
+t_check 't_tmux_wait_for "Pop draft one" 10 && t_tmux_wait_for "\\[Drafts\\]  1 of 1" 5' \
+    "the draft is listed in Drafts"
+t_is "$(with "Pop draft one")" 0 "nothing was sent"
+t_tmux_keys R
+t_check 't_tmux_wait_for "Postponed message recalled\\." 20' "R recalls it"
+t_check 't_tmux_screen | grep -q "Subject: Pop draft one" &&
+    t_tmux_screen | grep -q "To: carol@example.test"' \
+    "the compose screen shows the recalled headers"
+t_tmux_keys y
+t_check 't_tmux_wait_for "Message sent\\." 30' "the recalled draft is sent"
+t_is "$(with "Pop draft one")" 1 "the SMTP server got it once"
+t_check 'grep -l "^Subject: Pop draft one" "$SMTP_OUT"/*.eml | xargs grep -q "^Postponed on POP3\\."' \
+    "with the text written before postponing"
+t_check 't_tmux_wait_for "\\[Drafts\\]  0 of 0" 10' "Drafts is empty again"
+t_check '! t_tmux_screen | grep -q "Pop draft one"' "the open Drafts no longer lists it"
+t_check 'open_folder Sent' "Sent opens again"
+t_check 't_tmux_wait_for "Pop draft one" 10' "the recalled message's copy is in Sent"
+t_tmux_keys R
+t_check 't_tmux_wait_for "No postponed messages\\." 20' "R finds no draft left"
+t_tmux_keys q
+t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0"
+t_done
