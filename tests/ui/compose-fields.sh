@@ -35,9 +35,19 @@ ed_ctl() { printf '%s\n' "$1" > "$CTL"; }
 last_eml() { ls "$SMTP_OUT"/*.eml 2> /dev/null | sort | tail -n 1; }
 stored() { ls "$SMTP_OUT" 2> /dev/null | grep -c '\.eml$'; }
 # preview: p, then the built message is on screen; q back.
+# A message sent to the work address: the reply is from that identity.
+{
+	printf 'From: Bob <bob@example.test>\r\n'
+	printf 'To: Alice Work <alice.work@example.test>\r\nSubject: For work\r\n'
+	printf 'Date: Mon, 01 Jan 2035 10:00:00 +0000\r\n'
+	printf 'Message-ID: <w1@example.test>\r\n\r\nAt work?\r\n'
+} > "$T_TMPDIR/w1.eml"
+timeout 30 curl -s --cacert "$CA_FILE" -u "alice:alice-pw-1" \
+    -T "$T_TMPDIR/w1.eml" "imaps://localhost:$IMAPS_PORT/INBOX" ||
+    t_fail "append the message"
 t_tmux_start 120 40 env EDITOR="$PY $DATA/editor.py" ED_CTL="$CTL" \
     VISUAL= "$POSTERN" -F "$CONF"
-t_check 't_tmux_wait_for "3 of 3" 20' "INBOX opens"
+t_check 't_tmux_wait_for "4 of 4" 20' "INBOX opens"
 
 ed_ctl '{"set": {"Subject": "Fields test"}, "body": "Body text.\n"}'
 t_tmux_keys m
@@ -137,6 +147,20 @@ t_check 'grep -q "^Alice at work" "$EML" && grep -q "^Widgets Ltd" "$EML"' \
 t_check '! grep -q "Alice at home" "$EML"' "the home signature is gone"
 t_is "$(grep -c '^-- ' "$EML")" 1 "one signature separator"
 t_check 'grep -q "^Body text\\." "$EML"' "the text written stays"
+
+# --- a reply to the work address: the work identity and its signature
+ed_ctl '{"body": "Yes.\n"}'
+t_tmux_keys =
+t_tmux_keys r
+t_check 't_tmux_wait_for "Subject: Re: For work" 10' "r replies to the message for work"
+t_check 'grep -q "^From: Alice Work <alice.work@example.test>\$" "$CTL.in"' \
+    "the reply is from the work identity"
+t_check 'grep -q "^Alice at work\$" "$CTL.in" && ! grep -q "Alice at home" "$CTL.in"' \
+    "with the work signature"
+t_tmux_keys q
+t_check 't_tmux_wait_for "Abandon this message" 5' "q asks before abandoning"
+t_tmux_keys y Enter
+t_check 't_tmux_wait_for "Message abandoned" 5' "the reply is abandoned"
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0"
 t_done

@@ -82,6 +82,21 @@ t_check 'open_folder Sent' "Sent opens again"
 t_check 't_tmux_wait_for "Pop draft one" 10' "the recalled message's copy is in Sent"
 t_tmux_keys R
 t_check 't_tmux_wait_for "No postponed messages\\." 20' "R finds no draft left"
+
+# --- a draft that cannot be saved: the error names the file that keeps it
+STORE="$T_DATA_HOME/postern/test"
+t_check '[ -d "$STORE/.Drafts" ]' "the local Drafts is a Maildir++ folder"
+mv "$STORE/.Drafts" "$STORE/.Drafts.away" && : > "$STORE/.Drafts"
+ed_ctl '{"set": {"To": "dave@example.test", "Subject": "Pop draft lost?"}, "body": "Never lost.\n"}'
+t_tmux_keys m
+t_check 't_tmux_wait_for "Subject: Pop draft lost\\?" 10' "a third message"
+t_tmux_keys P
+t_check 't_tmux_wait_for "draft not saved: " 20 &&
+    t_tmux_screen | tr -d "\\n" | grep -q "the text is kept in .*/compose/msg-"' \
+    "a failed postpone says so and where the text is"
+t_is "$(ls "$COMPOSE_DIR" | wc -l)" 1 "the editor's file is kept"
+t_check 'grep -q "^Never lost\\." "$COMPOSE_DIR"/*' "with the text"
+rm -f "$STORE/.Drafts" && mv "$STORE/.Drafts.away" "$STORE/.Drafts"
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0"
 t_done
