@@ -577,6 +577,14 @@ struct ui_job	*ui_job_new(struct ui *, enum ui_job_kind);
 void	 ui_job_add_unlink(struct ui_job *, const char *path);
 void	 ui_job_start(struct ui *, struct ui_job *);
 void	 ui_jobs_join(struct ui *);
+/*
+ * Saves a copy of a message a POP3 account sent into its local Sent
+ * through its worker w (which holds the store; call from any other
+ * thread, as long as w runs), else as a file that the store indexes
+ * when it next opens. 0, or -1 and err saying where the copy is.
+ */
+int	 ui_local_sent(struct worker *, const struct account *,
+	    const char *msg, size_t len, struct error *);
 /* command.c: the command language of the config and the : line. */
 int	 ui_command_run(struct ui *, const char *line, struct error *);
 /* Runs the config's bind and macro lines; a bad one is named and skipped. */

@@ -94,6 +94,31 @@ job_local_append(struct ui_job *j, const char *folder, const char *msg,
 	return 0;
 }
 
+int
+ui_local_sent(struct worker *w, const struct account *a, const char *msg,
+    size_t len, struct error *err)
+{
+	struct chan	*reply = chan_new();
+	struct event	*ev;
+	struct error	 e = { 0 }, fe = { 0 };
+
+	worker_append(w, POP3_SENT, msg, len, SUMMARY_SEEN, reply, 0);
+	if (job_local_wait(reply, &ev, &e) == 0) {
+		event_free(ev);
+		return 0;
+	}
+	/*
+	 * Not through the worker: into the Maildir as a file, which the
+	 * store indexes when it next opens. The copy is never lost.
+	 */
+	log_warn("%s: %s", a->id, e.msg);
+	if (pop3_save_sent(a, NULL, msg, len, &fe) == 0)
+		return error_set(err, e.kind, _("the copy in %s shows after a "
+		    "restart (%s)"), POP3_SENT, e.msg);
+	return error_set(err, fe.kind, _("no copy in %s: %s"), POP3_SENT,
+	    fe.msg);
+}
+
 /* Drafts live on the IMAP server, or in a POP3 account's local Drafts. */
 static int
 job_draft_save(struct ui_job *j, struct error *err)
@@ -210,22 +235,10 @@ job_send(struct ui_job *j)
 		free(dir);
 		return ev;
 	}
-	/*
-	 * A POP3 account's Sent is local: the worker saves the copy. If it
-	 * cannot, the copy goes into the Maildir as a file, which the store
-	 * indexes when it next opens: the copy is never lost.
-	 */
-	if (job_local(j) && job_local_append(j, POP3_SENT, j->msg.buf,
-	    j->msg.len, SUMMARY_SEEN, &serr) == -1) {
-		log_warn("%s: %s", j->account->id, serr.msg);
-		if (pop3_save_sent(j->account, NULL, j->msg.buf, j->msg.len,
-		    &err) == 0)
-			error_set(&serr, serr.kind, _("sent; the copy in %s "
-			    "shows after a restart (%s)"), POP3_SENT, serr.msg);
-		else
-			error_set(&serr, err.kind, _("sent, but no copy in "
-			    "%s: %s"), POP3_SENT, err.msg);
-	}
+	/* A POP3 account's Sent is local: the worker saves the copy. */
+	if (job_local(j) && ui_local_sent(j->worker, j->account, j->msg.buf,
+	    j->msg.len, &serr) == -1)
+		error_set(&serr, serr.kind, _("sent, but %s"), serr.msg);
 	ev = job_event(j, EVENT_STATUS);
 	if (j->uid != 0 && job_draft_delete(j, j->uid, &derr) == -1) {
 		ev->kind = EVENT_ERROR;

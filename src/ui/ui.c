@@ -681,9 +681,9 @@ ui_run_full(const struct config *config, const char *account_id,
 	endwin();
 
 	ui_jobs_join(&ui);
+	ui_outbox_stop(&ui);	/* a flush may need the worker (POP3 Sent) */
 	for (i = 0; i < ui.naccts; i++)
 		worker_stop(ui.accts[i].worker);
-	ui_outbox_stop(&ui);
 	chan_free(ui.events, event_free_cb);
 	ui_free(&ui);
 	return 0;

@@ -99,4 +99,20 @@ t_check 'grep -q "^Never lost\\." "$COMPOSE_DIR"/*' "with the text"
 rm -f "$STORE/.Drafts" && mv "$STORE/.Drafts.away" "$STORE/.Drafts"
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0"
+
+# --- the outbox sent at start-up: its copy goes to the local Sent too
+rm -f "$COMPOSE_DIR"/*
+t_write_config "$T_TMPDIR/down.conf" test "backend = pop3" "smtp.port = 1"
+printf 'Queued while down.\n' > "$T_TMPDIR/body"
+t_check_not 't_run 60 -- "$POSTERN" -F "$T_TMPDIR/down.conf" -s "Pop queued one" bob@example.test < "$T_TMPDIR/body"' \
+    "a batch send with the SMTP server down fails"
+t_is "$(ls "$STORE/outbox" 2> /dev/null | grep -c '\.eml$')" 1 "the message waits in the outbox"
+t_tmux_start 120 40 "$POSTERN" -F "$CONF"
+t_check 't_tmux_wait_for "Outbox: 1 sent\\." 60' "the outbox is sent at start-up"
+t_is "$(with "Pop queued one")" 1 "the SMTP server got it once"
+t_check 'open_folder Sent' "Sent opens"
+t_check 't_tmux_wait_for "Pop queued one" 10 && t_tmux_wait_for "\\[Sent\\]  3 of 3" 5' \
+    "the outbox message's copy is in the local Sent"
+t_tmux_keys q
+t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0"
 t_done
