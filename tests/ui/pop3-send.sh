@@ -107,12 +107,20 @@ printf 'Queued while down.\n' > "$T_TMPDIR/body"
 t_check_not 't_run 60 -- "$POSTERN" -F "$T_TMPDIR/down.conf" -s "Pop queued one" bob@example.test < "$T_TMPDIR/body"' \
     "a batch send with the SMTP server down fails"
 t_is "$(ls "$STORE/outbox" 2> /dev/null | grep -c '\.eml$')" 1 "the message waits in the outbox"
-t_tmux_start 120 40 "$POSTERN" -F "$CONF"
+t_tmux_start 120 40 env EDITOR="$PY $DATA/editor.py" ED_CTL="$CTL" \
+    VISUAL= "$POSTERN" -F "$CONF"
 t_check 't_tmux_wait_for "Outbox: 1 sent\\." 60' "the outbox is sent at start-up"
 t_is "$(with "Pop queued one")" 1 "the SMTP server got it once"
 t_check 'open_folder Sent' "Sent opens"
 t_check 't_tmux_wait_for "Pop queued one" 10 && t_tmux_wait_for "\\[Sent\\]  3 of 3" 5' \
     "the outbox message's copy is in the local Sent"
+ed_ctl '{"set": {"To": "erin@example.test", "Subject": "Pop sent live"}, "body": "Live.\n"}'
+t_tmux_keys m
+t_check 't_tmux_wait_for "Subject: Pop sent live" 10' "a message written with Sent open"
+t_tmux_keys y
+t_check 't_tmux_wait_for "Message sent\\." 30' "it is sent"
+t_check 't_tmux_wait_for "\\[Sent\\]  4 of 4" 10 && t_tmux_wait_for "Pop sent live" 5' \
+    "the open Sent shows its copy at once, without a reload"
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0"
 t_done
