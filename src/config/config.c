@@ -27,6 +27,7 @@ enum config_type {
 	CONFIG_POP3_AUTH,
 	CONFIG_INTERVAL,
 	CONFIG_PIN,
+	CONFIG_IDENTITY_SIGNATURE,
 };
 
 struct config_key {
@@ -75,6 +76,8 @@ static const struct config_key config_account_keys[] = {
 	{ "forward-attach", CONFIG_BOOL, ACCT(forward_attach) },
 	{ "format-flowed", CONFIG_BOOL, ACCT(format_flowed) },
 	{ "imap.body-cache-size", CONFIG_SIZE, ACCT(imap_body_cache_size) },
+	{ "identity-signature", CONFIG_IDENTITY_SIGNATURE,
+	    ACCT(identity_signatures) },
 };
 #undef ACCT
 
@@ -239,6 +242,66 @@ config_add_pin(struct account *a, const char *value, struct error *err)
 	    sizeof *a->tls_pins);
 	a->tls_pins[a->ntls_pins++] = xasprintf("%s %s", host, fp);
 	free(host);
+	return 0;
+}
+
+/* The identity-signature line of addr, from its file on, or NULL. */
+static const char *
+config_identity_find(const struct account *a, const char *addr)
+{
+	size_t	 i, len = strlen(addr);
+
+	for (i = 0; i < a->nidentity_signatures; i++) {
+		if (strncasecmp(a->identity_signatures[i], addr, len) == 0 &&
+		    a->identity_signatures[i][len] == ' ')
+			return a->identity_signatures[i] + len + 1;
+	}
+	return NULL;
+}
+
+const char *
+config_identity_signature(const struct account *a, const char *addr)
+{
+	const char	*file;
+
+	if (addr == NULL || (file = config_identity_find(a, addr)) == NULL)
+		return a->signature;
+	return strcmp(file, "none") == 0 ? NULL : file;
+}
+
+/* "ADDRESS FILE" into the account's identity signatures. */
+static int
+config_add_identity_signature(struct account *a, const char *value,
+    struct error *err)
+{
+	const char	*file;
+	char		*addr;
+	size_t		 i, len;
+
+	len = strcspn(value, " \t");
+	file = value + len + strspn(value + len, " \t");
+	if (len == 0 || *file == '\0' || memchr(value, '@', len) == NULL)
+		return error_set(err, ERROR_INPUT, _("expected 'ADDRESS "
+		    "FILE' (an identity's address, its signature file or "
+		    "none)"));
+	addr = xstrndup(value, len);
+	for (i = 0; i < len; i++)
+		addr[i] = (char)tolower((unsigned char)addr[i]);
+	if (config_identity_find(a, addr) != NULL) {
+		free(addr);
+		return error_set(err, ERROR_INPUT, _("a second signature for "
+		    "the same address"));
+	}
+	if (a->nidentity_signatures == CONFIG_MAX_IDENTITY_SIGNATURES) {
+		free(addr);
+		return error_set(err, ERROR_INPUT, _("too many identity "
+		    "signatures"));
+	}
+	a->identity_signatures = xreallocarray(a->identity_signatures,
+	    a->nidentity_signatures + 1, sizeof *a->identity_signatures);
+	a->identity_signatures[a->nidentity_signatures++] =
+	    xasprintf("%s %s", addr, file);
+	free(addr);
 	return 0;
 }
 
@@ -496,6 +559,11 @@ config_set_account_key(struct config_parser *p, const char *key,
 		return 0;
 	case CONFIG_PIN:
 		if (config_add_pin(p->account, value, &e) == -1)
+			return config_error(p, e.msg);
+		return 0;
+	case CONFIG_IDENTITY_SIGNATURE:
+		if (config_add_identity_signature(p->account, value,
+		    &e) == -1)
 			return config_error(p, e.msg);
 		return 0;
 	case CONFIG_SIZE:
@@ -881,6 +949,9 @@ config_account_clear(struct account *a)
 	free(a->signature);
 	free(a->alternates);
 	free(a->drafts);
+	for (i = 0; i < a->nidentity_signatures; i++)
+		free(a->identity_signatures[i]);
+	free(a->identity_signatures);
 }
 
 void

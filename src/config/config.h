@@ -83,6 +83,9 @@ struct account {
 	int			 format_flowed;	/* send format=flowed */
 	/* imap.body-cache-size: bytes of messages kept; 0: none. */
 	uint32_t		 imap_body_cache_size;
+	/* identity-signature: "ADDRESS FILE" each, address in lower case. */
+	char			**identity_signatures;
+	size_t			 nidentity_signatures;
 	const char		*file;		/* where it was defined */
 	int			 line;
 };
@@ -156,6 +159,7 @@ const char	*config_sort_name(enum config_sort);
 /* "AB:CD:..." of a SHA-256 digest, with the NUL. */
 #define CONFIG_FINGERPRINT_LEN	96
 #define CONFIG_MAX_PINS		16	/* tls.pin-sha256 lines per account */
+#define CONFIG_MAX_IDENTITY_SIGNATURES	32	/* as many as identities */
 /*
  * Normalises a SHA-256 fingerprint (64 hexadecimal digits, colons
  * allowed) to "AB:CD:..." in out; -1 and err if it is not one.
@@ -164,6 +168,13 @@ int		 config_parse_fingerprint(const char *,
 		    char out[CONFIG_FINGERPRINT_LEN], struct error *);
 /* The fingerprint pinned for host (any case) in the account, or NULL. */
 const char	*config_pin_find(const struct account *, const char *host);
+/*
+ * The signature file of the account's identity addr (any case): its
+ * identity-signature, else the account's signature (NULL if none).
+ * "none" as an identity-signature file means no signature: NULL.
+ */
+const char	*config_identity_signature(const struct account *,
+		    const char *addr);
 /* Returns "tls" or "starttls". */
 const char	*config_security_name(enum security);
 

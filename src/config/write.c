@@ -126,6 +126,11 @@ config_format_account(struct sbuf *sb, const struct account *a,
 	    (a->drafts != NULL &&
 	    write_value(sb, "drafts", a->drafts, err) == -1))
 		goto fail;
+	for (i = 0; i < a->nidentity_signatures; i++) {
+		if (write_value(sb, "identity-signature",
+		    a->identity_signatures[i], err) == -1)
+			goto fail;
+	}
 	if (a->forward_attach)
 		sbuf_addstr(sb, "forward-attach = yes\n");
 	if (a->format_flowed)

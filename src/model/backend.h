@@ -200,6 +200,27 @@ struct backend_ops {
 	int		 (*fetch_part)(struct backend *, uint32_t uid,
 			    const char *section, struct sbuf *out,
 			    struct error *);
+	/*
+	 * Optional: local folders (POP3 keeps Sent and Drafts in its
+	 * store), NULL where the server keeps them. folder is a name as
+	 * list_folders gives it; none of these changes the selected
+	 * folder. folder_append adds msg (as built for sending: CRLF line
+	 * ends) to folder, made if missing, with flags (enum
+	 * summary_flags); *uidp (may be NULL) gets its UID.
+	 */
+	int		 (*folder_append)(struct backend *, const char *folder,
+			    const char *msg, size_t len, uint32_t flags,
+			    uint32_t *uidp, struct error *);
+	/* Every summary of folder, newest first, through cb. */
+	int		 (*folder_summaries)(struct backend *,
+			    const char *folder, summary_cb, void *arg,
+			    struct error *);
+	/* Appends the raw message uid of folder to out. */
+	int		 (*folder_fetch)(struct backend *, const char *folder,
+			    uint32_t uid, struct sbuf *out, struct error *);
+	/* Deletes the message uid of folder for good. */
+	int		 (*folder_remove)(struct backend *, const char *folder,
+			    uint32_t uid, struct error *);
 };
 
 /* Starts the body of a part that fetch_message left out. */

@@ -254,6 +254,30 @@ void		 worker_expunge(struct worker *, uint64_t serial);
  */
 void		 worker_search_body(struct worker *, const char *wire_name,
 		    const char *const *texts, size_t n, uint64_t serial);
+
+/*
+ * Local folders (a POP3 account keeps Sent and Drafts in its store,
+ * which only its worker may open), for a caller on another thread that
+ * waits for the answer: each request puts exactly one event on reply
+ * (borrowed: it must outlive the worker's answer, which also comes
+ * when the worker stops first), carrying serial. worker_append adds a
+ * copy of msg (CRLF, as built for sending) to folder (made if missing)
+ * with flags (enum summary_flags): EVENT_STATUS with its uid.
+ * worker_local_list gives the folder's summaries (EVENT_SUMMARIES),
+ * worker_local_fetch one raw message (EVENT_BODY), worker_local_remove
+ * deletes one (EVENT_STATUS). Each fails with EVENT_ERROR. A change
+ * also sends the UI new folder counts (EVENT_FOLDERS) and, when the
+ * folder is open, its new messages.
+ */
+void		 worker_append(struct worker *, const char *folder,
+		    const char *msg, size_t len, uint32_t flags,
+		    struct chan *reply, uint64_t serial);
+void		 worker_local_list(struct worker *, const char *folder,
+		    struct chan *reply, uint64_t serial);
+void		 worker_local_fetch(struct worker *, const char *folder,
+		    uint32_t uid, struct chan *reply, uint64_t serial);
+void		 worker_local_remove(struct worker *, const char *folder,
+		    uint32_t uid, struct chan *reply, uint64_t serial);
 /*
  * Stops the thread, joins it and frees w. An idle worker logs out; a
  * network call still running after a second is cancelled.

@@ -37,6 +37,11 @@ enum request_kind {
 	REQUEST_READ_BODY,		/* for the pager: may be in part */
 	REQUEST_PREFETCH,		/* into the body cache, when idle */
 	REQUEST_FETCH_PART,		/* name: the section */
+	/* Local folders, answered on the request's own channel. */
+	REQUEST_APPEND,
+	REQUEST_LOCAL_LIST,
+	REQUEST_LOCAL_FETCH,
+	REQUEST_LOCAL_REMOVE,
 };
 
 struct request {
@@ -60,6 +65,11 @@ struct request {
 	char			**texts;	/* body search */
 	size_t			 ntexts;
 	int			 kept;		/* a prefetch waiting for idle */
+	/* Local folders: the message, and where the one answer goes. */
+	char			*msg;
+	size_t			 len;
+	struct chan		*reply;		/* borrowed */
+	struct event		*answer;	/* NULL: not answered */
 };
 
 struct worker {
@@ -109,6 +119,19 @@ request_free(void *arg)
 
 	if (r == NULL)
 		return;
+	/* A request with a reply channel is answered exactly once. */
+	if (r->reply != NULL) {
+		if (r->answer == NULL) {
+			r->answer = xcalloc(1, sizeof *r->answer);
+			r->answer->kind = EVENT_ERROR;
+			r->answer->serial = r->serial;
+			error_set(&r->answer->err, ERROR_CANCELLED, "%s",
+			    _("the account's connection was closed first"));
+		}
+		chan_push(r->reply, r->answer);
+	} else if (r->answer != NULL)
+		event_free(r->answer);
+	free(r->msg);
 	free(r->folder);
 	free(r->name);
 	free(r->uids);
@@ -216,6 +239,10 @@ worker_waits(const struct request *r)
 	case REQUEST_EXPUNGE:
 	case REQUEST_SEARCH_BODY:
 	case REQUEST_PREFETCH:
+	case REQUEST_APPEND:
+	case REQUEST_LOCAL_LIST:
+	case REQUEST_LOCAL_FETCH:
+	case REQUEST_LOCAL_REMOVE:
 		return 1;
 	default:
 		return 0;
@@ -1114,6 +1141,112 @@ worker_op_run(struct worker *w, struct request *r, struct error *err)
 	return worker_sync(w, err);
 }
 
+/* A local folder changed: new counts, and new messages if it is open. */
+static void
+worker_local_changed(struct worker *w, const char *folder)
+{
+	struct event	*ev;
+	struct error	 err = { 0 };
+
+	ev = worker_event(w, EVENT_FOLDERS, 0);
+	if (w->ops->list_folders(w->backend, &ev->folders, &ev->nfolders,
+	    &err) == -1) {
+		event_free(ev);
+		log_warn("account %s: %s", w->account->id, err.msg);
+		return;
+	}
+	chan_push(w->events, ev);
+	if (w->folder != NULL && strcmp(w->folder, folder) == 0 &&
+	    worker_sync(w, &err) == -1)
+		log_warn("account %s: %s", w->account->id, err.msg);
+}
+
+struct worker_collect {
+	struct summary	*v;
+	size_t		 n;
+};
+
+/* Takes the summaries of a chunk (their strings move to the list). */
+static int
+worker_collect_cb(struct summary *s, size_t n, uint32_t done, uint32_t total,
+    void *arg)
+{
+	struct worker_collect	*c = arg;
+	size_t			 i;
+
+	(void)done;
+	(void)total;
+	c->v = xreallocarray(c->v, c->n + n > 0 ? c->n + n : 1, sizeof *c->v);
+	for (i = 0; i < n; i++) {
+		c->v[c->n++] = s[i];
+		memset(&s[i], 0, sizeof s[i]);
+	}
+	return 0;
+}
+
+/* The local folder requests; the answer waits in r->answer. */
+static int
+worker_local_run(struct worker *w, struct request *r, struct error *err)
+{
+	const struct backend_ops	*o = w->ops;
+	struct worker_collect		 c = { NULL, 0 };
+	struct event			*ev;
+	struct sbuf			 body;
+	uint32_t			 uid = 0;
+	size_t				 i;
+
+	if (o->folder_append == NULL || o->folder_summaries == NULL ||
+	    o->folder_fetch == NULL || o->folder_remove == NULL)
+		return error_set(err, ERROR_INPUT, _("this account keeps no "
+		    "local folders"));
+	switch (r->kind) {
+	case REQUEST_APPEND:
+		if (o->folder_append(w->backend, r->folder, r->msg, r->len,
+		    r->add, &uid, err) == -1)
+			return -1;
+		r->answer = worker_event(w, EVENT_STATUS, r->serial);
+		r->answer->uid = uid;
+		worker_local_changed(w, r->folder);
+		return 0;
+	case REQUEST_LOCAL_LIST:
+		if (o->folder_summaries(w->backend, r->folder,
+		    worker_collect_cb, &c, err) == -1) {
+			for (i = 0; i < c.n; i++)
+				summary_clear(&c.v[i]);
+			free(c.v);
+			return -1;
+		}
+		ev = worker_event(w, EVENT_SUMMARIES, r->serial);
+		ev->summaries = c.v;
+		ev->nsummaries = c.n;
+		r->answer = ev;
+		return 0;
+	case REQUEST_LOCAL_FETCH:
+		sbuf_init(&body);
+		if (o->folder_fetch(w->backend, r->folder, r->uid, &body,
+		    err) == -1) {
+			sbuf_release(&body);
+			return -1;
+		}
+		ev = worker_event(w, EVENT_BODY, r->serial);
+		ev->uid = r->uid;
+		ev->body = sbuf_detach(&body, &ev->body_len);
+		r->answer = ev;
+		return 0;
+	case REQUEST_LOCAL_REMOVE:
+		if (o->folder_remove(w->backend, r->folder, r->uid,
+		    err) == -1)
+			return -1;
+		r->answer = worker_event(w, EVENT_STATUS, r->serial);
+		r->answer->uid = r->uid;
+		worker_local_changed(w, r->folder);
+		return 0;
+	default:
+		break;
+	}
+	return error_set(err, ERROR_INPUT, "bad request");
+}
+
 static enum journal_kind
 worker_journal_kind(enum request_kind k)
 {
@@ -1405,6 +1538,11 @@ worker_dispatch(struct worker *w, struct request *r, struct error *err)
 		return worker_op_run(w, r, err);
 	case REQUEST_SEARCH_BODY:
 		return worker_search_body_run(w, r, err);
+	case REQUEST_APPEND:
+	case REQUEST_LOCAL_LIST:
+	case REQUEST_LOCAL_FETCH:
+	case REQUEST_LOCAL_REMOVE:
+		return worker_local_run(w, r, err);
 	}
 	return error_set(err, ERROR_INPUT, "bad request");
 }
@@ -1506,6 +1644,12 @@ worker_run(struct worker *w, struct request *r)
 		/* Nobody asked: the message is fetched when it is opened. */
 		log_info("account %s: prefetch of message %u: %s",
 		    w->account->id, (unsigned)r->uid, err.msg);
+		return;
+	}
+	if (r->reply != NULL) {
+		log_warn("account %s: %s", w->account->id, err.msg);
+		r->answer = worker_event(w, EVENT_ERROR, r->serial);
+		r->answer->err = err;
 		return;
 	}
 	worker_error(w, r->serial, &err);
@@ -1840,4 +1984,60 @@ worker_search_body(struct worker *w, const char *wire_name,
 		r->texts[i] = xstrdup(texts[i]);
 	r->ntexts = n;
 	chan_push(w->requests, r);
+}
+
+/* Queues a local folder request answered on reply. */
+static void
+worker_queue_local(struct worker *w, enum request_kind kind,
+    const char *folder, uint32_t uid, struct chan *reply, uint64_t serial)
+{
+	struct request	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->kind = kind;
+	r->serial = serial;
+	r->folder = xstrdup(folder);
+	r->uid = uid;
+	r->reply = reply;
+	chan_push(w->requests, r);
+}
+
+void
+worker_append(struct worker *w, const char *folder, const char *msg,
+    size_t len, uint32_t flags, struct chan *reply, uint64_t serial)
+{
+	struct request	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->kind = REQUEST_APPEND;
+	r->serial = serial;
+	r->folder = xstrdup(folder);
+	r->msg = xmalloc(len > 0 ? len : 1);
+	memcpy(r->msg, msg, len);
+	r->len = len;
+	r->add = flags;
+	r->reply = reply;
+	chan_push(w->requests, r);
+}
+
+void
+worker_local_list(struct worker *w, const char *folder, struct chan *reply,
+    uint64_t serial)
+{
+	worker_queue_local(w, REQUEST_LOCAL_LIST, folder, 0, reply, serial);
+}
+
+void
+worker_local_fetch(struct worker *w, const char *folder, uint32_t uid,
+    struct chan *reply, uint64_t serial)
+{
+	worker_queue_local(w, REQUEST_LOCAL_FETCH, folder, uid, reply, serial);
+}
+
+void
+worker_local_remove(struct worker *w, const char *folder, uint32_t uid,
+    struct chan *reply, uint64_t serial)
+{
+	worker_queue_local(w, REQUEST_LOCAL_REMOVE, folder, uid, reply,
+	    serial);
 }

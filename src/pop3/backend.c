@@ -49,7 +49,9 @@ pop3b_close(struct backend *b)
 }
 
 /* The local folders every POP3 account has besides INBOX. */
-static const char *const pop3b_standard_folders[] = { "Sent", "Drafts" };
+static const char *const pop3b_standard_folders[] = {
+	POP3_SENT, POP3_DRAFTS
+};
 
 /* Makes Sent and Drafts unless they exist. */
 static int
@@ -537,6 +539,108 @@ pop3b_expunge(struct backend *b, const char *folder, struct error *err)
 	return 0;
 }
 
+/* 1 if the store has folder, 0 if not, -1 and err. */
+static int
+pop3b_has_folder(struct backend *b, const char *folder, struct error *err)
+{
+	struct store_folder	*v;
+	size_t			 n, i;
+	int			 found = 0;
+
+	if (store_folder_list(b->st, &v, &n, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		found |= strcmp(v[i].name, folder) == 0;
+	store_folders_free(v, n);
+	return found;
+}
+
+/* A message sent (or postponed) from this account, into a local folder. */
+static int
+pop3b_folder_append(struct backend *b, const char *folder, const char *msg,
+    size_t len, uint32_t flags, uint32_t *uidp, struct error *err)
+{
+	struct sbuf	 lf;
+	int64_t		 id = 0;
+	int		 r, ret = -1;
+
+	if ((r = pop3b_has_folder(b, folder, err)) == -1)
+		return -1;
+	if (r == 0 && store_folder_create(b->st, folder, err) == -1)
+		return -1;
+	sbuf_init(&lf);
+	pop3_to_maildir(msg, len, &lf);
+	if (store_deliver(b->st, folder, lf.buf != NULL ? lf.buf : "", lf.len,
+	    flags & POP3_SERVER_FLAGS, &id, err) == 0) {
+		log_info("account %s: %zu bytes saved in the local %s",
+		    b->acct->id, lf.len, folder);
+		if (uidp != NULL)
+			*uidp = (uint32_t)id;
+		ret = 0;
+	}
+	sbuf_release(&lf);
+	return ret;
+}
+
+static int
+pop3b_folder_summaries(struct backend *b, const char *folder, summary_cb cb,
+    void *arg, struct error *err)
+{
+	struct store_msg	*v;
+	struct summary		*out;
+	size_t			 n, i;
+	int			 ret = 0;
+
+	if (store_msg_list(b->st, folder, &v, &n, err) == -1)
+		return -1;
+	out = xcalloc(n > 0 ? n : 1, sizeof *out);
+	for (i = 0; i < n; i++)
+		pop3b_summary(&v[i], &out[i]);
+	store_msgs_free(v, n);
+	if (n > 0 && cb(out, n, (uint32_t)n, (uint32_t)n, arg) == -1)
+		ret = error_set(err, ERROR_CANCELLED, _("cancelled"));
+	for (i = 0; i < n; i++)
+		summary_clear(&out[i]);
+	free(out);
+	return ret;
+}
+
+/* 0 if the message uid is in folder, else -1 and err. */
+static int
+pop3b_in_folder(struct backend *b, const char *folder, uint32_t uid,
+    struct error *err)
+{
+	struct store_msg	 m;
+	int			 same;
+
+	if (store_msg_get(b->st, uid, &m, err) == -1)
+		return -1;
+	same = strcmp(m.folder, folder) == 0;
+	store_msg_clear(&m);
+	if (!same)
+		return error_set(err, ERROR_INPUT,
+		    _("message %u is not in %s"), (unsigned)uid, folder);
+	return 0;
+}
+
+static int
+pop3b_folder_fetch(struct backend *b, const char *folder, uint32_t uid,
+    struct sbuf *out, struct error *err)
+{
+	if (pop3b_in_folder(b, folder, uid, err) == -1)
+		return -1;
+	return store_msg_read(b->st, uid, out, err);
+}
+
+static int
+pop3b_folder_remove(struct backend *b, const char *folder, uint32_t uid,
+    struct error *err)
+{
+	if (pop3b_in_folder(b, folder, uid, err) == -1)
+		return -1;
+	return store_msg_delete(b->st, uid, err);
+}
+
 const struct backend_ops pop3_backend_ops = {
 	.name = "pop3",
 	.open = pop3b_open,
@@ -556,4 +660,8 @@ const struct backend_ops pop3_backend_ops = {
 	.remove = pop3b_remove,
 	.expunge = pop3b_expunge,
 	.search_body = pop3b_search_body,
+	.folder_append = pop3b_folder_append,
+	.folder_summaries = pop3b_folder_summaries,
+	.folder_fetch = pop3b_folder_fetch,
+	.folder_remove = pop3b_folder_remove,
 };

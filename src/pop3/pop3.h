@@ -10,6 +10,9 @@
 #include "store/store.h"
 
 #define POP3_MAX_MESSAGES	1000000	/* in one maildrop listing */
+/* The local folders of a POP3 account for sent and postponed mail. */
+#define POP3_SENT	"Sent"
+#define POP3_DRAFTS	"Drafts"
 
 /* What one check did. */
 struct pop3_result {

@@ -11,8 +11,6 @@
 #include "pop3/pop3.h"
 #include "store/store.h"
 
-#define POP3_SENT	"Sent"
-
 /* CRLF (as sent) to LF (as a Maildir holds it). */
 static void
 pop3_sent_lf(const char *msg, size_t len, struct sbuf *out)

@@ -138,30 +138,100 @@ ui_expand_home(const char *path)
 	return xstrdup(path);
 }
 
-/* Appends "-- " and the account's signature file to body. */
-static void
-ui_add_signature(struct ui *ui, struct sbuf *body)
+/* The address of a From value (the first one), a new string or NULL. */
+static char *
+ui_from_addr(const char *from)
+{
+	struct mime_address_list	 l = { NULL, 0 };
+	char				*addr = NULL;
+
+	if (from != NULL && mime_address_parse(from, &l, NULL) == 0 &&
+	    l.n > 0 && l.v[0].addr != NULL)
+		addr = xstrdup(l.v[0].addr);
+	mime_address_list_release(&l);
+	return addr;
+}
+
+/*
+ * The signature block of the identity from (NULL: the account's own
+ * address) into out: "-- ", the file, a last newline. 0 when there is
+ * none (out stays empty); -1 when it cannot be read (said on screen).
+ */
+static int
+ui_signature_block(struct ui *ui, const char *from, struct sbuf *out)
 {
 	struct sbuf	 sig;
 	struct error	 err = { 0 };
-	char		*path;
+	const char	*file;
+	char		*path, *addr;
+	int		 ret = 0;
 
-	if (ui->account->signature == NULL)
-		return;
-	path = ui_expand_home(ui->account->signature);
+	addr = ui_from_addr(from);
+	file = config_identity_signature(ui->account, addr != NULL ? addr :
+	    ui->account->email);
+	free(addr);
+	if (file == NULL)
+		return 0;
+	path = ui_expand_home(file);
 	sbuf_init(&sig);
-	if (fs_read_file(path, UI_SIGNATURE_MAX, &sig, &err) == -1)
+	if (fs_read_file(path, UI_SIGNATURE_MAX, &sig, &err) == -1) {
 		ui_set_message(ui, 1, _("no signature: %s"), err.msg);
-	else if (sig.len > 0) {
-		if (body->len > 0 && body->buf[body->len - 1] != '\n')
-			sbuf_addch(body, '\n');
-		sbuf_addstr(body, "\n-- \n");
-		sbuf_add(body, sig.buf, sig.len);
+		ret = -1;
+	} else if (sig.len > 0) {
+		sbuf_addstr(out, "-- \n");
+		sbuf_add(out, sig.buf, sig.len);
 		if (sig.buf[sig.len - 1] != '\n')
-			sbuf_addch(body, '\n');
+			sbuf_addch(out, '\n');
 	}
 	sbuf_release(&sig);
 	free(path);
+	return ret;
+}
+
+/* Appends a blank line and the signature of the identity from to body. */
+static void
+ui_add_signature(struct ui *ui, struct sbuf *body, const char *from)
+{
+	struct sbuf	 block;
+
+	sbuf_init(&block);
+	if (ui_signature_block(ui, from, &block) == 0 && block.len > 0) {
+		if (body->len > 0 && body->buf[body->len - 1] != '\n')
+			sbuf_addch(body, '\n');
+		sbuf_addch(body, '\n');
+		sbuf_add(body, block.buf, block.len);
+	}
+	sbuf_release(&block);
+}
+
+/*
+ * The identity changed from old to new From: when the text still ends
+ * with the old identity's signature, the new one takes its place.
+ */
+static void
+ui_swap_signature(struct ui *ui, const char *old, const char *new)
+{
+	struct sbuf	*body = &ui->compose->msg.body;
+	struct sbuf	 block;
+	size_t		 cut;
+
+	sbuf_init(&block);
+	if (ui_signature_block(ui, old, &block) == -1)
+		goto out;
+	if (block.len > 0) {
+		if (body->len < block.len || memcmp(body->buf + body->len -
+		    block.len, block.buf, block.len) != 0)
+			goto out;	/* edited: the text is the user's */
+		cut = body->len - block.len;
+		if (cut > 0 && body->buf[cut - 1] != '\n')
+			goto out;	/* "-- " not at the start of a line */
+		if (cut > 0)
+			cut--;		/* and the blank line before it */
+		sbuf_setlen(body, cut);
+	}
+	ui_add_signature(ui, body, new);
+out:
+	sbuf_release(&block);
 }
 
 /* ----------------------------------------------------------- editor */
@@ -318,7 +388,7 @@ void
 ui_compose_start(struct ui *ui, struct mime_compose *c, int signature)
 {
 	if (signature)
-		ui_add_signature(ui, &c->body);
+		ui_add_signature(ui, &c->body, c->from);
 	if (ui_compose_open(ui, c) == -1) {
 		mime_compose_release(c);
 		return;
@@ -384,7 +454,7 @@ ui_compose_reply_raw(struct ui *ui, enum ui_reply kind, const char *raw,
 		mime_compose_release(&c);
 		return;
 	}
-	ui_add_signature(ui, &c.body);
+	ui_add_signature(ui, &c.body, c.from);
 	if (ui_compose_open(ui, &c) == -1) {
 		mime_compose_release(&c);
 		return;
@@ -557,6 +627,7 @@ ui_compose_identity(struct ui *ui)
 {
 	struct mime_address_list	 l = { NULL, 0 }, cur = { NULL, 0 };
 	struct ui_compose		*c = ui->compose;
+	char				*old;
 	size_t				 i, next = 0;
 
 	if (c == NULL)
@@ -572,9 +643,139 @@ ui_compose_identity(struct ui *ui)
 	}
 	mime_address_list_release(&cur);
 	mime_address_list_release(&l);
-	free(c->msg.from);
+	old = c->msg.from;
 	c->msg.from = ui_identity_from(ui, next);
+	ui_swap_signature(ui, old, c->msg.from);
+	free(old);
 	ui_set_message(ui, 0, _("From: %s"), c->msg.from);
+	ui->dirty = 1;
+}
+
+/* ---------------------------------------------------- header fields */
+
+/* The field f of the message. */
+static char **
+ui_field_ptr(struct ui_compose *c, enum ui_compose_field f)
+{
+	switch (f) {
+	case UI_FIELD_TO:
+		return &c->msg.to;
+	case UI_FIELD_CC:
+		return &c->msg.cc;
+	case UI_FIELD_BCC:
+		return &c->msg.bcc;
+	case UI_FIELD_SUBJECT:
+		return &c->msg.subject;
+	case UI_FIELD_REPLY_TO:
+		return &c->msg.reply_to;
+	case UI_FIELD_FROM:
+		break;
+	}
+	return &c->msg.from;
+}
+
+/* The new value of a field, as typed; an address list must parse. */
+static void
+ui_field_set(struct ui *ui, enum ui_compose_field f, const char *text)
+{
+	struct mime_address_list	 l = { NULL, 0 };
+	struct ui_compose		*c = ui->compose;
+	struct error			 err = { 0 };
+	char				**p, *old;
+
+	if (c == NULL)
+		return;
+	text += strspn(text, " \t");
+	if (f != UI_FIELD_SUBJECT && *text != '\0') {
+		if (mime_address_parse(text, &l, &err) == -1) {
+			ui_set_message(ui, 1, _("not changed: %s"), err.msg);
+			return;
+		}
+		mime_address_list_release(&l);
+	}
+	if (f == UI_FIELD_FROM && *text == '\0') {
+		ui_set_message(ui, 1, "%s", _("not changed: From may not be "
+		    "empty"));
+		return;
+	}
+	p = ui_field_ptr(c, f);
+	old = *p;
+	*p = *text != '\0' || f == UI_FIELD_SUBJECT ? xstrdup(text) : NULL;
+	if (f == UI_FIELD_FROM)
+		ui_swap_signature(ui, old, *p);
+	free(old);
+	ui->dirty = 1;
+}
+
+static void
+ui_to_done(struct ui *ui, const char *text)
+{
+	ui_field_set(ui, UI_FIELD_TO, text);
+}
+
+static void
+ui_cc_done(struct ui *ui, const char *text)
+{
+	ui_field_set(ui, UI_FIELD_CC, text);
+}
+
+static void
+ui_bcc_done(struct ui *ui, const char *text)
+{
+	ui_field_set(ui, UI_FIELD_BCC, text);
+}
+
+static void
+ui_subject_done(struct ui *ui, const char *text)
+{
+	ui_field_set(ui, UI_FIELD_SUBJECT, text);
+}
+
+static void
+ui_reply_to_done(struct ui *ui, const char *text)
+{
+	ui_field_set(ui, UI_FIELD_REPLY_TO, text);
+}
+
+static void
+ui_from_done(struct ui *ui, const char *text)
+{
+	ui_field_set(ui, UI_FIELD_FROM, text);
+}
+
+/*
+ * Edits a header field at a prompt holding its value; the address
+ * fields complete with Tab from the address book and the query
+ * command, as the other address prompts do.
+ */
+void
+ui_compose_field(struct ui *ui, enum ui_compose_field f)
+{
+	static const struct {
+		const char	*label;
+		void		 (*done)(struct ui *, const char *);
+		int		 complete;
+	} t[] = {
+		[UI_FIELD_TO] = { N_("To: "), ui_to_done, 1 },
+		[UI_FIELD_CC] = { N_("Cc: "), ui_cc_done, 1 },
+		[UI_FIELD_BCC] = { N_("Bcc: "), ui_bcc_done, 1 },
+		[UI_FIELD_SUBJECT] = { N_("Subject: "), ui_subject_done, 0 },
+		[UI_FIELD_REPLY_TO] = { N_("Reply-To: "), ui_reply_to_done,
+		    1 },
+		[UI_FIELD_FROM] = { N_("From: "), ui_from_done, 0 },
+	};
+	const char	*value;
+
+	if (ui->compose == NULL || (size_t)f >= sizeof t / sizeof t[0])
+		return;
+	value = *ui_field_ptr(ui->compose, f);
+	if (t[f].complete)
+		ui_prompt_start_complete(ui, _(t[f].label), t[f].done,
+		    ui_complete_address);
+	else
+		ui_prompt_start(ui, _(t[f].label), t[f].done);
+	if (value != NULL)
+		sbuf_addstr(&ui->prompt_text, value);
 }
 
 /* ------------------------------------------------------- the message */
@@ -677,6 +878,10 @@ ui_compose_send(struct ui *ui)
 	}
 	mime_envelope_release(&env);
 	j = ui_job_new(ui, UI_JOB_SEND);
+	/* The message itself, for a POP3 account's local Sent. */
+	sbuf_release(&j->msg);
+	j->msg = msg;
+	sbuf_init(&msg);
 	j->id = id;
 	j->lockfd = lockfd;
 	j->uid = c->draft_uid;
@@ -702,12 +907,6 @@ ui_compose_postpone(struct ui *ui)
 
 	if (c == NULL)
 		return;
-	if (ui->account->backend != BACKEND_IMAP) {
-		ui_set_message(ui, 1, "%s", _("drafts are kept on an IMAP "
-		    "server; this POP3 account has none (send the message, or "
-		    "abandon it)"));
-		return;
-	}
 	j = ui_job_new(ui, UI_JOB_POSTPONE);
 	if (ui_compose_build(ui, 1, &j->msg, &env, &err) == -1) {
 		ui_set_message(ui, 1, "%s", err.msg);
@@ -759,11 +958,6 @@ ui_compose_recall(struct ui *ui)
 		ui->view = VIEW_COMPOSE;
 		ui_set_message(ui, 1, "%s", _("a message is being written "
 		    "already: send, postpone or abandon it first"));
-		return;
-	}
-	if (ui->account->backend != BACKEND_IMAP) {
-		ui_set_message(ui, 1, "%s", _("drafts are kept on an IMAP "
-		    "server; this POP3 account has none"));
 		return;
 	}
 	j = ui_job_new(ui, UI_JOB_DRAFTS);

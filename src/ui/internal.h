@@ -168,6 +168,7 @@ struct ui_job {
 	char			**unlink;	/* removed after success */
 	size_t			 nunlink;
 	char			*pass;
+	struct worker		*worker;	/* local folders (POP3) */
 };
 
 /* A file on the compose screen. */
@@ -590,6 +591,16 @@ void	 ui_compose_attach(struct ui *);
 void	 ui_compose_detach(struct ui *);
 void	 ui_compose_rename(struct ui *);
 void	 ui_compose_identity(struct ui *);
+/* The header fields the compose screen edits at a prompt. */
+enum ui_compose_field {
+	UI_FIELD_TO,
+	UI_FIELD_CC,
+	UI_FIELD_BCC,
+	UI_FIELD_SUBJECT,
+	UI_FIELD_REPLY_TO,
+	UI_FIELD_FROM,
+};
+void	 ui_compose_field(struct ui *, enum ui_compose_field);
 void	 ui_compose_preview(struct ui *);
 void	 ui_compose_postpone(struct ui *);
 void	 ui_compose_send(struct ui *);
@@ -609,6 +620,14 @@ struct ui_job	*ui_job_new(struct ui *, enum ui_job_kind);
 void	 ui_job_add_unlink(struct ui_job *, const char *path);
 void	 ui_job_start(struct ui *, struct ui_job *);
 void	 ui_jobs_join(struct ui *);
+/*
+ * Saves a copy of a message a POP3 account sent into its local Sent
+ * through its worker w (which holds the store; call from any other
+ * thread, as long as w runs), else as a file that the store indexes
+ * when it next opens. 0, or -1 and err saying where the copy is.
+ */
+int	 ui_local_sent(struct worker *, const struct account *,
+	    const char *msg, size_t len, struct error *);
 /* command.c: the command language of the config and the : line. */
 int	 ui_command_run(struct ui *, const char *line, struct error *);
 /* Runs the config's bind and macro lines; a bad one is named and skipped. */

@@ -639,6 +639,20 @@ static void act_d_down(struct ui *ui) { ui_drafts_move(ui, 1); }
 static void act_d_up(struct ui *ui) { ui_drafts_move(ui, -1); }
 static void act_d_choose(struct ui *ui) { ui_drafts_choose(ui); }
 static void act_d_close(struct ui *ui) { ui_drafts_close(ui); }
+static void act_c_to(struct ui *ui) { ui_compose_field(ui, UI_FIELD_TO); }
+static void act_c_cc(struct ui *ui) { ui_compose_field(ui, UI_FIELD_CC); }
+static void act_c_bcc(struct ui *ui) { ui_compose_field(ui, UI_FIELD_BCC); }
+static void
+act_c_subject(struct ui *ui)
+{
+	ui_compose_field(ui, UI_FIELD_SUBJECT);
+}
+static void
+act_c_reply_to(struct ui *ui)
+{
+	ui_compose_field(ui, UI_FIELD_REPLY_TO);
+}
+static void act_c_from(struct ui *ui) { ui_compose_field(ui, UI_FIELD_FROM); }
 
 static const struct ui_action
     a_compose = { "mail", N_("write a new message"), act_compose },
@@ -675,7 +689,20 @@ static const struct ui_action
     a_d_up = { "previous-entry", N_("move to the previous draft"),
 	act_d_up },
     a_d_choose = { "select-entry", N_("recall this draft"), act_d_choose },
-    a_d_close = { "exit", N_("recall nothing"), act_d_close };
+    a_d_close = { "exit", N_("recall nothing"), act_d_close },
+    a_c_to = { "edit-to", N_("edit To (Tab completes addresses)"),
+	act_c_to },
+    a_c_cc = { "edit-cc", N_("edit Cc (Tab completes addresses)"),
+	act_c_cc },
+    a_c_bcc = { "edit-bcc", N_("edit Bcc (Tab completes addresses)"),
+	act_c_bcc },
+    a_c_subject = { "edit-subject", N_("edit the Subject"),
+	act_c_subject },
+    a_c_reply_to = { "edit-reply-to",
+	N_("edit Reply-To (Tab completes addresses)"), act_c_reply_to },
+    a_c_from = { "edit-from-address",
+	N_("edit From as text (the signature follows the identity)"),
+	act_c_from };
 
 #define LIST	(CONTEXT_INDEX | CONTEXT_FOLDERS)
 #define ALL	(LIST | CONTEXT_PAGER)
@@ -807,6 +834,12 @@ static const struct ui_binding ui_bindings[] = {
 	{ CONTEXT_COMPOSE, KEY_UP, 1, "<up>", &a_c_up },
 	{ CONTEXT_COMPOSE, '?', 0, "?", &a_help },
 	{ CONTEXT_COMPOSE, '\f', 0, "^L", &a_redraw },
+	{ CONTEXT_COMPOSE, 't', 0, "t", &a_c_to },
+	{ CONTEXT_COMPOSE, 'c', 0, "c", &a_c_cc },
+	{ CONTEXT_COMPOSE, 'b', 0, "b", &a_c_bcc },
+	{ CONTEXT_COMPOSE, 's', 0, "s", &a_c_subject },
+	{ CONTEXT_COMPOSE, 'r', 0, "r", &a_c_reply_to },
+	{ CONTEXT_COMPOSE, 'f', 0, "f", &a_c_from },
 	{ CONTEXT_DRAFTS, 'j', 0, "j", &a_d_down },
 	{ CONTEXT_DRAFTS, KEY_DOWN, 1, "<down>", &a_d_down },
 	{ CONTEXT_DRAFTS, 'k', 0, "k", &a_d_up },

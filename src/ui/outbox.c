@@ -35,6 +35,24 @@ struct ui_outbox_job {
 	uint64_t		 serial;
 };
 
+/*
+ * The account's worker, for a POP3 account's local Sent: set before a
+ * flush thread starts, and the worker outlives it (ui_outbox_stop comes
+ * first). The copy callback has no argument to carry it.
+ */
+static struct worker	*ui_outbox_worker;
+
+static int
+ui_outbox_copy(const struct account *a, const char *password,
+    const char *msg, size_t len, struct error *err)
+{
+	if (a->backend != BACKEND_POP3)
+		return imapc_append_sent(a, password, msg, len, err);
+	if (ui_outbox_worker == NULL)
+		return 0;
+	return ui_local_sent(ui_outbox_worker, a, msg, len, err);
+}
+
 int
 ui_outbox_is(struct ui *ui, size_t index)
 {
@@ -223,7 +241,7 @@ ui_outbox_run(void *arg)
 	struct ui_outbox_job	*job = arg;
 	size_t			 nsent = 0, nfailed = 0;
 
-	outbox_flush_account(job->account, imapc_append_sent,
+	outbox_flush_account(job->account, ui_outbox_copy,
 	    ui_outbox_progress, job, &nsent, &nfailed);
 	ui_outbox_post(job, EVENT_FOLDER_LOADED, NULL, NULL, nsent, nfailed);
 	return NULL;
@@ -247,6 +265,7 @@ ui_outbox_flush(struct ui *ui)
 	job->account = ui->account;
 	job->events = ui->events;
 	job->serial = ui->outbox_serial = ++ui->serial;
+	ui_outbox_worker = ui->worker;
 	if (pthread_create(&ui->outbox_thread, NULL, ui_outbox_run, job) !=
 	    0) {
 		free(job);

@@ -346,8 +346,9 @@ ui_draw_bars(struct ui *ui)
 	char		 keys[64];
 	int		 mrows;
 
-	hint = ui->view == VIEW_COMPOSE ? _("y:Send  e:Edit  a:Attach  "
-	    "D:Remove  N:Name  F:From  p:Preview  P:Postpone  q:Abandon") :
+	hint = ui->view == VIEW_COMPOSE ? _("y:Send  e:Edit  t/c/b/s:To/Cc/"
+	    "Bcc/Subject  a:Attach  D:Remove  N:Name  F:From  p:Preview  "
+	    "P:Postpone  q:Abandon") :
 	    ui->view == VIEW_DRAFTS ? _("Enter:Recall  j/k:Move  q:Back") :
 	    ui->view == VIEW_PAGER ?
 	    _("q:Back  j/k:Line  Space/-:Page  n/p:Next/Prev  h:Headers  "
@@ -704,9 +705,9 @@ ui_run_full(const struct config *config, const char *account_id,
 	endwin();
 
 	ui_jobs_join(&ui);
+	ui_outbox_stop(&ui);	/* a flush may need the worker (POP3 Sent) */
 	for (i = 0; i < ui.naccts; i++)
 		worker_stop(ui.accts[i].worker);
-	ui_outbox_stop(&ui);
 	chan_free(ui.events, event_free_cb);
 	ui_free(&ui);
 	return 0;

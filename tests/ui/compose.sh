@@ -186,7 +186,8 @@ t_is "$(pyget "$EML" 'str(m["bcc"])')" "None" "Bcc is not written into the sent 
 t_tmux_keys q
 t_tmux_wait_exit 10 > /dev/null
 
-# --- a POP3 account has no server Drafts: postpone says so, nothing is lost
+# --- a POP3 account postpones into its local Drafts (tests/ui/pop3-send.sh
+# follows it further): nothing is lost, the message can be sent
 t_write_config "$T_TMPDIR/pop3.conf" test "backend = pop3"
 ed_ctl '{"set": {"To": "bob@example.test", "Subject": "Local one"}, "body": "Kept here.\n"}'
 start -F "$T_TMPDIR/pop3.conf"
@@ -194,9 +195,10 @@ t_check 't_tmux_wait_for "3 of 3" 30' "the POP3 account opens"
 t_tmux_keys m
 t_check 't_tmux_wait_for "Subject: Local one" 10' "a message on the POP3 account"
 t_tmux_keys P
-t_check 't_tmux_wait_for "this POP3 account has none" 10' "P on a POP3 account says why it cannot"
-t_check 't_tmux_screen | grep -q "Subject: Local one"' "the message stays on the compose screen"
-t_is "$(ls "$COMPOSE_DIR" | wc -l)" 1 "its file is kept"
+t_check 't_tmux_wait_for "Message postponed" 10' "P on a POP3 account postpones to its local Drafts"
+t_is "$(ls "$COMPOSE_DIR" | wc -l)" 0 "its file goes once the draft is saved"
+t_tmux_keys R
+t_check 't_tmux_wait_for "Subject: Local one" 10' "R recalls it"
 n0="$(stored)"
 t_tmux_keys y
 t_check 't_tmux_wait_for "Message sent\\." 30' "it can still be sent"

@@ -600,6 +600,46 @@ test_config_parse_layout_keys(void **state)
 	assert_non_null(strstr(err.msg, "x:2: bad value 'maybe' for 'mouse'"));
 }
 
+/* identity-signature: one file per identity, else the account's. */
+static void
+test_config_identity_signature_lookup(void **state)
+{
+	static const char text[] =
+	    "[account \"a\"]\nemail = me@home.example\npassword-command = x\n"
+	    "imap.host = h\nsignature = ~/.sig\n"
+	    "alternates = Me <Me@Work.example>, me@old.example\n"
+	    "identity-signature = ME@work.example   ~/.sig work\n"
+	    "identity-signature = me@old.example none\n";
+	struct error		 err = { 0 };
+	struct config		*c;
+	const struct account	*a;
+
+	(void)state;
+	c = config_parse("x", text, sizeof text - 1, &err);
+	if (c == NULL)
+		fail_msg("%s", err.msg);
+	a = config_find_account(c, "a");
+	assert_int_equal(a->nidentity_signatures, 2);
+	assert_string_equal(config_identity_signature(a, "me@work.example"),
+	    "~/.sig work");
+	assert_string_equal(config_identity_signature(a, "Me@Work.Example"),
+	    "~/.sig work");
+	assert_null(config_identity_signature(a, "me@old.example"));
+	assert_string_equal(config_identity_signature(a, "me@home.example"),
+	    "~/.sig");
+	assert_string_equal(config_identity_signature(a, "me@work.exampl"),
+	    "~/.sig");
+	assert_string_equal(config_identity_signature(a, NULL), "~/.sig");
+	config_free(c);
+	expect_error("[account \"a\"]\nidentity-signature = me@x\n",
+	    "test.conf:2: expected 'ADDRESS FILE'");
+	expect_error("[account \"a\"]\nidentity-signature = nobody /f\n",
+	    "expected 'ADDRESS FILE'");
+	expect_error("[account \"a\"]\nidentity-signature = a@b /f\n"
+	    "identity-signature = A@B /g\n",
+	    "test.conf:3: a second signature for the same address");
+}
+
 int
 main(void)
 {
@@ -620,6 +660,7 @@ main(void)
 		cmocka_unit_test(test_config_password_failures),
 		cmocka_unit_test(test_config_parse_pins),
 		cmocka_unit_test(test_config_parse_password_sources),
+		cmocka_unit_test(test_config_identity_signature_lookup),
 		cmocka_unit_test(test_theme_parse_good_and_bad_lines),
 		cmocka_unit_test(test_theme_color_reduce_maps_to_palette),
 		cmocka_unit_test(test_theme_load_shipped_themes),

@@ -75,6 +75,10 @@ spit(const char *path, const char *text, int mode)
 static void
 test_config_format_account_round_trip(void **state)
 {
+	static char		*sigs[] = {
+		(char *)"jane@work.example ~/my sig #work",
+		(char *)"jane@old.example none",
+	};
 	struct account		 a;
 	struct sbuf		 sb;
 	struct error		 err = { 0 };
@@ -83,6 +87,8 @@ test_config_format_account_round_trip(void **state)
 
 	(void)state;
 	fill(&a, "home");
+	a.identity_signatures = sigs;
+	a.nidentity_signatures = 2;
 	a.name = (char *)" Jane \"JD\" Doe; #1\t";
 	a.password_command = (char *)"printf '%s\\n' 'x#y' ; echo \"q\"";
 	a.ca_file = (char *)"/etc/ssl/my ca.pem";
@@ -111,6 +117,10 @@ test_config_format_account_round_trip(void **state)
 	assert_int_equal(b->smtp.port, 587);
 	assert_int_equal(b->smtp.security, SECURITY_TLS);
 	assert_null(strstr(sb.buf, "password ="));
+	assert_int_equal(b->nidentity_signatures, 2);
+	assert_string_equal(config_identity_signature(b, "Jane@Work.example"),
+	    "~/my sig #work");
+	assert_null(config_identity_signature(b, "jane@old.example"));
 	config_free(c);
 	sbuf_release(&sb);
 }
