@@ -54,7 +54,7 @@ row() {
 	    awk -F '\t' '{ print $(NF - 1) }'
 }
 
-t_tmux_start 120 30 "$POSTERN"
+t_tmux_start 120 30 "$POSTERN" -d debug
 t_check 't_tmux_wait_for "5 of 5" 20' "INBOX of the first account opens"
 t_check 't_tmux_wait_for "^second +│" 20' "the second account is listed"
 OUT="$(t_tmux_screen)"
