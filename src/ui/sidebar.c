@@ -416,8 +416,15 @@ void
 ui_mouse_apply(struct ui *ui)
 {
 	if (ui->mouse) {
-		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED |
-		    BUTTON5_PRESSED, NULL);
+		/*
+		 * Releases too: ncurses, given an event its mask leaves out,
+		 * waits for the next input even in nodelay mode, which froze
+		 * the screen after a click until the next key. They are
+		 * taken here and ignored in ui_mouse_event.
+		 */
+		mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED |
+		    BUTTON4_PRESSED | BUTTON5_PRESSED | BUTTON2_RELEASED |
+		    BUTTON3_RELEASED, NULL);
 		mouseinterval(0);	/* a press is a click: no waiting */
 	} else
 		mousemask(0, NULL);
@@ -472,8 +479,10 @@ ui_mouse_event(struct ui *ui)
 	MEVENT	 me;
 	int	 fw, h, split, y;
 
-	if (getmouse(&me) != OK || ui->view == VIEW_HELP)
-		return;
+	if (getmouse(&me) != OK || ui->view == VIEW_HELP ||
+	    !(me.bstate & (BUTTON1_PRESSED | BUTTON4_PRESSED |
+	    BUTTON5_PRESSED)))
+		return;		/* a release: the press did it */
 	h = ui_index_height(ui);
 	y = me.y - 1;
 	if (y < 0 || y >= h)

@@ -57,6 +57,8 @@ row() {
 t_tmux_start 120 30 "$POSTERN" -d debug
 t_check 't_tmux_wait_for "5 of 5" 20' "INBOX of the first account opens"
 t_check 't_tmux_wait_for "^second +│" 20' "the second account is listed"
+# Its row comes before its folder list: wait for that too.
+t_tmux_wait_for "^  Projects +[0-9]+/2 *│" 20 > /dev/null
 OUT="$(t_tmux_screen)"
 t_match '^test +│' "the first account is listed"
 t_match '^  INBOX +[0-9]+/5 *│' "INBOX shows unread/total under its account"
@@ -137,6 +139,13 @@ t_tmux_keys j
 t_tmux_keys Enter
 t_check 't_tmux_wait_for "Postern: test: alice@example.test +\[INBOX\]  5 of 5" 20' \
     "the first account's INBOX opens again from the keyboard"
+# After a click (press and release) the screen keeps following the server
+# with no key pressed: a new message shows.
+click 60 3
+sleep 0.5
+t_fill alice INBOX 1
+t_check 't_tmux_wait_for "6 of 6" 15' \
+    "after a click, new mail shows without a key (the release does not block)"
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits"
 t_done
