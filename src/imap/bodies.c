@@ -44,19 +44,6 @@ struct bodies_plan {
 	int		 bad;		/* cannot be rebuilt: fetch it whole */
 };
 
-/* libetpan's constructors return NULL only when memory is gone. */
-static void *
-bodies_need(void *p)
-{
-	static const char	 msg[] = "postern: out of memory (libetpan)\n";
-
-	if (p == NULL) {
-		(void)write(STDERR_FILENO, msg, sizeof msg - 1);
-		_exit(70);
-	}
-	return p;
-}
-
 static uint64_t
 bodies_limit(struct backend *b)
 {
@@ -112,24 +99,24 @@ bodies_section_new(const char *key)
 	int		 mime = 0;
 
 	if (strcmp(key, "HEADER") == 0)
-		return bodies_need(mailimap_section_new_header());
-	ids = bodies_need(clist_new());
+		return imapc_need(mailimap_section_new_header());
+	ids = imapc_need(clist_new());
 	while (*p != '\0') {
 		if (strcmp(p, "MIME") == 0) {
 			mime = 1;
 			break;
 		}
-		id = bodies_need(malloc(sizeof *id));
+		id = imapc_need(malloc(sizeof *id));
 		*id = (uint32_t)strtoul(p, &end, 10);
 		if (clist_append(ids, id) != 0)
-			bodies_need(NULL);
+			imapc_need(NULL);
 		p = *end == '.' ? end + 1 : end;
 	}
 	if (mime)
-		return bodies_need(mailimap_section_new_part_mime(
-		    bodies_need(mailimap_section_part_new(ids))));
-	return bodies_need(mailimap_section_new_part(
-	    bodies_need(mailimap_section_part_new(ids))));
+		return imapc_need(mailimap_section_new_part_mime(
+		    imapc_need(mailimap_section_part_new(ids))));
+	return imapc_need(mailimap_section_new_part(
+	    imapc_need(mailimap_section_part_new(ids))));
 }
 
 static void
@@ -318,9 +305,9 @@ bodies_uid_fetch(struct backend *b, uint32_t uid,
 
 	*resp = NULL;
 	if (mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    bodies_need(mailimap_fetch_att_new_uid())) != 0)
-		bodies_need(NULL);
-	set = bodies_need(mailimap_set_new_single(uid));
+	    imapc_need(mailimap_fetch_att_new_uid())) != 0)
+		imapc_need(NULL);
+	set = imapc_need(mailimap_set_new_single(uid));
 	imapc_arm(b, seconds);
 	r = mailimap_uid_fetch(imapc_session(b), set, ft, resp);
 	mailimap_set_free(set);
@@ -392,12 +379,12 @@ bodies_fetch_section(struct backend *b, uint32_t uid, const char *key,
 
 	log_debug("%s: UID FETCH %u (BODY.PEEK[%s])", imapc_host(b),
 	    (unsigned)uid, key);
-	ft = bodies_need(mailimap_fetch_type_new_fetch_att_list_empty());
+	ft = imapc_need(mailimap_fetch_type_new_fetch_att_list_empty());
 	if (mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    bodies_need(mailimap_fetch_att_new_body_peek_section(*key ==
-	    '\0' ? bodies_need(mailimap_section_new(NULL)) :
+	    imapc_need(mailimap_fetch_att_new_body_peek_section(*key ==
+	    '\0' ? imapc_need(mailimap_section_new(NULL)) :
 	    bodies_section_new(key)))) != 0)
-		bodies_need(NULL);
+		imapc_need(NULL);
 	if (bodies_uid_fetch(b, uid, ft, imapc_deadline(b, size), &res,
 	    err) == -1)
 		goto out;
@@ -432,12 +419,12 @@ bodies_fetch_structure(struct backend *b, uint32_t uid, clist **resp,
 	struct mailimap_msg_att_static	*st;
 	clist				*items;
 
-	ft = bodies_need(mailimap_fetch_type_new_fetch_att_list_empty());
+	ft = imapc_need(mailimap_fetch_type_new_fetch_att_list_empty());
 	if (mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    bodies_need(mailimap_fetch_att_new_rfc822_size())) != 0 ||
+	    imapc_need(mailimap_fetch_att_new_rfc822_size())) != 0 ||
 	    mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    bodies_need(mailimap_fetch_att_new_bodystructure())) != 0)
-		bodies_need(NULL);
+	    imapc_need(mailimap_fetch_att_new_bodystructure())) != 0)
+		imapc_need(NULL);
 	log_debug("%s: UID FETCH %u (RFC822.SIZE BODYSTRUCTURE)",
 	    imapc_host(b), (unsigned)uid);
 	if (bodies_uid_fetch(b, uid, ft, imapc_deadline(b, 64 * 1024), resp,
@@ -470,19 +457,19 @@ bodies_fetch_plan(struct backend *b, uint32_t uid, uint32_t size,
 	clistiter				*it;
 	size_t					 i;
 
-	ft = bodies_need(mailimap_fetch_type_new_fetch_att_list_empty());
+	ft = imapc_need(mailimap_fetch_type_new_fetch_att_list_empty());
 	sbuf_init(&line);
 	sbuf_addstr(&line, "BODY.PEEK[HEADER]");
 	if (mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    bodies_need(mailimap_fetch_att_new_body_peek_section(
+	    imapc_need(mailimap_fetch_att_new_body_peek_section(
 	    bodies_section_new("HEADER")))) != 0)
-		bodies_need(NULL);
+		imapc_need(NULL);
 	for (i = 0; i < p->n; i++) {
 		sbuf_addf(&line, " BODY.PEEK[%s]", p->key[i]);
 		if (mailimap_fetch_type_new_fetch_att_list_add(ft,
-		    bodies_need(mailimap_fetch_att_new_body_peek_section(
+		    imapc_need(mailimap_fetch_att_new_body_peek_section(
 		    bodies_section_new(p->key[i])))) != 0)
-			bodies_need(NULL);
+			imapc_need(NULL);
 	}
 	log_debug("%s: UID FETCH %u (%s), %d parts left out", imapc_host(b),
 	    (unsigned)uid, line.buf, p->omitted);

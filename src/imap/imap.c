@@ -90,7 +90,7 @@ struct backend {
 };
 
 /* libetpan's constructors return NULL only when memory is gone. */
-static void *
+void *
 imapc_need(void *p)
 {
 	static const char	 msg[] = "postern: out of memory (libetpan)\n";

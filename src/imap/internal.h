@@ -102,6 +102,8 @@ int		 imapc_done(struct backend *, int r, const char *what,
 		    struct error *);
 int		 imapc_deadline(const struct backend *, size_t bytes);
 mailimap	*imapc_session(struct backend *);
+/* p, or the process ends: libetpan returns NULL only out of memory. */
+void		*imapc_need(void *p);
 /* The FETCH attributes of a summary (imap.c); free with fetch_type_free. */
 struct mailimap_fetch_type *imapc_summary_fetch_type(void);
 

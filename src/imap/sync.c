@@ -67,18 +67,6 @@ sync_ms(const struct timespec *a, const struct timespec *b)
 	    (double)(b->tv_nsec - a->tv_nsec) / 1e6;
 }
 
-static void *
-sync_need(void *p)
-{
-	static const char	 msg[] = "postern: out of memory (libetpan)\n";
-
-	if (p == NULL) {
-		(void)write(STDERR_FILENO, msg, sizeof msg - 1);
-		_exit(70);
-	}
-	return p;
-}
-
 static int
 sync_uid_cmp(const void *a, const void *b)
 {
@@ -301,12 +289,12 @@ sync_flags_fetch_type(void)
 {
 	struct mailimap_fetch_type	*ft;
 
-	ft = sync_need(mailimap_fetch_type_new_fetch_att_list_empty());
+	ft = imapc_need(mailimap_fetch_type_new_fetch_att_list_empty());
 	if (mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    sync_need(mailimap_fetch_att_new_uid())) != 0 ||
+	    imapc_need(mailimap_fetch_att_new_uid())) != 0 ||
 	    mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    sync_need(mailimap_fetch_att_new_flags())) != 0)
-		sync_need(NULL);
+	    imapc_need(mailimap_fetch_att_new_flags())) != 0)
+		imapc_need(NULL);
 	return ft;
 }
 
@@ -445,7 +433,7 @@ sync_fill(struct sync_run *run, struct error *err)
 		c->lo = lo = hi > want ? hi - want + 1 : 1;
 		want = want < SYNC_CHUNK ? SYNC_CHUNK : want * 2 > SYNC_MAX_CHUNK ?
 		    SYNC_MAX_CHUNK : want * 2;
-		set = sync_need(mailimap_set_new_interval(c->lo, c->hi));
+		set = imapc_need(mailimap_set_new_interval(c->lo, c->hi));
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		ret = sync_fetch(run, set, ft, 0, 0, NULL, c,
 		    (size_t)(c->hi - c->lo + 1) * SYNC_SUMMARY_BYTES, err);
@@ -507,13 +495,13 @@ sync_fetch_uids(struct sync_run *run, const uint32_t *v, size_t n,
 		lo = hi > want ? hi - want : 0;
 		want = want < SYNC_CHUNK ? SYNC_CHUNK : want * 2 > SYNC_MAX_CHUNK ?
 		    SYNC_MAX_CHUNK : want * 2;
-		set = sync_need(mailimap_set_new_empty());
+		set = imapc_need(mailimap_set_new_empty());
 		for (i = lo; i < hi; i++) {
 			first = v[i];
 			while (i + 1 < hi && v[i + 1] == v[i] + 1)
 				i++;
 			if (mailimap_set_add_interval(set, first, v[i]) != 0)
-				sync_need(NULL);
+				imapc_need(NULL);
 		}
 		c.mode = SYNC_BY_UIDS;
 		c.want = v + lo;
@@ -546,7 +534,7 @@ sync_fetch_new(struct sync_run *run, uint32_t maxuid, struct error *err)
 	c.mode = SYNC_ABOVE;
 	c.lo = maxuid;
 	ft = imapc_summary_fetch_type();
-	set = sync_need(mailimap_set_new_interval(maxuid + 1, 0));
+	set = imapc_need(mailimap_set_new_interval(maxuid + 1, 0));
 	ret = sync_fetch(run, set, ft, 1, 0, NULL, &c,
 	    (size_t)SYNC_CHUNK * SYNC_SUMMARY_BYTES, err);
 	mailimap_set_free(set);
@@ -623,7 +611,7 @@ sync_compare(struct sync_run *run, struct error *err)
 	memset(&c, 0, sizeof c);
 	c.mode = SYNC_FLAGS;
 	ft = sync_flags_fetch_type();
-	set = sync_need(mailimap_set_new_interval(1, 0));
+	set = imapc_need(mailimap_set_new_interval(1, 0));
 	ret = sync_fetch(run, set, ft, 1, 0, NULL, &c,
 	    (size_t)run->exists * SYNC_FLAGS_BYTES, err);
 	mailimap_set_free(set);
@@ -779,7 +767,7 @@ sync_changes(struct sync_run *run, const struct imapc_cache_folder *f,
 	memset(&c, 0, sizeof c);
 	c.mode = SYNC_FLAGS;
 	ft = sync_flags_fetch_type();
-	set = sync_need(mailimap_set_new_interval(1, f->maxuid));
+	set = imapc_need(mailimap_set_new_interval(1, f->maxuid));
 	ret = sync_fetch(run, set, ft, 1, f->highestmodseq,
 	    qresync ? &van : NULL, &c,
 	    (size_t)run->exists * SYNC_FLAGS_BYTES / 8, err);
@@ -819,12 +807,12 @@ sync_enable_qresync(struct sync_run *run, struct error *err)
 	if (!mailimap_has_qresync(imap) || !mailimap_has_enable(imap) ||
 	    imap->imap_state == MAILIMAP_STATE_SELECTED)
 		return 0;
-	list = sync_need(clist_new());
-	if (clist_append(list, sync_need(mailimap_capability_new(
-	    MAILIMAP_CAPABILITY_NAME, NULL, sync_need(strdup("QRESYNC"))))) !=
+	list = imapc_need(clist_new());
+	if (clist_append(list, imapc_need(mailimap_capability_new(
+	    MAILIMAP_CAPABILITY_NAME, NULL, imapc_need(strdup("QRESYNC"))))) !=
 	    0)
-		sync_need(NULL);
-	caps = sync_need(mailimap_capability_data_new(list));
+		imapc_need(NULL);
+	caps = imapc_need(mailimap_capability_data_new(list));
 	imapc_arm(run->b, imapc_deadline(run->b, 0));
 	r = mailimap_enable(imap, caps, &res);
 	mailimap_capability_data_free(caps);
