@@ -144,7 +144,8 @@ ui_context_parse(const char *s, int *maskp, struct error *err)
 		}
 		if (!found)
 			return error_set(err, ERROR_INPUT, _("unknown context "
-			    "'%.*s' (index, pager, folders, help or generic)"),
+			    "'%.*s' (index, pager, folders, help, attach, urls, "
+			    "compose, postpone or generic)"),
 			    (int)len, s);
 	}
 	if (mask == 0)
