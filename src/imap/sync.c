@@ -20,7 +20,7 @@
 #include "model/backend.h"
 #include "net/net.h"
 
-#define SYNC_FIRST_CHUNK	200	/* the first screenful, and some */
+#define SYNC_FIRST_CHUNK	80	/* the first screenful (a tall terminal) */
 #define SYNC_CHUNK		2000	/* summaries per FETCH after that, */
 #define SYNC_MAX_CHUNK		2000	/* no more: libetpan holds a whole FETCH */
 #define SYNC_LOAD_CHUNK		5000	/* cached summaries per event (few in flight) */

@@ -555,13 +555,49 @@ worker_sync_opened(uint32_t exists, void *arg)
 	return 0;
 }
 
+static int	worker_list_folders_run(struct worker *, struct request *,
+		    struct error *);
+
+/*
+ * The folder list asked for during a fill, run between two of its
+ * FETCHes rather than cutting it short: 0, or -1 to stop the fill (the
+ * link failed: the list is run again once it is back).
+ */
+static int
+worker_list_between(struct worker *w)
+{
+	struct request	*r;
+	struct error	 err = { 0 };
+
+	while ((r = w->next) != NULL && r->kind == REQUEST_LIST_FOLDERS &&
+	    !atomic_load(&w->stopping)) {
+		if (worker_list_folders_run(w, r, &err) == -1) {
+			if (err.kind == ERROR_NET || err.kind == ERROR_PROTO ||
+			    err.kind == ERROR_TLS)
+				return -1;
+			worker_error(w, r->serial, &err);
+			error_clear(&err);
+		}
+		request_free(r);
+		w->next = chan_pop(w->requests);
+	}
+	return 0;
+}
+
 static int
 worker_sync_added(struct summary *s, size_t n, uint32_t done,
     uint32_t total, void *arg)
 {
 	struct worker_cached	*wc = arg;
+	struct worker		*w = wc->load.worker;
 
-	return worker_summaries_cb(s, n, done, total, &wc->load);
+	if (worker_summaries_cb(s, n, done, total, &wc->load) == 0)
+		return 0;
+	if (atomic_load(&w->stopping) || w->next == NULL ||
+	    w->next->kind != REQUEST_LIST_FOLDERS ||
+	    worker_list_between(w) == -1)
+		return -1;
+	return w->next != NULL && !worker_waits(w->next) ? -1 : 0;
 }
 
 static int
@@ -1721,8 +1757,19 @@ worker_main(void *arg)
 		    (w->next = w->backend == NULL ? chan_wait(w->requests,
 		    WORKER_OPEN_WAIT_MS) : chan_pop(w->requests)) != NULL &&
 		    w->next->kind == REQUEST_OPEN_FOLDER &&
-		    !atomic_load(&w->stopping))
+		    !atomic_load(&w->stopping)) {
 			worker_open_cached(w, w->next);
+			/*
+			 * Nothing cached: the folder's first screenful
+			 * before the list, which the fill runs after it.
+			 */
+			if (!w->next->cached && w->ops->resync != NULL) {
+				struct request	*open = w->next;
+
+				w->next = r;
+				r = open;
+			}
+		}
 		if (!atomic_load(&w->stopping))
 			worker_run(w, r);
 		request_free(r);

@@ -59,18 +59,31 @@ net_tls_parse(const struct net_der *d)
 	return d2i_X509(NULL, &p, (long)d->len);
 }
 
-/* The trust store: the system's plus ca_file. */
+/*
+ * The trust store: the system's plus ca_file. Quick (bundle 0): the
+ * system's hashed directory, read one certificate at a time as the
+ * check asks; full (bundle 1): OpenSSL's default file as well, a bundle
+ * of some 150 certificates parsed whole (tens of milliseconds).
+ */
 static X509_STORE *
-net_tls_store(const char *ca_file, struct error *err)
+net_tls_store(const char *ca_file, int bundle, struct error *err)
 {
 	X509_STORE	*store;
+	const char	*dir;
 
 	if ((store = X509_STORE_new()) == NULL) {
 		error_set(err, ERROR_SYS, "X509_STORE_new");
 		return NULL;
 	}
-	if (X509_STORE_set_default_paths(store) != 1)
-		log_warn("cannot load the system trust store");
+	if (bundle) {
+		if (X509_STORE_set_default_paths(store) != 1)
+			log_warn("cannot load the system trust store");
+	} else {
+		if ((dir = getenv(X509_get_default_cert_dir_env())) == NULL)
+			dir = X509_get_default_cert_dir();
+		if (X509_STORE_load_path(store, dir) != 1)
+			log_debug("cannot use the trust directory %s", dir);
+	}
 	if (ca_file != NULL && X509_STORE_load_file(store, ca_file) != 1) {
 		error_set(err, ERROR_TLS, _("cannot load CA file '%s': %s"),
 		    ca_file, ERR_reason_error_string(ERR_peek_last_error()));
@@ -98,16 +111,19 @@ net_tls_expect_host(X509_STORE_CTX *ctx, const char *host)
 	return X509_VERIFY_PARAM_set1_host(param, host, 0) == 1 ? 0 : -1;
 }
 
-/* Runs the check; returns 0 or the OpenSSL verify error (-1: no context). */
+/*
+ * Runs the check against one store; returns 0 or the OpenSSL verify
+ * error (-1: no context).
+ */
 static int
-net_tls_check(X509 *leaf, STACK_OF(X509) *chain, const char *host,
-    const char *ca_file, struct error *err)
+net_tls_check_with(X509 *leaf, STACK_OF(X509) *chain, const char *host,
+    const char *ca_file, int bundle, struct error *err)
 {
 	X509_STORE	*store;
 	X509_STORE_CTX	*ctx;
 	int		 ret = -1;
 
-	if ((store = net_tls_store(ca_file, err)) == NULL)
+	if ((store = net_tls_store(ca_file, bundle, err)) == NULL)
 		return -1;
 	if ((ctx = X509_STORE_CTX_new()) == NULL ||
 	    X509_STORE_CTX_init(ctx, store, leaf, chain) != 1 ||
@@ -126,6 +142,26 @@ out:
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
 	ERR_clear_error();
+	return ret;
+}
+
+/*
+ * The check: first with the hashed directory, then, if no issuer was
+ * found there (no directory, or a system that keeps only the bundle),
+ * with the whole bundle too.
+ */
+static int
+net_tls_check(X509 *leaf, STACK_OF(X509) *chain, const char *host,
+    const char *ca_file, struct error *err)
+{
+	int	 ret;
+
+	ret = net_tls_check_with(leaf, chain, host, ca_file, 0, err);
+	if (ret == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	    ret == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+	    ret == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
+	    ret == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT)
+		ret = net_tls_check_with(leaf, chain, host, ca_file, 1, err);
 	return ret;
 }
 
