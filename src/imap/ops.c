@@ -20,6 +20,7 @@
 #include "net/net.h"
 
 #define IMAPO_FLAG_BYTES	64	/* FETCH (UID FLAGS) response, one */
+#define IMAPO_FLAG_CHUNK	20000	/* UIDs per FETCH of the flags */
 
 static void *
 imapo_need(void *p)
@@ -355,9 +356,9 @@ imapc_op_fetch_flags(struct backend *b, uint32_t **uidsp, uint32_t **flagsp,
 	struct imapo_flags		 fl = { 0 };
 	uint64_t			*pairs;
 	clist				*res = NULL;
-	uint32_t			 exists = 0;
+	uint32_t			 exists = 0, uidnext, lo;
 	size_t				 i;
-	int				 r;
+	int				 r, last;
 
 	if (imap->imap_selection_info != NULL)
 		exists = imap->imap_selection_info->sel_exists;
@@ -371,17 +372,36 @@ imapc_op_fetch_flags(struct backend *b, uint32_t **uidsp, uint32_t **flagsp,
 	    mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    imapo_need(mailimap_fetch_att_new_flags())) != 0)
 		abort();
-	set = imapo_need(mailimap_set_new_interval(1, 0));	/* 1:* */
-	mailimap_set_progress_callback(imap, NULL, imapo_progress, NULL);
-	mailimap_set_msg_att_handler(imap, imapo_flags_take, &fl);
-	imapc_arm(b, imapc_deadline(b, (size_t)exists * IMAPO_FLAG_BYTES));
-	r = mailimap_uid_fetch(imap, set, ft, &res);
-	mailimap_set_msg_att_handler(imap, NULL, NULL);
-	mailimap_set_progress_callback(imap, NULL, NULL, NULL);
-	mailimap_set_free(set);
+	/*
+	 * By UID ranges, the last one open (lo:*): libetpan holds a whole
+	 * response, and 1:* of a large folder would be megabytes at once.
+	 * A message expunged meanwhile is simply not reported (gone); one
+	 * that arrives is in the last range.
+	 */
+	uidnext = imap->imap_selection_info != NULL ?
+	    imap->imap_selection_info->sel_uidnext : 0;
+	r = MAILIMAP_NO_ERROR;
+	for (lo = 1; r == MAILIMAP_NO_ERROR; lo += IMAPO_FLAG_CHUNK) {
+		last = uidnext == 0 || uidnext - lo <= IMAPO_FLAG_CHUNK;
+		set = imapo_need(mailimap_set_new_interval(lo, last ? 0 :
+		    lo + IMAPO_FLAG_CHUNK - 1));
+		mailimap_set_progress_callback(imap, NULL, imapo_progress,
+		    NULL);
+		mailimap_set_msg_att_handler(imap, imapo_flags_take, &fl);
+		imapc_arm(b, imapc_deadline(b, (size_t)(exists <
+		    IMAPO_FLAG_CHUNK ? exists : IMAPO_FLAG_CHUNK) *
+		    IMAPO_FLAG_BYTES));
+		res = NULL;
+		r = mailimap_uid_fetch(imap, set, ft, &res);
+		mailimap_set_msg_att_handler(imap, NULL, NULL);
+		mailimap_set_progress_callback(imap, NULL, NULL, NULL);
+		mailimap_set_free(set);
+		if (res != NULL)
+			mailimap_fetch_list_free(res);
+		if (last)
+			break;
+	}
 	mailimap_fetch_type_free(ft);
-	if (res != NULL)
-		mailimap_fetch_list_free(res);
 	if (imapc_done(b, r, "UID FETCH FLAGS", err) == -1) {
 		free(fl.uids);
 		free(fl.flags);
