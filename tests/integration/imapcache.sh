@@ -48,6 +48,18 @@ t_is "$(inbox_q 'count(*)')" "$((N + 2))" "the cold open filled the cache"
 t_is "$(inbox_q 'count(DISTINCT uid)')" "$((N + 2))" "one row per UID"
 t_is "$(q "SELECT complete FROM folder WHERE name = 'INBOX'")" 1 "the folder is marked complete"
 t_check 'grep -q "sync_fill: localhost: summaries" "$LOG"' "the cold open fetched summaries"
+# line_of REGEX: the number of the first log line matching REGEX (or 0).
+line_of() { grep -n -m 1 -E -- "$1" "$LOG" | cut -d: -f1 | grep . || echo 0; }
+first_chunk="$(line_of 'sync_fill: localhost: summaries')"
+list_at="$(line_of 'imapc_list_folders: localhost: [0-9]+ folders')"
+synced_at="$(line_of 'INBOX: synced')"
+t_check '[ "$first_chunk" -gt 0 ] && [ "$list_at" -gt "$first_chunk" ]' \
+    "cold open: the first screenful is fetched before the folder list"
+t_check '[ "$list_at" -gt 0 ] && [ "$synced_at" -gt "$list_at" ]' \
+    "the folder list is answered during the fill, not after it"
+t_is "$(grep -c 'sync_fill: localhost: summaries' "$LOG")" 3 \
+    "the folder list does not cut the fill (80 + 2000 + 922 summaries)"
+t_check '! grep -q "comparing" "$LOG"' "no resumed fill compared the UIDs"
 t_check '[ "$(q "PRAGMA journal_mode")" = wal ]' "the cache is in WAL mode"
 t_is "$(q "SELECT count(*) FROM msg_fts WHERE msg_fts MATCH 'subject:flagme'")" 1 \
     "the FTS5 index finds a subject word"

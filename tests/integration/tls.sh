@@ -145,4 +145,32 @@ t_is "$(grep -c 'Login: ' "$TESTENV_DIR/log/dovecot.log")" "$logins" \
 t_is "$(grep -c 'x LOGOUT' "$TESTENV_DIR/log/dovecot.log")" 0 \
     "the smuggled command never reached Dovecot"
 
+
+# --- where the system's trust comes from (no tls.ca-file): the hashed
+# directory, read one certificate at a time, and the bundle file only
+# when the directory has no issuer for the chain.
+if command -v openssl > /dev/null 2>&1; then
+	CERTDIR="$(t_tmpdir certdir)"
+	EMPTYDIR="$(t_tmpdir emptydir)"
+	cp "$CA_FILE" "$CERTDIR/$(openssl x509 -hash -noout -in "$CA_FILE").0"
+	# check_trust DIR FILE: --check noca with SSL_CERT_DIR and SSL_CERT_FILE.
+	check_trust() {
+		OUT="$(export SSL_CERT_DIR="$1" SSL_CERT_FILE="$2"
+		    t_run 60 -- "$POSTERN" -F "$CONF" --check noca 2>&1)"
+		RC=$?
+	}
+	check_trust "$CERTDIR" /nonexistent
+	t_match "^noca imap localhost:$IMAPS_PORT \\(tls\\): OK$" \
+	    "the kit's CA in the hashed trust directory is trusted"
+	expect_status 0 "trust directory: exit status 0"
+	check_trust "$EMPTYDIR" "$CA_FILE"
+	t_match "^noca imap localhost:$IMAPS_PORT \\(tls\\): OK$" \
+	    "the kit's CA only in the bundle file is still trusted"
+	expect_status 0 "bundle file: exit status 0"
+	check_trust "$EMPTYDIR" /nonexistent
+	t_match "unable to get local issuer certificate" \
+	    "in neither: not trusted"
+	expect_status 1 "in neither: exit status 1"
+fi
+
 t_done
