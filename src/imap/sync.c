@@ -21,8 +21,8 @@
 #include "net/net.h"
 
 #define SYNC_FIRST_CHUNK	80	/* the first screenful (a tall terminal) */
-#define SYNC_CHUNK		2000	/* summaries per FETCH after that, */
-#define SYNC_MAX_CHUNK		2000	/* no more: libetpan holds a whole FETCH */
+#define SYNC_CHUNK		1000	/* summaries per FETCH after that, */
+#define SYNC_MAX_CHUNK		1000	/* no more: libetpan holds a whole FETCH */
 #define SYNC_LOAD_CHUNK		5000	/* cached summaries per event (few in flight) */
 #define SYNC_SUMMARY_BYTES	4096	/* FETCH response, one summary */
 #define SYNC_FLAGS_BYTES	64	/* FETCH response, UID and FLAGS */
