@@ -20,13 +20,16 @@
 #include "model/model.h"
 #include "model/thread.h"
 
-#define CACHE_SCHEMA_VERSION	1
+#define CACHE_SCHEMA_VERSION	2
+#define CACHE_SCHEMA_VERSION_TEXT	"2"
 #define CACHE_BUSY_MS		5000	/* another process writing */
 
 /*
  * One row per folder and one per message. The FTS5 table indexes the
  * header fields of msg (external content: the text is stored once) and
- * is kept in step by triggers; a flags update does not touch it.
+ * is kept in step by triggers; a flags update does not touch it. A
+ * folder in fts_off is being filled: its rows are not indexed one by one
+ * (that costs more than the fill itself) but all at once at its end.
  */
 static const char cache_schema[] =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"
@@ -56,16 +59,23 @@ static const char cache_schema[] =
     "CREATE VIRTUAL TABLE IF NOT EXISTS msg_fts USING fts5("
     " sender, subject, recipients, cc, message_id,"
     " content='msg', content_rowid='id');"
-    "CREATE TRIGGER IF NOT EXISTS msg_ai AFTER INSERT ON msg BEGIN"
+    "CREATE TABLE IF NOT EXISTS fts_off (folder INTEGER PRIMARY KEY);"
+    "CREATE TRIGGER IF NOT EXISTS msg_ai AFTER INSERT ON msg"
+    " WHEN NOT EXISTS (SELECT 1 FROM fts_off WHERE folder = new.folder)"
+    " BEGIN"
     " INSERT INTO msg_fts(rowid, sender, subject, recipients, cc, message_id)"
     " VALUES (new.id, new.sender, new.subject, new.recipients, new.cc,"
     " new.message_id); END;"
-    "CREATE TRIGGER IF NOT EXISTS msg_ad AFTER DELETE ON msg BEGIN"
+    "CREATE TRIGGER IF NOT EXISTS msg_ad AFTER DELETE ON msg"
+    " WHEN NOT EXISTS (SELECT 1 FROM fts_off WHERE folder = old.folder)"
+    " BEGIN"
     " INSERT INTO msg_fts(msg_fts, rowid, sender, subject, recipients, cc,"
     " message_id) VALUES ('delete', old.id, old.sender, old.subject,"
     " old.recipients, old.cc, old.message_id); END;"
     "CREATE TRIGGER IF NOT EXISTS msg_au AFTER UPDATE OF sender, subject,"
-    " recipients, cc, message_id ON msg BEGIN"
+    " recipients, cc, message_id ON msg"
+    " WHEN NOT EXISTS (SELECT 1 FROM fts_off WHERE folder = old.folder)"
+    " BEGIN"
     " INSERT INTO msg_fts(msg_fts, rowid, sender, subject, recipients, cc,"
     " message_id) VALUES ('delete', old.id, old.sender, old.subject,"
     " old.recipients, old.cc, old.message_id);"
@@ -102,6 +112,13 @@ enum cache_stmt {
 	STMT_MSG_DEL,
 	STMT_MSG_LOAD,
 	STMT_MSG_UIDS,
+	STMT_FTS_OFF,
+	STMT_FTS_IS_OFF,
+	STMT_FTS_FILL,
+	STMT_FTS_ON,
+	STMT_FTS_STALE,
+	STMT_FTS_WHOLE,
+	STMT_FTS_REBUILD,
 	STMT_COUNT
 };
 
@@ -131,6 +148,21 @@ static const char *const cache_sql[STMT_COUNT] = {
 	    " WHERE folder = ?1 ORDER BY uid DESC",
 	[STMT_MSG_UIDS] = "SELECT uid, flags FROM msg WHERE folder = ?1"
 	    " ORDER BY uid",
+	[STMT_FTS_OFF] = "INSERT OR IGNORE INTO fts_off (folder) SELECT id"
+	    " FROM folder WHERE name = ?1 AND NOT EXISTS (SELECT 1 FROM msg"
+	    " WHERE msg.folder = folder.id)",
+	[STMT_FTS_IS_OFF] = "SELECT folder FROM fts_off WHERE folder ="
+	    " (SELECT id FROM folder WHERE name = ?1)",
+	[STMT_FTS_FILL] = "INSERT INTO msg_fts (rowid, sender, subject,"
+	    " recipients, cc, message_id) SELECT id, sender, subject,"
+	    " recipients, cc, message_id FROM msg WHERE folder = ?1",
+	[STMT_FTS_ON] = "DELETE FROM fts_off WHERE folder = ?1",
+	[STMT_FTS_STALE] = "DELETE FROM fts_off WHERE folder NOT IN"
+	    " (SELECT id FROM folder)",
+	[STMT_FTS_WHOLE] = "SELECT (SELECT count(*) FROM fts_off) = 1 AND"
+	    " (SELECT count(*) FROM msg WHERE folder = ?1) * 2 >="
+	    " (SELECT count(*) FROM msg)",
+	[STMT_FTS_REBUILD] = "INSERT INTO msg_fts (msg_fts) VALUES ('rebuild')",
 };
 
 struct imapc_cache {
@@ -225,11 +257,13 @@ cache_check_version(struct imapc_cache *c, struct error *err)
 		log_warn("%s: schema %d, starting afresh", c->path, v);
 		if (cache_exec(c, "DROP TABLE IF EXISTS msg_fts;"
 		    "DROP TABLE IF EXISTS msg; DROP TABLE IF EXISTS folder;"
+		    "DROP TABLE IF EXISTS fts_off;"
 		    "DELETE FROM schema_version;", err) == -1 ||
 		    cache_exec(c, cache_schema, err) == -1)
 			return -1;
 	}
-	return cache_exec(c, "INSERT INTO schema_version VALUES (1)", err);
+	return cache_exec(c, "INSERT INTO schema_version VALUES (" 
+	    CACHE_SCHEMA_VERSION_TEXT ")", err);
 }
 
 struct imapc_cache *
@@ -356,8 +390,89 @@ imapc_cache_folder_drop(struct imapc_cache *c, const char *name,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return cache_db_error(c, "drop folder", err);
 	sqlite3_reset(st);
+	/* Its mark goes after its rows: their triggers read it. */
+	if ((st = cache_stmt(c, STMT_FTS_STALE, err)) == NULL)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return cache_db_error(c, "drop folder", err);
+	sqlite3_reset(st);
 	log_info("%s: cache of '%s' dropped", c->path, name);
 	return 0;
+}
+
+int
+imapc_cache_fts_defer(struct imapc_cache *c, const char *name,
+    struct error *err)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = cache_stmt(c, STMT_FTS_OFF, err)) == NULL)
+		return -1;
+	cache_bind_text(st, 1, name);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return cache_db_error(c, "defer the index", err);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+imapc_cache_fts_catch_up(struct imapc_cache *c, const char *name,
+    struct error *err)
+{
+	sqlite3_stmt	*st;
+	int64_t		 folder;
+	int		 r, whole;
+
+	if ((st = cache_stmt(c, STMT_FTS_IS_OFF, err)) == NULL)
+		return -1;
+	cache_bind_text(st, 1, name);
+	r = sqlite3_step(st);
+	folder = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return cache_db_error(c, "read the index state", err);
+	if (r == SQLITE_DONE)
+		return 0;
+	if (imapc_cache_begin(c, err) == -1)
+		return -1;
+	/*
+	 * The only folder left out, and most of the rows: FTS5 rebuilds
+	 * the whole index faster than it takes them one by one.
+	 */
+	if ((st = cache_stmt(c, STMT_FTS_WHOLE, err)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, folder);
+	r = sqlite3_step(st);
+	whole = r == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW) {
+		cache_db_error(c, "index the folder", err);
+		goto fail;
+	}
+	if ((st = cache_stmt(c, whole ? STMT_FTS_REBUILD : STMT_FTS_FILL,
+	    err)) == NULL)
+		goto fail;
+	if (!whole)
+		sqlite3_bind_int64(st, 1, folder);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE) {
+		cache_db_error(c, "index the folder", err);
+		goto fail;
+	}
+	if ((st = cache_stmt(c, STMT_FTS_ON, err)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, folder);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE) {
+		cache_db_error(c, "index the folder", err);
+		goto fail;
+	}
+	return imapc_cache_commit(c, err);
+fail:
+	imapc_cache_rollback(c);
+	return -1;
 }
 
 /* The folder's row id; 0 if it has none (folder_set makes one). */

@@ -186,6 +186,16 @@ int		 imapc_cache_folder_set(struct imapc_cache *, const char *name,
 int		 imapc_cache_folder_drop(struct imapc_cache *,
 		    const char *name, struct error *);
 /*
+ * An empty folder's rows are left out of the header index from now on
+ * (a fill; a folder with rows is left as it is); imapc_cache_fts_catch_up
+ * indexes them all at once and ends that, and does nothing for a folder
+ * whose rows are indexed.
+ */
+int		 imapc_cache_fts_defer(struct imapc_cache *, const char *name,
+		    struct error *);
+int		 imapc_cache_fts_catch_up(struct imapc_cache *,
+		    const char *name, struct error *);
+/*
  * Stores n summaries (replacing those with the same UID); internal (may
  * be NULL) gives their INTERNALDATEs. The folder must have a row.
  */

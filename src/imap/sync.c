@@ -941,7 +941,7 @@ imapc_folder_resync(struct backend *b, const char *wire_name,
 		f.uidvalidity = uidvalidity;
 		f.complete = 0;
 		if (imapc_cache_folder_set(run.cache, wire_name, &f, err) ==
-		    -1)
+		    -1 || imapc_cache_fts_defer(run.cache, wire_name, err) == -1)
 			return -1;
 		ret = sync_fill(&run, err);
 	} else if (f.complete && condstore && modseq != 0 &&
@@ -958,7 +958,9 @@ imapc_folder_resync(struct backend *b, const char *wire_name,
 		}
 	} else
 		ret = sync_compare(&run, err);
-	if (ret == -1)
+	/* A fill (or the end of one cut short) indexes its rows now. */
+	if (ret == -1 || imapc_cache_fts_catch_up(run.cache, wire_name,
+	    err) == -1)
 		return -1;
 	if (imapc_cache_folder_set(run.cache, wire_name, &now, err) == -1)
 		return -1;

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "unit.h"
 
 #include "core/error.h"
@@ -528,6 +530,146 @@ test_imapc_cache_body_gone_with_message_and_folder(void **state)
 	assert_int_equal(imapc_cache_body_total(f->c, &err), 10);
 }
 
+/* The FTS5 index of the cache file at path passes its integrity check. */
+static void
+assert_fts_sound(const char *path)
+{
+	sqlite3	*db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO msg_fts (msg_fts, rank)"
+	    " VALUES ('integrity-check', 1)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static size_t
+search_count(struct imapc_cache *c, const char *folder, const char *q)
+{
+	struct error	 err = { 0 };
+	uint32_t	*uids;
+	size_t		 n;
+
+	assert_int_equal(imapc_cache_search(c, folder, q, &uids, &n, &err), 0);
+	free(uids);
+	return n;
+}
+
+/* Makes folder name's row, empty. */
+static void
+new_folder(struct imapc_cache *c, const char *name)
+{
+	struct imapc_cache_folder	 f = { 0 };
+	struct error			 err = { 0 };
+
+	f.uidvalidity = 7;
+	assert_int_equal(imapc_cache_folder_set(c, name, &f, &err), 0);
+}
+
+static void
+test_imapc_cache_fts_deferred_fill(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err = { 0 };
+
+	put_range(f->c, "Other", 1, 4);
+	new_folder(f->c, "INBOX");
+	assert_int_equal(imapc_cache_fts_defer(f->c, "INBOX", &err), 0);
+	put_range(f->c, "INBOX", 1, 10);
+	/* Left out while it fills, the other folder still indexed. */
+	assert_int_equal(search_count(f->c, "INBOX", "subject"), 0);
+	assert_int_equal(search_count(f->c, "Other", "subject"), 4);
+	/* A row that comes and goes during the fill. */
+	assert_int_equal(imapc_cache_remove(f->c, "INBOX",
+	    (uint32_t[]){ 3 }, 1, &err), 0);
+	assert_int_equal(imapc_cache_fts_catch_up(f->c, "INBOX", &err), 0);
+	assert_int_equal(search_count(f->c, "INBOX", "subject"), 9);
+	assert_int_equal(search_count(f->c, "INBOX", "sender:Müller"), 4);
+	assert_int_equal(search_count(f->c, "Other", "subject"), 4);
+	/* Indexed now: later rows one by one, a second catch-up a no-op. */
+	put_range(f->c, "INBOX", 11, 12);
+	assert_int_equal(imapc_cache_fts_catch_up(f->c, "INBOX", &err), 0);
+	assert_int_equal(search_count(f->c, "INBOX", "subject"), 11);
+	assert_int_equal(imapc_cache_remove(f->c, "INBOX",
+	    (uint32_t[]){ 12 }, 1, &err), 0);
+	assert_int_equal(search_count(f->c, "INBOX", "subject"), 10);
+	assert_fts_sound(f->path);
+}
+
+static void
+test_imapc_cache_fts_two_deferred(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err = { 0 };
+
+	new_folder(f->c, "A");
+	new_folder(f->c, "B");
+	assert_int_equal(imapc_cache_fts_defer(f->c, "A", &err), 0);
+	assert_int_equal(imapc_cache_fts_defer(f->c, "B", &err), 0);
+	put_range(f->c, "A", 1, 5);
+	put_range(f->c, "B", 1, 7);
+	/* B still left out: A's rows are taken one by one, not rebuilt. */
+	assert_int_equal(imapc_cache_fts_catch_up(f->c, "A", &err), 0);
+	assert_int_equal(search_count(f->c, "A", "subject"), 5);
+	assert_int_equal(search_count(f->c, "B", "subject"), 0);
+	assert_int_equal(imapc_cache_fts_catch_up(f->c, "B", &err), 0);
+	assert_int_equal(search_count(f->c, "B", "subject"), 7);
+	assert_int_equal(search_count(f->c, "A", "subject"), 5);
+	assert_fts_sound(f->path);
+}
+
+static void
+test_imapc_cache_fts_defer_only_empty(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err = { 0 };
+
+	put_range(f->c, "INBOX", 1, 3);
+	assert_int_equal(imapc_cache_fts_defer(f->c, "INBOX", &err), 0);
+	put_range(f->c, "INBOX", 4, 6);
+	/* A folder with rows is not left out: nothing indexed twice. */
+	assert_int_equal(search_count(f->c, "INBOX", "subject"), 6);
+	assert_int_equal(imapc_cache_fts_catch_up(f->c, "INBOX", &err), 0);
+	assert_int_equal(search_count(f->c, "INBOX", "subject"), 6);
+	assert_fts_sound(f->path);
+}
+
+static void
+test_imapc_cache_fts_drop_deferred(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err = { 0 };
+
+	put_range(f->c, "Other", 1, 2);
+	new_folder(f->c, "INBOX");
+	assert_int_equal(imapc_cache_fts_defer(f->c, "INBOX", &err), 0);
+	put_range(f->c, "INBOX", 1, 8);
+	/* Dropped mid-fill (a new UIDVALIDITY): no index entry to undo. */
+	assert_int_equal(imapc_cache_folder_drop(f->c, "INBOX", &err), 0);
+	assert_fts_sound(f->path);
+	assert_int_equal(search_count(f->c, "Other", "subject"), 2);
+	/* Made again, its rows are indexed one by one: the mark went. */
+	put_range(f->c, "INBOX", 1, 3);
+	assert_int_equal(search_count(f->c, "INBOX", "subject"), 3);
+	assert_fts_sound(f->path);
+}
+
+static void
+test_imapc_cache_fts_rebuild_whole(void **state)
+{
+	struct fixture	*f = *state;
+	struct error	 err = { 0 };
+
+	put_range(f->c, "Other", 1, 2);
+	new_folder(f->c, "INBOX");
+	assert_int_equal(imapc_cache_fts_defer(f->c, "INBOX", &err), 0);
+	put_range(f->c, "INBOX", 1, 20);
+	/* Most rows, the only folder left out: the rebuild path. */
+	assert_int_equal(imapc_cache_fts_catch_up(f->c, "INBOX", &err), 0);
+	assert_int_equal(search_count(f->c, "INBOX", "subject"), 20);
+	assert_int_equal(search_count(f->c, "Other", "subject"), 2);
+	assert_fts_sound(f->path);
+}
+
 int
 main(void)
 {
@@ -570,6 +712,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_imapc_cache_body_gone_with_message_and_folder, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_fts_deferred_fill, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_fts_two_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_fts_defer_only_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_fts_drop_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_fts_rebuild_whole, setup, teardown),
 		cmocka_unit_test(test_summary_pack_keeps_values),
 		cmocka_unit_test(test_imapc_cache_path_xdg),
 	};
