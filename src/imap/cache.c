@@ -378,6 +378,23 @@ imapc_cache_folder_set(struct imapc_cache *c, const char *name,
 	return 0;
 }
 
+/* Runs statement k to its end, with folder as ?1 unless it is 0. */
+static int
+cache_run(struct imapc_cache *c, enum cache_stmt k, int64_t folder,
+    const char *what, struct error *err)
+{
+	sqlite3_stmt	*st;
+	int		 r;
+
+	if ((st = cache_stmt(c, k, err)) == NULL)
+		return -1;
+	if (folder != 0)
+		sqlite3_bind_int64(st, 1, folder);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : cache_db_error(c, what, err);
+}
+
 int
 imapc_cache_folder_drop(struct imapc_cache *c, const char *name,
     struct error *err)
@@ -391,11 +408,8 @@ imapc_cache_folder_drop(struct imapc_cache *c, const char *name,
 		return cache_db_error(c, "drop folder", err);
 	sqlite3_reset(st);
 	/* Its mark goes after its rows: their triggers read it. */
-	if ((st = cache_stmt(c, STMT_FTS_STALE, err)) == NULL)
+	if (cache_run(c, STMT_FTS_STALE, 0, "drop folder", err) == -1)
 		return -1;
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return cache_db_error(c, "drop folder", err);
-	sqlite3_reset(st);
 	log_info("%s: cache of '%s' dropped", c->path, name);
 	return 0;
 }
@@ -449,26 +463,10 @@ imapc_cache_fts_catch_up(struct imapc_cache *c, const char *name,
 		cache_db_error(c, "index the folder", err);
 		goto fail;
 	}
-	if ((st = cache_stmt(c, whole ? STMT_FTS_REBUILD : STMT_FTS_FILL,
-	    err)) == NULL)
+	if (cache_run(c, whole ? STMT_FTS_REBUILD : STMT_FTS_FILL, whole ? 0 :
+	    folder, "index the folder", err) == -1 ||
+	    cache_run(c, STMT_FTS_ON, folder, "index the folder", err) == -1)
 		goto fail;
-	if (!whole)
-		sqlite3_bind_int64(st, 1, folder);
-	r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE) {
-		cache_db_error(c, "index the folder", err);
-		goto fail;
-	}
-	if ((st = cache_stmt(c, STMT_FTS_ON, err)) == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, folder);
-	r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE) {
-		cache_db_error(c, "index the folder", err);
-		goto fail;
-	}
 	return imapc_cache_commit(c, err);
 fail:
 	imapc_cache_rollback(c);
