@@ -1,11 +1,15 @@
 /* src/imap/cache.c: the per-account summary cache (SQLite, WAL). */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -266,17 +270,27 @@ cache_check_version(struct imapc_cache *c, struct error *err)
 	    CACHE_SCHEMA_VERSION_TEXT ")", err);
 }
 
-struct imapc_cache *
-imapc_cache_open(const char *path, struct error *err)
+/*
+ * Opens the cache at path, made if need be; *codep: SQLite's error code
+ * when it fails. A new file is made with no fsync at all (a crash while
+ * it is made leaves a file that the next open throws away); after that,
+ * losing the last transactions on a crash costs only a refetch.
+ */
+static struct imapc_cache *
+cache_try_open(const char *path, int *codep, struct error *err)
 {
 	struct imapc_cache	*c;
+	struct stat		 sb;
+	int			 fresh;
 
-	if (fs_mkdir_parents(path, 0700, err) == -1)
-		return NULL;
+	*codep = SQLITE_OK;
+	fresh = stat(path, &sb) == -1 || sb.st_size == 0;
 	c = xcalloc(1, sizeof *c);
 	c->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		*codep = c->db != NULL ? sqlite3_errcode(c->db) & 0xff :
+		    SQLITE_NOMEM;
 		error_set(err, ERROR_SYS, _("cannot open the message cache "
 		    "'%s': %s"), path, c->db != NULL ? sqlite3_errmsg(c->db) :
 		    _("out of memory"));
@@ -284,17 +298,46 @@ imapc_cache_open(const char *path, struct error *err)
 		return NULL;
 	}
 	sqlite3_busy_timeout(c->db, CACHE_BUSY_MS);
-	/* Losing the last transactions on a crash costs only a refetch. */
-	if (cache_exec(c, "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-	    "PRAGMA cache_size = -2048;", err) == -1 ||
+	if ((fresh && cache_exec(c, "PRAGMA synchronous = OFF", err) == -1) ||
+	    cache_exec(c, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -2048;", err) ==
+	    -1 ||
 	    cache_exec(c, cache_schema, err) == -1 ||
 	    cache_check_version(c, err) == -1 ||
-	    cache_exec(c, cache_body_schema, err) == -1) {
+	    cache_exec(c, cache_body_schema, err) == -1 ||
+	    cache_exec(c, "PRAGMA synchronous = NORMAL", err) == -1) {
+		*codep = sqlite3_errcode(c->db) & 0xff;
 		imapc_cache_close(c);
 		return NULL;
 	}
 	return c;
+}
+
+struct imapc_cache *
+imapc_cache_open(const char *path, struct error *err)
+{
+	static const char *const side[] = { "", "-wal", "-shm", "-journal" };
+	struct imapc_cache	*c;
+	char			*name;
+	size_t			 i;
+	int			 code;
+
+	if (fs_mkdir_parents(path, 0700, err) == -1)
+		return NULL;
+	if ((c = cache_try_open(path, &code, err)) != NULL ||
+	    (code != SQLITE_NOTADB && code != SQLITE_CORRUPT))
+		return c;
+	/* Not a cache any more: it held nothing the server does not. */
+	log_warn("%s: %s: starting afresh", path, sqlite3_errstr(code));
+	for (i = 0; i < sizeof side / sizeof side[0]; i++) {
+		name = xasprintf("%s%s", path, side[i]);
+		if (unlink(name) == -1 && errno != ENOENT)
+			log_warn("%s: %s", name, strerror(errno));
+		free(name);
+	}
+	if (err != NULL)
+		error_clear(err);
+	return cache_try_open(path, &code, err);
 }
 
 int

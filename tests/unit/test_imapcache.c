@@ -670,6 +670,32 @@ test_imapc_cache_fts_rebuild_whole(void **state)
 	assert_fts_sound(f->path);
 }
 
+static void
+test_imapc_cache_garbage_starts_afresh(void **state)
+{
+	struct fixture			*f = *state;
+	struct imapc_cache_folder	 cf;
+	struct error			 err = { 0 };
+	FILE				*fp;
+	int				 i;
+
+	put_range(f->c, "INBOX", 1, 3);
+	imapc_cache_close(f->c);
+	f->c = NULL;
+	/* Not a database any more (a disk error, a crash while made). */
+	assert_non_null(fp = fopen(f->path, "w"));
+	for (i = 0; i < 4096; i++)
+		fputc((i * 131 + 7) & 0xff, fp);
+	fclose(fp);
+	f->c = imapc_cache_open(f->path, &err);
+	assert_non_null(f->c);
+	/* Empty and usable: everything in it can be fetched again. */
+	assert_int_equal(imapc_cache_folder_get(f->c, "INBOX", &cf, &err), 1);
+	put_range(f->c, "INBOX", 1, 2);
+	assert_int_equal(search_count(f->c, "INBOX", "subject"), 2);
+	assert_fts_sound(f->path);
+}
+
 int
 main(void)
 {
@@ -722,6 +748,8 @@ main(void)
 		    test_imapc_cache_fts_drop_deferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_imapc_cache_fts_rebuild_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_garbage_starts_afresh, setup, teardown),
 		cmocka_unit_test(test_summary_pack_keeps_values),
 		cmocka_unit_test(test_imapc_cache_path_xdg),
 	};
