@@ -26,6 +26,7 @@
 #define SYNC_LOAD_CHUNK		5000	/* cached summaries per event (few in flight) */
 #define SYNC_SUMMARY_BYTES	4096	/* FETCH response, one summary */
 #define SYNC_FLAGS_BYTES	64	/* FETCH response, UID and FLAGS */
+#define SYNC_FLAGS_CHUNK	20000	/* UIDs per FETCH of the flags */
 #define SYNC_MAX_MESSAGES	10000000 /* in a folder we load */
 
 enum sync_mode {
@@ -606,15 +607,31 @@ sync_compare(struct sync_run *run, struct error *err)
 	uint32_t			*uids, *flags, *gone, *missing;
 	size_t				 n, i, j, nchanged = 0, ngone = 0;
 	size_t				 nmissing = 0;
-	int				 ret;
+	struct mailimap_selection_info	*si;
+	uint32_t			 uidnext, lo;
+	int				 ret, last;
 
 	memset(&c, 0, sizeof c);
 	c.mode = SYNC_FLAGS;
 	ft = sync_flags_fetch_type();
-	set = imapc_need(mailimap_set_new_interval(1, 0));
-	ret = sync_fetch(run, set, ft, 1, 0, NULL, &c,
-	    (size_t)run->exists * SYNC_FLAGS_BYTES, err);
-	mailimap_set_free(set);
+	/*
+	 * By UID ranges, the last one open: libetpan holds a whole response.
+	 * A message expunged meanwhile is not reported (gone); one that
+	 * arrives is in the last range.
+	 */
+	si = imapc_session(run->b)->imap_selection_info;
+	uidnext = si != NULL ? si->sel_uidnext : 0;
+	for (ret = 0, lo = 1; ret == 0; lo += SYNC_FLAGS_CHUNK) {
+		last = uidnext == 0 || uidnext - lo <= SYNC_FLAGS_CHUNK;
+		set = imapc_need(mailimap_set_new_interval(lo, last ? 0 :
+		    lo + SYNC_FLAGS_CHUNK - 1));
+		ret = sync_fetch(run, set, ft, 1, 0, NULL, &c,
+		    (size_t)(run->exists < SYNC_FLAGS_CHUNK ? run->exists :
+		    SYNC_FLAGS_CHUNK) * SYNC_FLAGS_BYTES, err);
+		mailimap_set_free(set);
+		if (last)
+			break;
+	}
 	mailimap_fetch_type_free(ft);
 	if (ret == -1) {
 		sync_collect_release(&c);
