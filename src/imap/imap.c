@@ -585,6 +585,14 @@ imapc_items_progress(size_t current, size_t maximum, void *arg)
 	(void)arg;
 }
 
+struct mailimap_set *
+imapc_uid_range(uint32_t lo, uint32_t uidnext, uint32_t chunk, int *lastp)
+{
+	*lastp = uidnext == 0 || uidnext - lo <= chunk;
+	return imapc_need(mailimap_set_new_interval(lo, *lastp ? 0 :
+	    lo + chunk - 1));
+}
+
 struct mailimap_fetch_type *
 imapc_summary_fetch_type(void)
 {

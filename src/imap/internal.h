@@ -105,6 +105,14 @@ mailimap	*imapc_session(struct backend *);
 /* p, or the process ends: libetpan returns NULL only out of memory. */
 void		*imapc_need(void *p);
 /* The FETCH attributes of a summary (imap.c); free with fetch_type_free. */
+/*
+ * The UID set lo:lo+chunk-1, or lo:* when that reaches uidnext (or
+ * uidnext is unknown: 0), *lastp then 1: fetches of a whole folder by
+ * ranges, since libetpan holds a whole response. The last range also
+ * takes what arrives meanwhile.
+ */
+struct mailimap_set *imapc_uid_range(uint32_t lo, uint32_t uidnext,
+		    uint32_t chunk, int *lastp);
 struct mailimap_fetch_type *imapc_summary_fetch_type(void);
 
 /* ops.c: live updates and message operations; see model/backend.h. */

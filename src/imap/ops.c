@@ -382,9 +382,7 @@ imapc_op_fetch_flags(struct backend *b, uint32_t **uidsp, uint32_t **flagsp,
 	    imap->imap_selection_info->sel_uidnext : 0;
 	r = MAILIMAP_NO_ERROR;
 	for (lo = 1; r == MAILIMAP_NO_ERROR; lo += IMAPO_FLAG_CHUNK) {
-		last = uidnext == 0 || uidnext - lo <= IMAPO_FLAG_CHUNK;
-		set = imapo_need(mailimap_set_new_interval(lo, last ? 0 :
-		    lo + IMAPO_FLAG_CHUNK - 1));
+		set = imapc_uid_range(lo, uidnext, IMAPO_FLAG_CHUNK, &last);
 		mailimap_set_progress_callback(imap, NULL, imapo_progress,
 		    NULL);
 		mailimap_set_msg_att_handler(imap, imapo_flags_take, &fl);

@@ -622,9 +622,7 @@ sync_compare(struct sync_run *run, struct error *err)
 	si = imapc_session(run->b)->imap_selection_info;
 	uidnext = si != NULL ? si->sel_uidnext : 0;
 	for (ret = 0, lo = 1; ret == 0; lo += SYNC_FLAGS_CHUNK) {
-		last = uidnext == 0 || uidnext - lo <= SYNC_FLAGS_CHUNK;
-		set = imapc_need(mailimap_set_new_interval(lo, last ? 0 :
-		    lo + SYNC_FLAGS_CHUNK - 1));
+		set = imapc_uid_range(lo, uidnext, SYNC_FLAGS_CHUNK, &last);
 		ret = sync_fetch(run, set, ft, 1, 0, NULL, &c,
 		    (size_t)(run->exists < SYNC_FLAGS_CHUNK ? run->exists :
 		    SYNC_FLAGS_CHUNK) * SYNC_FLAGS_BYTES, err);
