@@ -60,6 +60,9 @@ static const char cache_schema[] =
     " in_reply_to TEXT,"
     " refs TEXT,"
     " UNIQUE (folder, uid));"
+    /* The few summaries stored before their size came (SUMMARY_SIZE_UNKNOWN). */
+    "CREATE INDEX IF NOT EXISTS msg_unsized ON msg (folder, uid)"
+    " WHERE size = 4294967295;"
     "CREATE VIRTUAL TABLE IF NOT EXISTS msg_fts USING fts5("
     " sender, subject, recipients, cc, message_id,"
     " content='msg', content_rowid='id');"
@@ -113,9 +116,11 @@ enum cache_stmt {
 	STMT_FOLDER_DEL,
 	STMT_MSG_PUT,
 	STMT_MSG_FLAGS,
+	STMT_MSG_SIZE,
 	STMT_MSG_DEL,
 	STMT_MSG_LOAD,
 	STMT_MSG_UIDS,
+	STMT_MSG_UNSIZED,
 	STMT_FTS_OFF,
 	STMT_FTS_IS_OFF,
 	STMT_FTS_FILL,
@@ -146,12 +151,16 @@ static const char *const cache_sql[STMT_COUNT] = {
 	    " message_id = ?11, in_reply_to = ?12, refs = ?13",
 	[STMT_MSG_FLAGS] = "UPDATE msg SET flags = ?3 WHERE folder = ?1"
 	    " AND uid = ?2",
+	[STMT_MSG_SIZE] = "UPDATE msg SET size = ?3 WHERE folder = ?1"
+	    " AND uid = ?2",
 	[STMT_MSG_DEL] = "DELETE FROM msg WHERE folder = ?1 AND uid = ?2",
 	[STMT_MSG_LOAD] = "SELECT uid, flags, size, date, sender, subject,"
 	    " recipients, cc, message_id, in_reply_to, refs FROM msg"
 	    " WHERE folder = ?1 ORDER BY uid DESC",
 	[STMT_MSG_UIDS] = "SELECT uid, flags FROM msg WHERE folder = ?1"
 	    " ORDER BY uid",
+	[STMT_MSG_UNSIZED] = "SELECT uid, flags FROM msg WHERE folder = ?1"
+	    " AND size = 4294967295 ORDER BY uid",
 	[STMT_FTS_OFF] = "INSERT OR IGNORE INTO fts_off (folder) SELECT id"
 	    " FROM folder WHERE name = ?1 AND NOT EXISTS (SELECT 1 FROM msg"
 	    " WHERE msg.folder = folder.id)",
@@ -577,9 +586,11 @@ imapc_cache_put(struct imapc_cache *c, const char *name,
 	return 0;
 }
 
-int
-imapc_cache_set_flags(struct imapc_cache *c, const char *name,
-    const struct summary *v, size_t n, struct error *err)
+/* Sets one column (which: STMT_MSG_FLAGS or STMT_MSG_SIZE) of v's rows. */
+static int
+cache_set_column(struct imapc_cache *c, const char *name,
+    enum cache_stmt which, const struct summary *v, size_t n,
+    struct error *err)
 {
 	sqlite3_stmt	*st;
 	int64_t		 folder;
@@ -587,18 +598,34 @@ imapc_cache_set_flags(struct imapc_cache *c, const char *name,
 
 	if ((folder = cache_folder_id(c, name, err)) == -1)
 		return -1;
-	if ((st = cache_stmt(c, STMT_MSG_FLAGS, err)) == NULL)
+	if ((st = cache_stmt(c, which, err)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, folder);
 		sqlite3_bind_int64(st, 2, v[i].uid);
-		sqlite3_bind_int64(st, 3, v[i].flags);
+		sqlite3_bind_int64(st, 3, which == STMT_MSG_SIZE ? v[i].size :
+		    v[i].flags);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			return cache_db_error(c, "write flags", err);
+			return cache_db_error(c, which == STMT_MSG_SIZE ?
+			    "write sizes" : "write flags", err);
 	}
 	sqlite3_reset(st);
 	return 0;
+}
+
+int
+imapc_cache_set_flags(struct imapc_cache *c, const char *name,
+    const struct summary *v, size_t n, struct error *err)
+{
+	return cache_set_column(c, name, STMT_MSG_FLAGS, v, n, err);
+}
+
+int
+imapc_cache_set_sizes(struct imapc_cache *c, const char *name,
+    const struct summary *v, size_t n, struct error *err)
+{
+	return cache_set_column(c, name, STMT_MSG_SIZE, v, n, err);
 }
 
 int
@@ -738,9 +765,11 @@ imapc_cache_load(struct imapc_cache *c, const char *name, size_t first,
 	return ret;
 }
 
-int
-imapc_cache_uids(struct imapc_cache *c, const char *name,
-    uint32_t **uidsp, uint32_t **flagsp, size_t *np, struct error *err)
+/* The UIDs and flags a statement (folder as ?1) reads: new arrays. */
+static int
+cache_read_uids(struct imapc_cache *c, const char *name,
+    enum cache_stmt which, uint32_t **uidsp, uint32_t **flagsp, size_t *np,
+    struct error *err)
 {
 	sqlite3_stmt	*st;
 	int64_t		 folder;
@@ -752,7 +781,7 @@ imapc_cache_uids(struct imapc_cache *c, const char *name,
 	*np = 0;
 	if ((folder = cache_folder_id(c, name, err)) == -1)
 		return -1;
-	if ((st = cache_stmt(c, STMT_MSG_UIDS, err)) == NULL)
+	if ((st = cache_stmt(c, which, err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, folder);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -773,6 +802,27 @@ imapc_cache_uids(struct imapc_cache *c, const char *name,
 	*uidsp = uids;
 	*flagsp = flags;
 	*np = n;
+	return 0;
+}
+
+int
+imapc_cache_uids(struct imapc_cache *c, const char *name,
+    uint32_t **uidsp, uint32_t **flagsp, size_t *np, struct error *err)
+{
+	return cache_read_uids(c, name, STMT_MSG_UIDS, uidsp, flagsp, np,
+	    err);
+}
+
+int
+imapc_cache_unsized(struct imapc_cache *c, const char *name,
+    uint32_t **uidsp, size_t *np, struct error *err)
+{
+	uint32_t	*flags;
+
+	if (cache_read_uids(c, name, STMT_MSG_UNSIZED, uidsp, &flags, np,
+	    err) == -1)
+		return -1;
+	free(flags);
 	return 0;
 }
 

@@ -594,7 +594,7 @@ imapc_uid_range(uint32_t lo, uint32_t uidnext, uint32_t chunk, int *lastp)
 }
 
 struct mailimap_fetch_type *
-imapc_summary_fetch_type(void)
+imapc_summary_fetch_type(int size)
 {
 	struct mailimap_fetch_type	*ft;
 	struct mailimap_header_list	*hl;
@@ -608,9 +608,9 @@ imapc_summary_fetch_type(void)
 	    mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    imapc_need(mailimap_fetch_att_new_envelope())) != 0 ||
 	    mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    imapc_need(mailimap_fetch_att_new_rfc822_size())) != 0 ||
-	    mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    imapc_need(mailimap_fetch_att_new_internaldate())) != 0)
+	    imapc_need(mailimap_fetch_att_new_internaldate())) != 0 ||
+	    (size && mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    imapc_need(mailimap_fetch_att_new_rfc822_size())) != 0))
 		imapc_need(NULL);
 	/*
 	 * The Content-Type header tells about attachments at little cost;
@@ -702,7 +702,7 @@ imapc_fetch_summaries(struct backend *b, summary_cb cb, void *arg,
 
 	if (!b->selected)
 		return error_set(err, ERROR_INPUT, _("no folder is open"));
-	ft = imapc_summary_fetch_type();
+	ft = imapc_summary_fetch_type(1);
 	c.slots = xcalloc(IMAP_CHUNK, sizeof *c.slots);
 	out = xcalloc(IMAP_CHUNK, sizeof *out);
 	want = IMAP_FIRST_CHUNK;

@@ -104,7 +104,6 @@ int		 imapc_deadline(const struct backend *, size_t bytes);
 mailimap	*imapc_session(struct backend *);
 /* p, or the process ends: libetpan returns NULL only out of memory. */
 void		*imapc_need(void *p);
-/* The FETCH attributes of a summary (imap.c); free with fetch_type_free. */
 /*
  * The UID set lo:lo+chunk-1, or lo:* when that reaches uidnext (or
  * uidnext is unknown: 0), *lastp then 1: fetches of a whole folder by
@@ -113,7 +112,11 @@ void		*imapc_need(void *p);
  */
 struct mailimap_set *imapc_uid_range(uint32_t lo, uint32_t uidnext,
 		    uint32_t chunk, int *lastp);
-struct mailimap_fetch_type *imapc_summary_fetch_type(void);
+/*
+ * The FETCH attributes of a summary: UID FLAGS ENVELOPE INTERNALDATE, two
+ * header fields, and RFC822.SIZE if size; free with fetch_type_free.
+ */
+struct mailimap_fetch_type *imapc_summary_fetch_type(int size);
 
 /* ops.c: live updates and message operations; see model/backend.h. */
 int		 imapc_op_fetch_flags(struct backend *, uint32_t **uidsp,
@@ -213,6 +216,9 @@ int		 imapc_cache_put(struct imapc_cache *, const char *name,
 /* Sets the flags of the cached messages with the UIDs of v. */
 int		 imapc_cache_set_flags(struct imapc_cache *, const char *name,
 		    const struct summary *v, size_t n, struct error *);
+/* Sets the sizes of the cached messages with the UIDs of v. */
+int		 imapc_cache_set_sizes(struct imapc_cache *, const char *name,
+		    const struct summary *v, size_t n, struct error *);
 int		 imapc_cache_remove(struct imapc_cache *, const char *name,
 		    const uint32_t *uids, size_t n, struct error *);
 /*
@@ -231,6 +237,9 @@ int		 imapc_cache_load(struct imapc_cache *, const char *name,
 int		 imapc_cache_uids(struct imapc_cache *, const char *name,
 		    uint32_t **uidsp, uint32_t **flagsp, size_t *np,
 		    struct error *);
+/* The cached UIDs whose size is SUMMARY_SIZE_UNKNOWN, ascending. */
+int		 imapc_cache_unsized(struct imapc_cache *, const char *name,
+		    uint32_t **uidsp, size_t *np, struct error *);
 /* UIDs whose headers match an FTS5 query, highest first: a new array. */
 int		 imapc_cache_search(struct imapc_cache *, const char *name,
 		    const char *query, uint32_t **uidsp, size_t *np,

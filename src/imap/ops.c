@@ -446,7 +446,7 @@ imapc_op_fetch_uids(struct backend *b, const uint32_t *uids, size_t n,
 
 	if (n == 0)
 		return 0;
-	ft = imapc_summary_fetch_type();
+	ft = imapc_summary_fetch_type(1);
 	set = imapo_set(uids, n);
 	imapc_arm(b, imapc_deadline(b, n * 4096));
 	r = mailimap_uid_fetch(imap, set, ft, &res);

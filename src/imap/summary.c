@@ -393,6 +393,7 @@ imapc_summary_from_att(const struct mailimap_msg_att *att, struct summary *s)
 
 	memset(s, 0, sizeof *s);
 	memset(&p, 0, sizeof p);
+	p.size = SUMMARY_SIZE_UNKNOWN;	/* not asked for, or not sent */
 	if (att == NULL || att->att_list == NULL)
 		return -1;
 	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {

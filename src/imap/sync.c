@@ -34,6 +34,7 @@ enum sync_mode {
 	SYNC_BY_UIDS,		/* summaries of the UIDs in want */
 	SYNC_ABOVE,		/* summaries of UIDs above lo */
 	SYNC_FLAGS,		/* UID and FLAGS of anything */
+	SYNC_SIZES,		/* UID and RFC822.SIZE of anything */
 };
 
 /* What the msg_att handler keeps of one FETCH command. */
@@ -60,6 +61,8 @@ struct sync_run {
 	uint32_t			 changed;
 	uint32_t			 vanished;
 };
+
+static int	sync_sizes(struct sync_run *, struct error *);
 
 static double
 sync_ms(const struct timespec *a, const struct timespec *b)
@@ -90,10 +93,13 @@ sync_pair_cmp(const void *a, const void *b)
 	return x->s.uid > y->s.uid ? -1 : x->s.uid < y->s.uid;
 }
 
-/* The UID, whether an ENVELOPE came, and the INTERNALDATE of a FETCH. */
+/*
+ * The UID, the RFC822.SIZE (SUMMARY_SIZE_UNKNOWN: none), whether an
+ * ENVELOPE came, and the INTERNALDATE of a FETCH.
+ */
 static void
 sync_att_scan(const struct mailimap_msg_att *att, uint32_t *uidp,
-    int *envp, int64_t *internalp)
+    uint32_t *sizep, int *envp, int64_t *internalp)
 {
 	struct mailimap_msg_att_item	*item;
 	struct mailimap_msg_att_static	*st;
@@ -101,6 +107,7 @@ sync_att_scan(const struct mailimap_msg_att *att, uint32_t *uidp,
 	time_t				 t;
 
 	*uidp = 0;
+	*sizep = SUMMARY_SIZE_UNKNOWN;
 	*envp = 0;
 	*internalp = 0;
 	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
@@ -111,6 +118,8 @@ sync_att_scan(const struct mailimap_msg_att *att, uint32_t *uidp,
 			continue;
 		if (st->att_type == MAILIMAP_MSG_ATT_UID)
 			*uidp = st->att_data.att_uid;
+		else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
+			*sizep = st->att_data.att_rfc822_size;
 		else if (st->att_type == MAILIMAP_MSG_ATT_ENVELOPE)
 			*envp = 1;
 		else if (st->att_type == MAILIMAP_MSG_ATT_INTERNALDATE &&
@@ -159,13 +168,13 @@ sync_take(struct mailimap_msg_att *att, void *arg)
 {
 	struct sync_collect	*c = arg;
 	struct summary		*s;
-	uint32_t		 uid, flags;
+	uint32_t		 uid, flags, size;
 	int64_t			 internal;
 	int			 env, has;
 
 	if (att == NULL || att->att_list == NULL)
 		return;
-	sync_att_scan(att, &uid, &env, &internal);
+	sync_att_scan(att, &uid, &size, &env, &internal);
 	if (uid == 0)
 		return;
 	if (c->mode == SYNC_FLAGS) {
@@ -175,6 +184,15 @@ sync_take(struct mailimap_msg_att *att, void *arg)
 		s = sync_collect_slot(c);
 		s->uid = uid;
 		s->flags = flags;
+		c->n++;
+		return;
+	}
+	if (c->mode == SYNC_SIZES) {
+		if (size == SUMMARY_SIZE_UNKNOWN)
+			return;
+		s = sync_collect_slot(c);
+		s->uid = uid;
+		s->size = size;
 		c->n++;
 		return;
 	}
@@ -285,8 +303,9 @@ sync_fetch(struct sync_run *run, struct mailimap_set *set,
 	return 0;
 }
 
+/* UID and FLAGS, or UID and RFC822.SIZE (sizes). */
 static struct mailimap_fetch_type *
-sync_flags_fetch_type(void)
+sync_flags_fetch_type(int sizes)
 {
 	struct mailimap_fetch_type	*ft;
 
@@ -294,7 +313,8 @@ sync_flags_fetch_type(void)
 	if (mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    imapc_need(mailimap_fetch_att_new_uid())) != 0 ||
 	    mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    imapc_need(mailimap_fetch_att_new_flags())) != 0)
+	    imapc_need(sizes ? mailimap_fetch_att_new_rfc822_size() :
+	    mailimap_fetch_att_new_flags())) != 0)
 		imapc_need(NULL);
 	return ft;
 }
@@ -414,18 +434,21 @@ sync_writer_finish(struct sync_writer *wr, uint32_t total, struct error *err)
 static int
 sync_fill(struct sync_run *run, struct error *err)
 {
-	struct mailimap_fetch_type	*ft;
+	struct mailimap_fetch_type	*ft, *ft_first;
 	struct mailimap_set		*set;
 	struct sync_collect		 buf[2], *c, *prev = NULL;
 	struct sync_writer		 wr;
 	struct timespec			 t0, t1;
 	struct error			 e;
 	uint32_t			 hi, lo, want = SYNC_FIRST_CHUNK;
-	int				 ret = 0, k = 0;
+	int				 ret = 0, k = 0, later;
 
 	memset(buf, 0, sizeof buf);
 	memset(&wr, 0, sizeof wr);
-	ft = imapc_summary_fetch_type();
+	ft = imapc_summary_fetch_type(1);
+	/* More to come after the first screenful: its sizes follow it. */
+	later = run->exists > SYNC_FIRST_CHUNK;
+	ft_first = later ? imapc_summary_fetch_type(0) : ft;
 	for (hi = run->exists; hi > 0 && ret == 0; hi = lo - 1) {
 		c = &buf[k];
 		k = !k;
@@ -436,13 +459,15 @@ sync_fill(struct sync_run *run, struct error *err)
 		    SYNC_MAX_CHUNK : want * 2;
 		set = imapc_need(mailimap_set_new_interval(c->lo, c->hi));
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		ret = sync_fetch(run, set, ft, 0, 0, NULL, c,
-		    (size_t)(c->hi - c->lo + 1) * SYNC_SUMMARY_BYTES, err);
+		ret = sync_fetch(run, set, prev == NULL ? ft_first : ft, 0, 0,
+		    NULL, c, (size_t)(c->hi - c->lo + 1) * SYNC_SUMMARY_BYTES,
+		    err);
 		mailimap_set_free(set);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		log_debug("%s: summaries %u-%u: %zu (fetch %.0f ms)",
+		log_debug("%s: summaries %u-%u: %zu (fetch %.0f ms%s)",
 		    imapc_host(run->b), (unsigned)c->lo, (unsigned)c->hi, c->n,
-		    sync_ms(&t0, &t1));
+		    sync_ms(&t0, &t1), prev == NULL && later ?
+		    ", sizes after" : "");
 		/* The chunk before is in the cache whatever this one did. */
 		memset(&e, 0, sizeof e);
 		if (sync_writer_finish(&wr, run->exists, &e) == -1 &&
@@ -463,6 +488,8 @@ sync_fill(struct sync_run *run, struct error *err)
 			imapc_summaries_release(c->v, c->n);
 			c->n = 0;
 			prev = c;
+			if (ret == 0 && later)
+				ret = sync_sizes(run, err);
 		} else
 			ret = sync_writer_start(&wr, run, c);
 	}
@@ -474,7 +501,85 @@ sync_fill(struct sync_run *run, struct error *err)
 	}
 	sync_collect_release(&buf[0]);
 	sync_collect_release(&buf[1]);
+	if (ft_first != ft)
+		mailimap_fetch_type_free(ft_first);
 	mailimap_fetch_type_free(ft);
+	return ret;
+}
+
+/* The UID set of v (ascending), runs as ranges. */
+static struct mailimap_set *
+sync_uid_set(const uint32_t *v, size_t n)
+{
+	struct mailimap_set	*set;
+	size_t			 i;
+	uint32_t		 first;
+
+	set = imapc_need(mailimap_set_new_empty());
+	for (i = 0; i < n; i++) {
+		first = v[i];
+		while (i + 1 < n && v[i + 1] == v[i] + 1)
+			i++;
+		if (mailimap_set_add_interval(set, first, v[i]) != 0)
+			imapc_need(NULL);
+	}
+	return set;
+}
+
+/*
+ * The RFC822.SIZE of cached summaries stored without it (at most
+ * SYNC_FLAGS_CHUNK a time): a fill's first screenful comes without its
+ * sizes, since the first size of a session can cost the server far more
+ * than the rest of that FETCH (Dovecot's Maildir reads its UID list:
+ * 120 ms at 100,000 messages, where the screenful takes 6 ms). Asked
+ * right after that screenful is shown, or at the next resync if the
+ * connection went first.
+ */
+static int
+sync_sizes(struct sync_run *run, struct error *err)
+{
+	struct mailimap_fetch_type	*ft;
+	struct mailimap_set		*set;
+	struct sync_collect		 c;
+	uint32_t			*uids;
+	size_t				 n;
+	int				 ret;
+
+	if (imapc_cache_unsized(run->cache, run->name, &uids, &n, err) == -1)
+		return -1;
+	if (n == 0) {
+		free(uids);
+		return 0;
+	}
+	if (n > SYNC_FLAGS_CHUNK)
+		n = SYNC_FLAGS_CHUNK;
+	memset(&c, 0, sizeof c);
+	c.mode = SYNC_SIZES;
+	ft = sync_flags_fetch_type(1);
+	set = sync_uid_set(uids, n);
+	ret = sync_fetch(run, set, ft, 1, 0, NULL, &c, n * SYNC_FLAGS_BYTES,
+	    err);
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(ft);
+	free(uids);
+	if (ret == 0 && c.n > 0) {
+		sync_collect_sort(&c);
+		if (imapc_cache_begin(run->cache, err) == -1)
+			ret = -1;
+		else if (imapc_cache_set_sizes(run->cache, run->name, c.v,
+		    c.n, err) == -1) {
+			imapc_cache_rollback(run->cache);
+			ret = -1;
+		} else if (imapc_cache_commit(run->cache, err) == -1)
+			ret = -1;
+		else if (run->sink != NULL && run->sink->sizes != NULL &&
+		    run->sink->sizes(c.v, c.n, (uint32_t)c.n, (uint32_t)c.n,
+		    run->sink->arg) == -1)
+			ret = error_set(err, ERROR_CANCELLED, _("cancelled"));
+	}
+	log_debug("%s: %s: sizes of %zu summaries: %zu", imapc_host(run->b),
+	    run->name, n, c.n);
+	sync_collect_release(&c);
 	return ret;
 }
 
@@ -486,24 +591,16 @@ sync_fetch_uids(struct sync_run *run, const uint32_t *v, size_t n,
 	struct mailimap_fetch_type	*ft;
 	struct mailimap_set		*set;
 	struct sync_collect		 c;
-	size_t				 hi, lo, i, want = SYNC_FIRST_CHUNK;
-	uint32_t			 first;
+	size_t				 hi, lo, want = SYNC_FIRST_CHUNK;
 	int				 ret = 0;
 
 	memset(&c, 0, sizeof c);
-	ft = imapc_summary_fetch_type();
+	ft = imapc_summary_fetch_type(1);
 	for (hi = n; hi > 0 && ret == 0; hi = lo) {
 		lo = hi > want ? hi - want : 0;
 		want = want < SYNC_CHUNK ? SYNC_CHUNK : want * 2 > SYNC_MAX_CHUNK ?
 		    SYNC_MAX_CHUNK : want * 2;
-		set = imapc_need(mailimap_set_new_empty());
-		for (i = lo; i < hi; i++) {
-			first = v[i];
-			while (i + 1 < hi && v[i + 1] == v[i] + 1)
-				i++;
-			if (mailimap_set_add_interval(set, first, v[i]) != 0)
-				imapc_need(NULL);
-		}
+		set = sync_uid_set(v + lo, hi - lo);
 		c.mode = SYNC_BY_UIDS;
 		c.want = v + lo;
 		c.nwant = hi - lo;
@@ -534,7 +631,7 @@ sync_fetch_new(struct sync_run *run, uint32_t maxuid, struct error *err)
 	memset(&c, 0, sizeof c);
 	c.mode = SYNC_ABOVE;
 	c.lo = maxuid;
-	ft = imapc_summary_fetch_type();
+	ft = imapc_summary_fetch_type(1);
 	set = imapc_need(mailimap_set_new_interval(maxuid + 1, 0));
 	ret = sync_fetch(run, set, ft, 1, 0, NULL, &c,
 	    (size_t)SYNC_CHUNK * SYNC_SUMMARY_BYTES, err);
@@ -613,7 +710,7 @@ sync_compare(struct sync_run *run, struct error *err)
 
 	memset(&c, 0, sizeof c);
 	c.mode = SYNC_FLAGS;
-	ft = sync_flags_fetch_type();
+	ft = sync_flags_fetch_type(0);
 	/*
 	 * By UID ranges, the last one open: libetpan holds a whole response.
 	 * A message expunged meanwhile is not reported (gone); one that
@@ -781,7 +878,7 @@ sync_changes(struct sync_run *run, const struct imapc_cache_folder *f,
 
 	memset(&c, 0, sizeof c);
 	c.mode = SYNC_FLAGS;
-	ft = sync_flags_fetch_type();
+	ft = sync_flags_fetch_type(0);
 	set = imapc_need(mailimap_set_new_interval(1, f->maxuid));
 	ret = sync_fetch(run, set, ft, 1, f->highestmodseq,
 	    qresync ? &van : NULL, &c,
@@ -973,6 +1070,9 @@ imapc_folder_resync(struct backend *b, const char *wire_name,
 		}
 	} else
 		ret = sync_compare(&run, err);
+	/* Sizes a fill cut short did not get yet. */
+	if (ret == 0)
+		ret = sync_sizes(&run, err);
 	/* A fill (or the end of one cut short) indexes its rows now. */
 	if (ret == -1 || imapc_cache_fts_catch_up(run.cache, wire_name,
 	    err) == -1)

@@ -31,13 +31,16 @@ typedef void	(*check_note_cb)(const char *text, void *arg);
  * Where a resync reports what it finds, on the worker thread; each
  * callback may be NULL. opened: the folder is selected, exists messages.
  * added: new summaries, highest UID first (strings may be taken, as in
- * summary_cb). flags: summaries with only uid and flags set. vanished:
- * UIDs expunged. A callback returning -1 cancels the resync.
+ * summary_cb). flags: summaries with only uid and flags set. sizes:
+ * summaries with only uid and size set, for summaries added earlier
+ * with SUMMARY_SIZE_UNKNOWN. vanished: UIDs expunged. A callback
+ * returning -1 cancels the resync.
  */
 struct backend_sync {
 	int		 (*opened)(uint32_t exists, void *arg);
 	summary_cb	 added;
 	summary_cb	 flags;
+	summary_cb	 sizes;
 	int		 (*vanished)(const uint32_t *uids, size_t n,
 			    void *arg);
 	void		*arg;

@@ -58,6 +58,8 @@ struct summary {
 };
 
 #define FOLDER_COUNT_UNKNOWN	UINT32_MAX
+/* summary.size not known yet (the server is asked after): shown blank. */
+#define SUMMARY_SIZE_UNKNOWN	UINT32_MAX
 
 /*
  * In a message read with parts left out (event partial), the body of
@@ -121,6 +123,7 @@ enum event_kind {
 	 * EVENT_SUMMARIES with the folder's serial.
 	 */
 	EVENT_FLAGS,		/* summaries, nsummaries: uid and flags only */
+	EVENT_SIZES,		/* summaries, nsummaries: uid and size only */
 	EVENT_VANISHED,		/* uids, nuids: expunged from the folder */
 	EVENT_NOTICE,		/* text: a line for the user, not an error */
 	/*

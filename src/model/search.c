@@ -543,7 +543,8 @@ search_match_node(const struct search *s, int id, const struct summary *m)
 	case SEARCH_DATE:
 		return (int64_t)m->date >= n->lo && (int64_t)m->date < n->hi;
 	case SEARCH_SIZE:
-		return (int64_t)m->size >= n->lo && (int64_t)m->size <= n->hi;
+		return m->size != SUMMARY_SIZE_UNKNOWN &&
+		    (int64_t)m->size >= n->lo && (int64_t)m->size <= n->hi;
 	case SEARCH_TEXT:
 		break;
 	}

@@ -627,6 +627,29 @@ worker_sync_flags(struct summary *s, size_t n, uint32_t done,
 	return atomic_load(&w->stopping) ? -1 : 0;
 }
 
+/* Sizes that came after their summaries (a fill's first screenful). */
+static int
+worker_sync_sizes(struct summary *s, size_t n, uint32_t done,
+    uint32_t total, void *arg)
+{
+	struct worker_cached	*wc = arg;
+	struct worker		*w = wc->load.worker;
+	struct event		*ev;
+	size_t			 i;
+
+	(void)done;
+	(void)total;
+	ev = worker_event(w, EVENT_SIZES, wc->load.serial);
+	ev->summaries = xcalloc(n, sizeof *ev->summaries);
+	for (i = 0; i < n; i++) {
+		ev->summaries[i].uid = s[i].uid;
+		ev->summaries[i].size = s[i].size;
+	}
+	ev->nsummaries = n;
+	chan_push(w->events, ev);
+	return atomic_load(&w->stopping) ? -1 : 0;
+}
+
 static int
 worker_sync_vanished(const uint32_t *uids, size_t n, void *arg)
 {
@@ -689,6 +712,7 @@ worker_resync_do(struct worker *w, uint64_t serial, int cached, int resumed,
 		.opened = worker_sync_opened,
 		.added = worker_sync_added,
 		.flags = worker_sync_flags,
+		.sizes = worker_sync_sizes,
 		.vanished = worker_sync_vanished,
 		.arg = &wc,
 	};

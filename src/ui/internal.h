@@ -400,8 +400,9 @@ void	 ui_draw_folders(struct ui *, int top, int height, int width);
 void	 ui_draw_index(struct ui *, int top, int height, int x, int width);
 void	 ui_index_add(struct ui *, struct event *);
 void	 ui_index_clear(struct ui *);
-/* Applies EVENT_FLAGS and EVENT_VANISHED to the open folder. */
+/* Applies EVENT_FLAGS, EVENT_SIZES and EVENT_VANISHED to the open folder. */
 void	 ui_index_set_flags(struct ui *, struct event *);
+void	 ui_index_set_sizes(struct ui *, struct event *);
 void	 ui_index_remove(struct ui *, struct event *);
 void	 ui_folders_set(struct ui *, struct event *);
 /* Sorts, threads and folds msgs into rows, keeping the cursor's message. */

@@ -155,10 +155,17 @@ ui_summary_uid_cmp(const void *a, const void *b)
  * with a binary search in the (sorted) changes, so a resync of a large
  * folder costs n log m, not n * m.
  */
-void
-ui_index_set_flags(struct ui *ui, struct event *ev)
+/*
+ * EVENT_FLAGS (sizes 0) or EVENT_SIZES (sizes 1) on the messages it
+ * names; the index is rebuilt when one changed (a limit or the sort may
+ * depend on it).
+ */
+static void
+ui_index_update(struct ui *ui, struct event *ev, int sizes)
 {
-	struct summary	*hit;
+	const uint32_t	 local = SUMMARY_ATTACHMENT | SUMMARY_ENCRYPTED |
+			    SUMMARY_SIGNED | SUMMARY_TAGGED;
+	struct summary	*hit, *m;
 	size_t		 i;
 	int		 changed = 0;
 
@@ -168,20 +175,38 @@ ui_index_set_flags(struct ui *ui, struct event *ev)
 	qsort(ev->summaries, ev->nsummaries, sizeof *ev->summaries,
 	    ui_summary_uid_cmp);
 	for (i = 0; i < ui->nmsgs; i++) {
-		hit = bsearch(&ui->msgs[i], ev->summaries, ev->nsummaries,
+		m = &ui->msgs[i];
+		hit = bsearch(m, ev->summaries, ev->nsummaries,
 		    sizeof *ev->summaries, ui_summary_uid_cmp);
-		if (hit == NULL || hit->flags == (ui->msgs[i].flags &
-		    ~(SUMMARY_ATTACHMENT | SUMMARY_ENCRYPTED |
-		    SUMMARY_SIGNED | SUMMARY_TAGGED)))
+		if (hit == NULL)
 			continue;
-		/* Keep what the server does not know of. */
-		ui->msgs[i].flags = (hit->flags & ~SUMMARY_TAGGED) |
-		    (ui->msgs[i].flags & (SUMMARY_ATTACHMENT | SUMMARY_ENCRYPTED |
-		    SUMMARY_SIGNED | SUMMARY_TAGGED));
+		if (sizes) {
+			if (hit->size == m->size)
+				continue;
+			m->size = hit->size;
+		} else {
+			if (hit->flags == (m->flags & ~local))
+				continue;
+			/* Keep what the server does not know of. */
+			m->flags = (hit->flags & ~SUMMARY_TAGGED) |
+			    (m->flags & local);
+		}
 		changed = 1;
 	}
 	if (changed)
 		ui_index_rebuild(ui);
+}
+
+void
+ui_index_set_flags(struct ui *ui, struct event *ev)
+{
+	ui_index_update(ui, ev, 0);
+}
+
+void
+ui_index_set_sizes(struct ui *ui, struct event *ev)
+{
+	ui_index_update(ui, ev, 1);
 }
 
 /* Drops expunged messages, keeping the cursor on its message if it stays. */
@@ -369,7 +394,9 @@ ui_format_date(time_t t, char *buf, size_t size)
 static void
 ui_format_size(uint32_t size, char *buf, size_t len)
 {
-	if (size < 1000)
+	if (size == SUMMARY_SIZE_UNKNOWN)
+		snprintf(buf, len, "%s", "");
+	else if (size < 1000)
 		snprintf(buf, len, "%u", size);
 	else if (size < 1000 * 1000)
 		snprintf(buf, len, "%.1fK", size / 1024.0);

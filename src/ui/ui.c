@@ -298,6 +298,10 @@ ui_handle_event(struct ui *ui, struct event *ev)
 		if (current)
 			ui_index_set_flags(ui, ev);
 		break;
+	case EVENT_SIZES:
+		if (current)
+			ui_index_set_sizes(ui, ev);
+		break;
 	case EVENT_VANISHED:
 		if (current)
 			ui_index_remove(ui, ev);

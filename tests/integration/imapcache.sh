@@ -33,6 +33,9 @@ rm -f "$LOG"
 t_tmux_start 120 40 "$POSTERN" -d debug
 t_check 't_tmux_wait_for "cm-flagme message" 30' "cold open shows the newest message"
 t_check 't_tmux_wait_for " $((N + 2)) of $((N + 2)) " 60' "cold open loads every summary"
+size_b="$(ctl size INBOX "$uid_b")"
+t_check 't_tmux_wait_for "cm-flagme message +$size_b *\$" 10' \
+    "the newest message's size shows in the index ($size_b)"
 # log_wait REGEX: waits until the log has a line matching REGEX.
 log_wait() {
 	for _ in $(seq 200); do
@@ -60,6 +63,21 @@ t_check '[ "$list_at" -gt 0 ] && [ "$synced_at" -gt "$list_at" ]' \
 t_is "$(grep -c 'sync_fill: localhost: summaries' "$LOG")" 4 \
     "the folder list does not cut the fill (80 + 1000 + 1000 + 922 summaries)"
 t_check '! grep -q "comparing" "$LOG"' "no resumed fill compared the UIDs"
+# The first screenful comes without sizes (the first size lookup of a
+# session can cost the server more than the whole screenful); they are
+# asked for right after it, before the next chunk.
+sizes_at="$(line_of 'sync_sizes: localhost: INBOX: sizes of 80 summaries: 80')"
+second_chunk="$(grep -n -E 'sync_fill: localhost: summaries' "$LOG" | sed -n 2p | cut -d: -f1)"
+t_check 'grep -m 1 "sync_fill: localhost: summaries" "$LOG" | grep -q "sizes after"' \
+    "the first screenful is fetched without sizes"
+t_check '[ "$sizes_at" -gt "$first_chunk" ] && [ "$sizes_at" -lt "${second_chunk:-0}" ]' \
+    "its sizes are fetched right after it, before the next chunk"
+t_check_not 'grep "sync_fill: localhost: summaries" "$LOG" | sed 1d | grep -q "sizes after"' \
+    "the other chunks come with their sizes"
+t_is "$(q "SELECT count(*) FROM msg WHERE size = 4294967295")" 0 "no summary is left without its size"
+size_b="$(ctl size INBOX "$uid_b")"
+t_is "$(q "SELECT size FROM msg WHERE uid = $uid_b AND folder = (SELECT id FROM folder WHERE name = 'INBOX')")" "$size_b" \
+    "the newest message's cached size is the server's ($size_b)"
 t_check '[ "$(q "PRAGMA journal_mode")" = wal ]' "the cache is in WAL mode"
 t_is "$(q "SELECT count(*) FROM msg_fts WHERE msg_fts MATCH 'subject:flagme'")" 1 \
     "the FTS5 index finds a subject word"
@@ -152,8 +170,13 @@ kill "$ppid" 2> /dev/null; wait "$ppid" 2> /dev/null
 got="$(inbox_q 'count(*)')"
 t_check '[ "$got" -gt 0 ] && [ "$got" -lt "$((N + 2))" ]' "the cut left a partial cache ($got rows)"
 t_is "$(q "SELECT complete FROM folder WHERE name = 'INBOX'")" 0 "marked incomplete"
+# As if the cut had come between the first screenful and its sizes.
+q "UPDATE msg SET size = 4294967295 WHERE id IN (SELECT id FROM msg ORDER BY uid DESC LIMIT 5)"
 t_write_config "$CONF"
+rm -f "$LOG"
 t_check 't_run 120 -- "$POSTERN" -d debug --sync test > "$T_TMPDIR/resume.out" 2>&1' "the next --sync succeeds"
+t_check 'grep -q "INBOX: sizes of 5 summaries: 5" "$LOG"' "the resume asks for the 5 sizes the cut left out"
+t_is "$(q "SELECT count(*) FROM msg WHERE size = 4294967295")" 0 "and stores them"
 t_is "$(inbox_q 'count(*)')" "$((N + 2))" "the cache is complete after the resume"
 t_is "$(inbox_q 'count(DISTINCT uid)')" "$((N + 2))" "no duplicate summary"
 t_check 'diff "$T_TMPDIR/server.uids" <(q "SELECT uid FROM msg WHERE folder = (SELECT id FROM folder WHERE name = '"'INBOX'"') ORDER BY uid")' \

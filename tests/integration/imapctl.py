@@ -70,6 +70,13 @@ def main():
         typ, data = m.uid("SEARCH", None, "ALL")
         for u in sorted(int(x) for x in data[0].split()):
             print(u)
+    elif cmd == "size":
+        folder, uid = args
+        m.select(folder, readonly=True)
+        typ, data = m.uid("FETCH", uid, "(RFC822.SIZE)")
+        if typ != "OK" or not data or data[0] is None:
+            return 1
+        print(data[0].decode().split("RFC822.SIZE")[1].strip(" )"))
     elif cmd == "uidvalidity":
         folder, = args
         typ, data = m.status(folder, "(UIDVALIDITY)")

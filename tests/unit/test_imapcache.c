@@ -256,6 +256,70 @@ test_imapc_cache_set_flags_and_remove(void **state)
 	free(flags);
 }
 
+/* A summary stored before its size: listed as unsized until it is set. */
+static void
+test_imapc_cache_sizes_later(void **state)
+{
+	struct fixture	*f = *state;
+	struct summary	 s, sz[2];
+	uint32_t	*uids;
+	size_t		 n;
+	struct error	 err = { 0 };
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+
+	put_range(f->c, "INBOX", 1, 3);
+	put_range(f->c, "Other", 1, 2);
+	assert_int_equal(imapc_cache_unsized(f->c, "INBOX", &uids, &n, &err),
+	    0);
+	assert_int_equal(n, 0);
+	free(uids);
+	assert_int_equal(imapc_cache_begin(f->c, &err), 0);
+	make_summary(&s, 4, "Bob", "no size yet");
+	s.size = SUMMARY_SIZE_UNKNOWN;
+	assert_int_equal(imapc_cache_put(f->c, "INBOX", &s, NULL, 1, &err), 0);
+	summary_clear(&s);
+	make_summary(&s, 2, "Bob", "no size yet either");
+	s.size = SUMMARY_SIZE_UNKNOWN;
+	assert_int_equal(imapc_cache_put(f->c, "INBOX", &s, NULL, 1, &err), 0);
+	summary_clear(&s);
+	make_summary(&s, 3, "Bob", "another folder's");
+	s.size = SUMMARY_SIZE_UNKNOWN;
+	assert_int_equal(imapc_cache_put(f->c, "Other", &s, NULL, 1, &err), 0);
+	summary_clear(&s);
+	assert_int_equal(imapc_cache_commit(f->c, &err), 0);
+	assert_int_equal(imapc_cache_unsized(f->c, "INBOX", &uids, &n, &err),
+	    0);
+	assert_int_equal(n, 2);
+	assert_int_equal(uids[0], 2);
+	assert_int_equal(uids[1], 4);
+	free(uids);
+	memset(sz, 0, sizeof sz);
+	sz[0].uid = 4;
+	sz[0].size = 4321;
+	sz[1].uid = 2;
+	sz[1].size = 0;		/* an empty message is a size too */
+	assert_int_equal(imapc_cache_set_sizes(f->c, "INBOX", sz, 2, &err), 0);
+	assert_int_equal(imapc_cache_unsized(f->c, "INBOX", &uids, &n, &err),
+	    0);
+	assert_int_equal(n, 0);
+	free(uids);
+	/* The other folder's is its own. */
+	assert_int_equal(imapc_cache_unsized(f->c, "Other", &uids, &n, &err),
+	    0);
+	assert_int_equal(n, 1);
+	assert_int_equal(uids[0], 3);
+	free(uids);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT size FROM msg WHERE "
+	    "uid = 4 AND folder = (SELECT id FROM folder WHERE name = "
+	    "'INBOX')", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 4321);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 static void
 test_imapc_cache_folder_drop_forgets(void **state)
 {
@@ -714,6 +778,8 @@ main(void)
 		    test_imapc_cache_load_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_imapc_cache_set_flags_and_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_sizes_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_imapc_cache_folder_drop_forgets, setup, teardown),
 		cmocka_unit_test_setup_teardown(
