@@ -412,11 +412,11 @@ t__tmux() {
 	timeout -k 2 10 tmux -S "$T_TMUX_SOCK" -f "$T_TMPDIR/tmux.conf" "$@"
 }
 
-# t_tmux_start WIDTH HEIGHT CMD...: starts CMD in a detached WIDTHxHEIGHT
-# session, with TERM=xterm-256color, LANG=C.UTF-8 and the test's XDG dirs.
-t_tmux_start() {
-	local w="$1" h="$2" script
-	shift 2
+# t_tmux_prepare CMD...: the tmux server's config (first call) and a
+# script that runs CMD with TERM=xterm-256color, LANG=C.UTF-8 and the
+# test's XDG dirs, its exit status to $T_TMUX_STATUS; its path in
+# T_TMUX_SCRIPT. Kills the session "t" of an earlier start.
+t_tmux_prepare() {
 	command -v tmux > /dev/null 2>&1 || t_skip "tmux is not installed"
 	if [ "$T__TMUX_STARTED" = 0 ]; then
 		cat > "$T_TMPDIR/tmux.conf" <<'EOF'
@@ -432,7 +432,7 @@ EOF
 		t__tmux kill-session -t t > /dev/null 2>&1
 	fi
 	T__TMUX_N=$((T__TMUX_N + 1))
-	script="$T_TMPDIR/tmux-cmd.$T__TMUX_N"
+	T_TMUX_SCRIPT="$T_TMPDIR/tmux-cmd.$T__TMUX_N"
 	T_TMUX_STATUS="$T_TMPDIR/tmux-status.$T__TMUX_N"
 	{
 		echo '#!/bin/bash'
@@ -448,9 +448,17 @@ EOF
 		[ $# -eq 0 ] || printf ' %q' "$@"
 		printf '\nst=$?\nprintf "%%s\\n" "$st" > %q.tmp && mv %q.tmp %q\n' \
 		    "$T_TMUX_STATUS" "$T_TMUX_STATUS" "$T_TMUX_STATUS"
-	} > "$script"
-	chmod +x "$script"
-	t__tmux new-session -d -s t -x "$w" -y "$h" "$script"
+	} > "$T_TMUX_SCRIPT"
+	chmod +x "$T_TMUX_SCRIPT"
+}
+
+# t_tmux_start WIDTH HEIGHT CMD...: starts CMD in a detached WIDTHxHEIGHT
+# session (as t_tmux_prepare says).
+t_tmux_start() {
+	local w="$1" h="$2"
+	shift 2
+	t_tmux_prepare "$@"
+	t__tmux new-session -d -s t -x "$w" -y "$h" "$T_TMUX_SCRIPT"
 }
 
 # t_tmux_keys KEYS...: tmux send-keys (key names like Enter, Escape, C-c,
