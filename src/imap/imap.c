@@ -593,12 +593,23 @@ imapc_uid_range(uint32_t lo, uint32_t uidnext, uint32_t chunk, int *lastp)
 	    lo + chunk - 1));
 }
 
+/*
+ * The header fields a summary is made of: what ENVELOPE says (which costs
+ * a server more: Dovecot takes a quarter longer for the same summaries),
+ * the Content-Type for attachments, References for threads.
+ */
+static const char *const imapc_summary_fields[] = {
+	"From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To",
+	"Content-Type", "References",
+};
+
 struct mailimap_fetch_type *
 imapc_summary_fetch_type(int size)
 {
 	struct mailimap_fetch_type	*ft;
 	struct mailimap_header_list	*hl;
 	clist				*names;
+	size_t				 i;
 
 	ft = imapc_need(mailimap_fetch_type_new_fetch_att_list_empty());
 	if (mailimap_fetch_type_new_fetch_att_list_add(ft,
@@ -606,20 +617,16 @@ imapc_summary_fetch_type(int size)
 	    mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    imapc_need(mailimap_fetch_att_new_flags())) != 0 ||
 	    mailimap_fetch_type_new_fetch_att_list_add(ft,
-	    imapc_need(mailimap_fetch_att_new_envelope())) != 0 ||
-	    mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    imapc_need(mailimap_fetch_att_new_internaldate())) != 0 ||
 	    (size && mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    imapc_need(mailimap_fetch_att_new_rfc822_size())) != 0))
 		imapc_need(NULL);
-	/*
-	 * The Content-Type header tells about attachments at little cost;
-	 * References threads the index (ENVELOPE lacks it).
-	 */
 	names = imapc_need(clist_new());
-	if (clist_append(names, imapc_need(strdup("Content-Type"))) != 0 ||
-	    clist_append(names, imapc_need(strdup("References"))) != 0)
-		imapc_need(NULL);
+	for (i = 0; i < sizeof imapc_summary_fields /
+	    sizeof imapc_summary_fields[0]; i++)
+		if (clist_append(names,
+		    imapc_need(strdup(imapc_summary_fields[i]))) != 0)
+			imapc_need(NULL);
 	hl = imapc_need(mailimap_header_list_new(names));
 	if (mailimap_fetch_type_new_fetch_att_list_add(ft,
 	    imapc_need(mailimap_fetch_att_new_body_peek_section(

@@ -113,8 +113,9 @@ void		*imapc_need(void *p);
 struct mailimap_set *imapc_uid_range(uint32_t lo, uint32_t uidnext,
 		    uint32_t chunk, int *lastp);
 /*
- * The FETCH attributes of a summary: UID FLAGS ENVELOPE INTERNALDATE, two
- * header fields, and RFC822.SIZE if size; free with fetch_type_free.
+ * The FETCH attributes of a summary: UID FLAGS INTERNALDATE, the header
+ * fields it shows and threads by, and RFC822.SIZE if size; free with
+ * fetch_type_free.
  */
 struct mailimap_fetch_type *imapc_summary_fetch_type(int size);
 

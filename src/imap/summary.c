@@ -10,6 +10,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "core/error.h"
 #include "core/sbuf.h"
 #include "core/xmalloc.h"
 #include "imap/imap.h"
@@ -131,20 +132,23 @@ imapc_flags_from_content_type(const char *hdr, size_t len)
 	return 0;
 }
 
-char *
-imapc_references_from_header(const char *hdr, size_t len)
+/*
+ * The value of the field name (with its colon, lower case) in a header
+ * block, unfolded, at most max bytes; NULL if it is missing or empty.
+ */
+static char *
+summary_field(const char *hdr, size_t len, const char *name, size_t max)
 {
 	struct sbuf	 b;
 	const char	*v;
 	size_t		 vlen, i;
 
 	if (hdr == NULL ||
-	    (v = summary_find_field(hdr, len, SUMMARY_REFS_NAME, &vlen)) ==
-	    NULL)
+	    (v = summary_find_field(hdr, len, name, &vlen)) == NULL)
 		return NULL;
 	sbuf_init(&b);
 	/* Unfold: the value ends at a line break not followed by a blank. */
-	for (i = 0; i < vlen && b.len < IMAP_MAX_REFS; i++) {
+	for (i = 0; i < vlen && b.len < max; i++) {
 		if (v[i] == '\r' || v[i] == '\n') {
 			if (v[i] == '\r' && i + 1 < vlen && v[i + 1] == '\n')
 				i++;
@@ -155,11 +159,17 @@ imapc_references_from_header(const char *hdr, size_t len)
 		}
 		sbuf_addch(&b, v[i] == '\0' || v[i] == '\t' ? ' ' : v[i]);
 	}
-	if (b.len == 0) {
+	if (b.len == 0 || b.len == strspn(b.buf, " ")) {
 		sbuf_release(&b);
 		return NULL;
 	}
 	return sbuf_detach(&b, NULL);
+}
+
+char *
+imapc_references_from_header(const char *hdr, size_t len)
+{
+	return summary_field(hdr, len, SUMMARY_REFS_NAME, IMAP_MAX_REFS);
 }
 
 /* Cuts s to at most max bytes, on a UTF-8 character boundary. */
@@ -317,6 +327,117 @@ imapc_summary_from_envelope(const struct mailimap_envelope *env,
 		s->date = t;
 }
 
+/* The raw field trimmed of the blanks around it; NULL stays NULL. */
+static char *
+summary_trim(char *raw)
+{
+	size_t	 n;
+	char	*p;
+
+	if (raw == NULL)
+		return NULL;
+	p = raw + strspn(raw, " ");
+	n = strlen(p);
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	memmove(raw, p, n);
+	raw[n] = '\0';
+	return raw;
+}
+
+/*
+ * The addresses of a raw address field (RFC 2047 names decoded): the
+ * first one's display name, else its address (first), or all of them as
+ * "Name <a@b>, c@d" (!first). A field that does not parse is shown as it
+ * is, decoded. NULL if there is none.
+ */
+static char *
+summary_header_addresses(const char *raw, int first)
+{
+	struct mime_address_list	 l = { NULL, 0 };
+	struct mime_address		*a;
+	struct sbuf			 b;
+	struct error			 err = { 0 };
+	size_t				 i;
+	char				*s;
+
+	if (raw == NULL)
+		return NULL;
+	if (mime_address_parse(raw, &l, &err) == -1) {
+		error_clear(&err);
+		s = imapc_field_decode(raw);
+		if (*s != '\0')
+			return s;
+		free(s);
+		return NULL;
+	}
+	sbuf_init(&b);
+	for (i = 0; i < l.n && b.len < IMAP_MAX_FIELD; i++) {
+		a = &l.v[i];
+		if (a->addr == NULL || *a->addr == '\0')
+			continue;	/* an empty group */
+		if (first) {
+			sbuf_addstr(&b, a->name != NULL &&
+			    a->name[strspn(a->name, " \t")] != '\0' ?
+			    a->name : a->addr);
+			break;
+		}
+		if (b.len > 0)
+			sbuf_addstr(&b, ", ");
+		if (a->name != NULL && a->name[strspn(a->name, " \t")] != '\0')
+			sbuf_addf(&b, "%s <%s>", a->name, a->addr);
+		else
+			sbuf_addf(&b, "<%s>", a->addr);
+	}
+	mime_address_list_release(&l);
+	if (b.len == 0) {
+		sbuf_release(&b);
+		return NULL;
+	}
+	s = sbuf_detach(&b, NULL);
+	summary_cut(s, IMAP_MAX_FIELD);
+	return s;
+}
+
+/*
+ * The index fields from the raw header fields of a message (the FETCH of
+ * BODY.PEEK[HEADER.FIELDS (...)]: cheaper for a server than ENVELOPE, which
+ * says the same).
+ */
+static void
+summary_from_header_block(const char *hdr, size_t len, struct summary *s)
+{
+	char	*raw;
+	time_t	 t;
+
+	raw = summary_field(hdr, len, "subject:", IMAP_MAX_FIELD_RAW);
+	s->subject = imapc_field_decode(raw != NULL ? summary_trim(raw) : NULL);
+	free(raw);
+	raw = summary_field(hdr, len, "from:", IMAP_MAX_FIELD_RAW);
+	s->from = summary_header_addresses(raw, 1);
+	if (s->from == NULL)
+		s->from = xstrdup("");
+	free(raw);
+	raw = summary_field(hdr, len, "to:", IMAP_MAX_FIELD_RAW);
+	s->to = summary_header_addresses(raw, 0);
+	free(raw);
+	raw = summary_field(hdr, len, "cc:", IMAP_MAX_FIELD_RAW);
+	s->cc = summary_header_addresses(raw, 0);
+	free(raw);
+	raw = summary_trim(summary_field(hdr, len, "message-id:",
+	    IMAP_MAX_FIELD));
+	s->message_id = summary_id(raw);
+	free(raw);
+	raw = summary_trim(summary_field(hdr, len, "in-reply-to:",
+	    IMAP_MAX_FIELD));
+	s->in_reply_to = summary_id(raw);
+	free(raw);
+	raw = summary_field(hdr, len, "date:", IMAP_MAX_FIELD_RAW);
+	if (raw != NULL && imapc_date_parse(summary_trim(raw), &t) == 0)
+		s->date = t;
+	free(raw);
+}
+
 int
 imapc_time_from_imap(const struct mailimap_date_time *dt, time_t *tp)
 {
@@ -347,6 +468,8 @@ struct summary_parts {
 	uint32_t			 size;
 	const struct mailimap_envelope	*env;
 	const struct mailimap_date_time	*internal;
+	const char			*hdr;		/* header fields */
+	size_t				 hdrlen;
 	char				*references;	/* owned */
 };
 
@@ -373,6 +496,8 @@ summary_take_static(const struct mailimap_msg_att_static *st,
 	case MAILIMAP_MSG_ATT_BODY_SECTION:
 		sec = st->att_data.att_body_section;
 		if (sec != NULL && sec->sec_body_part != NULL) {
+			p->hdr = sec->sec_body_part;
+			p->hdrlen = sec->sec_length;
 			p->flags |= imapc_flags_from_content_type(
 			    sec->sec_body_part, sec->sec_length);
 			free(p->references);
@@ -414,7 +539,10 @@ imapc_summary_from_att(const struct mailimap_msg_att *att, struct summary *s)
 	s->uid = p.uid;
 	s->flags = p.flags;
 	s->size = p.size;
-	imapc_summary_from_envelope(p.env, s);
+	if (p.env != NULL || p.hdr == NULL)
+		imapc_summary_from_envelope(p.env, s);
+	else
+		summary_from_header_block(p.hdr, p.hdrlen, s);
 	s->references = p.references;
 	if (s->date == 0 && imapc_time_from_imap(p.internal, &t) == 0)
 		s->date = t;

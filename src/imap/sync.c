@@ -94,8 +94,9 @@ sync_pair_cmp(const void *a, const void *b)
 }
 
 /*
- * The UID, the RFC822.SIZE (SUMMARY_SIZE_UNKNOWN: none), whether an
- * ENVELOPE came, and the INTERNALDATE of a FETCH.
+ * The UID, the RFC822.SIZE (SUMMARY_SIZE_UNKNOWN: none), whether a
+ * summary's header fields (or an ENVELOPE) came, and the INTERNALDATE of
+ * a FETCH.
  */
 static void
 sync_att_scan(const struct mailimap_msg_att *att, uint32_t *uidp,
@@ -120,7 +121,8 @@ sync_att_scan(const struct mailimap_msg_att *att, uint32_t *uidp,
 			*uidp = st->att_data.att_uid;
 		else if (st->att_type == MAILIMAP_MSG_ATT_RFC822_SIZE)
 			*sizep = st->att_data.att_rfc822_size;
-		else if (st->att_type == MAILIMAP_MSG_ATT_ENVELOPE)
+		else if (st->att_type == MAILIMAP_MSG_ATT_ENVELOPE ||
+		    st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION)
 			*envp = 1;
 		else if (st->att_type == MAILIMAP_MSG_ATT_INTERNALDATE &&
 		    imapc_time_from_imap(st->att_data.att_internal_date,

@@ -571,6 +571,65 @@ test_imapc_summary_from_att_full(void **state)
 	test_att_release(&t);
 }
 
+/* No ENVELOPE: the summary comes from the header fields fetched. */
+static void
+test_imapc_summary_from_att_header_fields(void **state)
+{
+	static char	 hdr[] =
+	    "From: =?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?= <jm@example.org>\r\n"
+	    "To: Ann <ann@example.org>, bob@example.org\r\n"
+	    "Cc: \"Doe, Jane\" <jd@example.org>\r\n"
+	    "Subject: =?ISO-8859-1?Q?Gr=FC=DFe?=\r\n and more\r\n"
+	    "Date: Tue, 3 Jun 2025 12:05:10 +0000\r\n"
+	    "Message-ID:  <m@x> \r\n"
+	    "In-Reply-To: <r2@x>\r\n"
+	    "Content-Type: multipart/mixed; b=x\r\n"
+	    "References: <r1@x>\r\n <r2@x>\r\n\r\n";
+	static char	 bad[] = "From: <<<broken\r\nTo: ,\r\n\r\n";
+	struct test_att	 t;
+	struct summary	 s;
+
+	(void)state;
+	test_att_init(&t, 1);
+	t.st[0].att_type = MAILIMAP_MSG_ATT_RFC822_SIZE;	/* no ENVELOPE */
+	t.st[0].att_data.att_rfc822_size = 4321;
+	t.sec.sec_body_part = hdr;
+	t.sec.sec_length = sizeof hdr - 1;
+	assert_int_equal(imapc_summary_from_att(&t.att, &s), 0);
+	assert_int_equal(s.uid, 77);
+	assert_int_equal(s.size, 4321);
+	assert_int_equal(s.flags, SUMMARY_SEEN | SUMMARY_ATTACHMENT);
+	assert_string_equal(s.from, "J\xc3\xbcrgen M\xc3\xbcller");
+	assert_string_equal(s.to, "Ann <ann@example.org>, <bob@example.org>");
+	assert_string_equal(s.cc, "Doe, Jane <jd@example.org>");
+	assert_string_equal(s.subject, "Gr\xc3\xbc\xc3\x9f" "e and more");
+	assert_string_equal(s.message_id, "<m@x>");
+	assert_string_equal(s.in_reply_to, "<r2@x>");
+	assert_string_equal(s.references, " <r1@x> <r2@x>");
+	assert_int_equal((long long)s.date, 1748952310);
+	imapc_summaries_release(&s, 1);
+
+	/* A From that does not parse shows as it is; no Subject, no Date. */
+	t.sec.sec_body_part = bad;
+	t.sec.sec_length = sizeof bad - 1;
+	assert_int_equal(imapc_summary_from_att(&t.att, &s), 0);
+	assert_string_equal(s.from, "<<<broken");
+	assert_string_equal(s.subject, "");
+	assert_null(s.cc);
+	assert_null(s.message_id);
+	assert_int_equal((long long)s.date, 1748952309);	/* INTERNALDATE */
+	assert_int_equal(s.flags, SUMMARY_SEEN);
+	imapc_summaries_release(&s, 1);
+
+	/* No header block at all: empty fields, as an ENVELOPE of NILs. */
+	t.st[3].att_type = MAILIMAP_MSG_ATT_RFC822_SIZE;
+	assert_int_equal(imapc_summary_from_att(&t.att, &s), 0);
+	assert_string_equal(s.from, "");
+	assert_string_equal(s.subject, "");
+	imapc_summaries_release(&s, 1);
+	test_att_release(&t);
+}
+
 static void
 test_imapc_summary_from_att_no_uid(void **state)
 {
@@ -647,6 +706,7 @@ main(void)
 		cmocka_unit_test(test_imapc_summary_from_envelope_missing),
 		cmocka_unit_test(test_imapc_summary_from_envelope_long_subject),
 		cmocka_unit_test(test_imapc_summary_from_att_full),
+		cmocka_unit_test(test_imapc_summary_from_att_header_fields),
 		cmocka_unit_test(test_imapc_summary_from_att_no_uid),
 	};
 
