@@ -186,6 +186,21 @@ summary_cut(char *s, size_t max)
 	s[n] = '\0';
 }
 
+/* The text of b cut to IMAP_MAX_FIELD, or NULL if it is empty. */
+static char *
+summary_take(struct sbuf *b)
+{
+	char	*s;
+
+	if (b->len == 0) {
+		sbuf_release(b);
+		return NULL;
+	}
+	s = sbuf_detach(b, NULL);
+	summary_cut(s, IMAP_MAX_FIELD);
+	return s;
+}
+
 char *
 imapc_field_decode(const char *raw)
 {
@@ -270,13 +285,7 @@ summary_addresses(const clist *list)
 		sbuf_addf(&b, "<%.*s@%.*s>", IMAP_MAX_FIELD / 2,
 		    a->ad_mailbox_name, IMAP_MAX_FIELD / 2, a->ad_host_name);
 	}
-	if (b.len == 0) {
-		sbuf_release(&b);
-		return NULL;
-	}
-	name = sbuf_detach(&b, NULL);
-	summary_cut(name, IMAP_MAX_FIELD);
-	return name;
+	return summary_take(&b);
 }
 
 /* A Message-ID or In-Reply-To as sent, bounded; NULL if absent. */
@@ -390,13 +399,7 @@ summary_header_addresses(const char *raw, int first)
 			sbuf_addf(&b, "<%s>", a->addr);
 	}
 	mime_address_list_release(&l);
-	if (b.len == 0) {
-		sbuf_release(&b);
-		return NULL;
-	}
-	s = sbuf_detach(&b, NULL);
-	summary_cut(s, IMAP_MAX_FIELD);
-	return s;
+	return summary_take(&b);
 }
 
 /*

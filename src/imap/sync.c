@@ -179,21 +179,13 @@ sync_take(struct mailimap_msg_att *att, void *arg)
 	sync_att_scan(att, &uid, &size, &env, &internal);
 	if (uid == 0)
 		return;
-	if (c->mode == SYNC_FLAGS) {
+	if (c->mode == SYNC_FLAGS || c->mode == SYNC_SIZES) {
 		flags = sync_att_flags(att, &has);
-		if (!has)
+		if (c->mode == SYNC_FLAGS ? !has : size == SUMMARY_SIZE_UNKNOWN)
 			return;
 		s = sync_collect_slot(c);
 		s->uid = uid;
 		s->flags = flags;
-		c->n++;
-		return;
-	}
-	if (c->mode == SYNC_SIZES) {
-		if (size == SUMMARY_SIZE_UNKNOWN)
-			return;
-		s = sync_collect_slot(c);
-		s->uid = uid;
 		s->size = size;
 		c->n++;
 		return;

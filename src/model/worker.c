@@ -600,31 +600,46 @@ worker_sync_added(struct summary *s, size_t n, uint32_t done,
 	return w->next != NULL && !worker_waits(w->next) ? -1 : 0;
 }
 
+/* New flags (EVENT_FLAGS) or late sizes (EVENT_SIZES) for the view. */
+static int
+worker_sync_update(struct worker_cached *wc, const struct summary *s,
+    size_t n, enum event_kind kind)
+{
+	struct worker	*w = wc->load.worker;
+	struct event	*ev;
+	size_t		 i;
+
+	ev = worker_event(w, kind, wc->load.serial);
+	ev->summaries = xcalloc(n, sizeof *ev->summaries);
+	for (i = 0; i < n; i++) {
+		ev->summaries[i].uid = s[i].uid;
+		if (kind == EVENT_SIZES)
+			ev->summaries[i].size = s[i].size;
+		else
+			ev->summaries[i].flags = s[i].flags;
+	}
+	ev->nsummaries = n;
+	chan_push(w->events, ev);
+	return atomic_load(&w->stopping) ? -1 : 0;
+}
+
 static int
 worker_sync_flags(struct summary *s, size_t n, uint32_t done,
     uint32_t total, void *arg)
 {
 	struct worker_cached	*wc = arg;
-	struct worker		*w = wc->load.worker;
-	struct event		*ev;
 	size_t			 i;
 
 	(void)done;
 	(void)total;
-	ev = worker_event(w, EVENT_FLAGS, wc->load.serial);
-	ev->summaries = xcalloc(n, sizeof *ev->summaries);
 	wc->flags = xreallocarray(wc->flags, wc->nflags + n,
 	    sizeof *wc->flags);
 	for (i = 0; i < n; i++) {
-		ev->summaries[i].uid = s[i].uid;
-		ev->summaries[i].flags = s[i].flags;
 		memset(&wc->flags[wc->nflags], 0, sizeof *wc->flags);
 		wc->flags[wc->nflags].uid = s[i].uid;
 		wc->flags[wc->nflags++].flags = s[i].flags;
 	}
-	ev->nsummaries = n;
-	chan_push(w->events, ev);
-	return atomic_load(&w->stopping) ? -1 : 0;
+	return worker_sync_update(wc, s, n, EVENT_FLAGS);
 }
 
 /* Sizes that came after their summaries (a fill's first screenful). */
@@ -632,22 +647,9 @@ static int
 worker_sync_sizes(struct summary *s, size_t n, uint32_t done,
     uint32_t total, void *arg)
 {
-	struct worker_cached	*wc = arg;
-	struct worker		*w = wc->load.worker;
-	struct event		*ev;
-	size_t			 i;
-
 	(void)done;
 	(void)total;
-	ev = worker_event(w, EVENT_SIZES, wc->load.serial);
-	ev->summaries = xcalloc(n, sizeof *ev->summaries);
-	for (i = 0; i < n; i++) {
-		ev->summaries[i].uid = s[i].uid;
-		ev->summaries[i].size = s[i].size;
-	}
-	ev->nsummaries = n;
-	chan_push(w->events, ev);
-	return atomic_load(&w->stopping) ? -1 : 0;
+	return worker_sync_update(arg, s, n, EVENT_SIZES);
 }
 
 static int
