@@ -83,8 +83,8 @@ t_check '[ -e "$MARK" ] && [ ! -e "$GATE" ]' \
 
 # A failing password command with the server reachable: the error of
 # before, and nothing logged in.
-sed -i 's|^password-command = .*|password-command = exit 3|' "$CONF"
-rm -f "$GATE"
+t_write_config "$CONF" test "password-command = exit 3"
+sed -i '0,/^password-command = printf/{//d}' "$CONF"
 out="$(drive "$CONF" login)"
 rc=$?
 t_is "$rc" 1 "IMAP: a failing password command fails the login"
@@ -134,7 +134,8 @@ t_check "in_order '$LOG' \"password of 'pop': started\" \
     "POP3: the log: password started, connecting, password ok, log in"
 t_is "$(grep -c alice-pw-1 "$LOG")" 0 "the password is not in the log"
 
-sed -i 's|^password-command = .*|password-command = exit 3|' "$CONF"
+t_write_config "$CONF" pop "backend = pop3" "password-command = exit 3"
+sed -i '0,/^password-command = printf/{//d}' "$CONF"
 t_run 60 -- "$POSTERN" -F "$CONF" --fetch pop > "$T_TMPDIR/out" \
     2> "$T_TMPDIR/err"
 rc=$?
