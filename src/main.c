@@ -743,26 +743,30 @@ static int
 main_fetch_account(const struct account *a, const char *prefix,
     struct error *err)
 {
-	struct main_fetch_note	 note = { prefix };
-	struct pop3_result	 res;
-	struct net_watchdog	*wd;
-	struct store		*st;
-	char			*dir, *pass;
-	int			 ret;
+	struct main_fetch_note		 note = { prefix };
+	struct pop3_result		 res;
+	struct net_watchdog		*wd;
+	struct store			*st;
+	struct config_password_pending	*pass;
+	char				*dir;
+	const char			*p;
+	int				 ret;
 
-	if (config_password(a, &pass, err) == -1)
-		return -1;
+	/* The password command runs while the store opens and connects. */
+	pass = config_password_start(a);
 	dir = store_account_dir(a->id);
 	st = store_open(dir, err);
 	free(dir);
 	if (st == NULL) {
-		config_password_free(pass);
+		/* As before: a failing password command is the error. */
+		(void)config_password_wait(pass, &p, err);
+		config_password_pending_free(pass);
 		return -1;
 	}
 	wd = net_watchdog_new();
 	ret = pop3_fetch(a, pass, st, wd, (int64_t)time(NULL),
 	    main_fetch_note, &note, &res, err);
-	config_password_free(pass);
+	config_password_pending_free(pass);
 	net_watchdog_free(wd);
 	store_close(st);
 	printf(_("%s%u new, %u skipped, %u deleted on the server\n"), prefix,

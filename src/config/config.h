@@ -188,6 +188,24 @@ int		 config_password(const struct account *, char **passp,
 		    struct error *);
 void		 config_password_free(char *);
 /*
+ * A password obtained while the caller does something else (connects):
+ * config_password_start begins config_password for the account on a
+ * thread of its own (a typed password is copied at once); the account is
+ * borrowed until config_password_pending_free. config_password_wait
+ * waits for it and gives config_password's result: 0 and the password in
+ * *passp (borrowed from p until it is freed), or -1 and err. It may be
+ * called again, with the same result. config_password_pending_free
+ * waits too if nobody did (the command is never left behind), then
+ * wipes the password. Never NULL; the free takes NULL.
+ */
+struct config_password_pending;
+struct config_password_pending *config_password_start(const struct account *);
+/* One whose password is known already (a copy of pass): for tests. */
+struct config_password_pending *config_password_known(const char *pass);
+int		 config_password_wait(struct config_password_pending *,
+		    const char **passp, struct error *);
+void		 config_password_pending_free(struct config_password_pending *);
+/*
  * password-file: decrypts the file and returns its first line, as
  * config_password does for a command. Set once at start-up by main (the
  * OpenPGP code lives in a later layer); NULL makes password-file fail.

@@ -237,3 +237,104 @@ config_password(const struct account *a, char **passp, struct error *err)
 	password_wipe(&out);
 	return ret;
 }
+
+/*
+ * A password being obtained on a thread of its own while the caller
+ * connects. The account is borrowed until config_password_pending_free,
+ * which joins the thread, so the thread never outlives it.
+ */
+struct config_password_pending {
+	const struct account	*account;
+	pthread_t		 thread;
+	int			 started;	/* thread runs or ran */
+	int			 done;		/* result below is final */
+	int			 ret;
+	char			*pass;
+	struct error		 err;
+};
+
+static void *
+password_pending_run(void *arg)
+{
+	struct config_password_pending	*p = arg;
+
+	p->ret = config_password(p->account, &p->pass, &p->err);
+	return NULL;
+}
+
+struct config_password_pending *
+config_password_start(const struct account *a)
+{
+	struct config_password_pending	*p;
+	sigset_t			 all, old;
+	int				 r;
+
+	p = xcalloc(1, sizeof *p);
+	p->account = a;
+	/* A typed password is at hand: no thread for a copy. */
+	if (a->password_ask || (a->password_file == NULL &&
+	    a->password_command == NULL)) {
+		p->ret = config_password(a, &p->pass, &p->err);
+		p->done = 1;
+		return p;
+	}
+	/* Signals stay with the threads that expect them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&p->thread, NULL, password_pending_run, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r == 0) {
+		p->started = 1;
+		log_debug("password of '%s': started", a->id);
+	} else
+		log_warn("password of '%s': no thread (%s), getting it at "
+		    "once", a->id, strerror(r));
+	return p;
+}
+
+struct config_password_pending *
+config_password_known(const char *pass)
+{
+	struct config_password_pending	*p;
+
+	p = xcalloc(1, sizeof *p);
+	p->pass = xstrdup(pass);
+	p->done = 1;
+	return p;
+}
+
+int
+config_password_wait(struct config_password_pending *p, const char **passp,
+    struct error *err)
+{
+	*passp = NULL;
+	if (!p->done) {
+		if (p->started)
+			pthread_join(p->thread, NULL);
+		else
+			p->ret = config_password(p->account, &p->pass,
+			    &p->err);
+		p->started = 0;
+		p->done = 1;
+	}
+	if (p->ret == -1) {
+		if (err != NULL)
+			*err = p->err;
+		return -1;
+	}
+	*passp = p->pass;
+	return 0;
+}
+
+void
+config_password_pending_free(struct config_password_pending *p)
+{
+	const char	*pass;
+
+	if (p == NULL)
+		return;
+	/* Joins a thread nobody waited for: no zombie, nothing unwiped. */
+	(void)config_password_wait(p, &pass, NULL);
+	config_password_free(p->pass);
+	free(p);
+}

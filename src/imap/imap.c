@@ -204,9 +204,14 @@ imapc_read_caps(struct backend *b, struct error *err)
 	return 0;
 }
 
-struct backend *
-imapc_open(const struct account *acct, const char *password,
-    struct net_watchdog *wd, struct error *err)
+/*
+ * Logs in with password, or, password NULL, with what pending gives once
+ * the connection is up (the password command runs meanwhile).
+ */
+static struct backend *
+imapc_open_with(const struct account *acct, const char *password,
+    struct config_password_pending *pending, struct net_watchdog *wd,
+    struct error *err)
 {
 	struct net_target	 t;
 	struct backend		*b;
@@ -218,13 +223,14 @@ imapc_open(const struct account *acct, const char *password,
 		    _("account '%s' names no IMAP server"), acct->id);
 		return NULL;
 	}
-	if (acct->username == NULL || password == NULL) {
+	if (acct->username == NULL || (password == NULL && pending == NULL)) {
 		error_set(err, ERROR_INPUT,
 		    _("account '%s' has no user name or password"), acct->id);
 		return NULL;
 	}
 	if (net_check_wire_string(_("user name"), acct->username, err) == -1 ||
-	    net_check_wire_string(_("password"), password, err) == -1)
+	    (password != NULL &&
+	    net_check_wire_string(_("password"), password, err) == -1))
 		return NULL;
 	net_target_from(&t, acct, &acct->imap);
 	t.watchdog = wd;	/* so that quitting also ends the open */
@@ -237,6 +243,16 @@ imapc_open(const struct account *acct, const char *password,
 	b->host = xstrdup(t.host);
 	b->account = acct;
 	b->timeout = t.timeout > 0 ? t.timeout : NET_DEFAULT_TIMEOUT;
+	if (password == NULL) {
+		log_debug("%s: connected, waiting for the password", b->host);
+		if (config_password_wait(pending, &password, err) == -1 ||
+		    net_check_wire_string(_("password"), password, err)
+		    == -1) {
+			/* Nothing was said yet: a polite LOGOUT. */
+			imapc_close(b);
+			return NULL;
+		}
+	}
 	log_info("%s: logging in", b->host);
 	imapc_arm(b, b->timeout);
 	r = mailimap_login(imap, acct->username, password);
@@ -247,6 +263,22 @@ imapc_open(const struct account *acct, const char *password,
 	}
 	log_info("%s: logged in", b->host);
 	return b;
+}
+
+struct backend *
+imapc_open(const struct account *acct, const char *password,
+    struct net_watchdog *wd, struct error *err)
+{
+	return imapc_open_with(acct, password, NULL, wd, err);
+}
+
+/* The backend's open: the password comes while the connection is made. */
+static struct backend *
+imapc_open_pending(const struct account *acct,
+    struct config_password_pending *password, struct net_watchdog *wd,
+    struct error *err)
+{
+	return imapc_open_with(acct, NULL, password, wd, err);
 }
 
 /*
@@ -859,7 +891,7 @@ out:
 
 const struct backend_ops imap_backend_ops = {
 	.name = "imap",
-	.open = imapc_open,
+	.open = imapc_open_pending,
 	.list_folders = imapc_list_folders,
 	.select = imapc_select,
 	.fetch_summaries = imapc_fetch_summaries,

@@ -55,11 +55,15 @@ struct backend_sync {
 struct backend_ops {
 	const char	*name;
 	/*
-	 * Connects and logs in; password is borrowed for the call. The
-	 * watchdog (borrowed, outlives the backend) guards every blocking
-	 * call.
+	 * Connects and logs in. password (borrowed for the call) is being
+	 * obtained meanwhile (config_password_start): open waits for it
+	 * only when it is about to log in, so that the password command
+	 * runs while the connection is made; the caller frees it, which
+	 * also waits if open did not. The watchdog (borrowed, outlives the
+	 * backend) guards every blocking call.
 	 */
-	struct backend	*(*open)(const struct account *, const char *password,
+	struct backend	*(*open)(const struct account *,
+			    struct config_password_pending *password,
 			    struct net_watchdog *, struct error *);
 	/* Returns a new array in *foldersp; the caller frees it. */
 	int		 (*list_folders)(struct backend *,
@@ -80,12 +84,13 @@ struct backend_ops {
 	/*
 	 * Checks the server for new mail (POP3: downloads it into the
 	 * local store); NULL for a backend that needs no checks. password
-	 * is borrowed. progress (may be NULL) gets done of total as it
+	 * is borrowed, and waited for only when needed, as in open. progress (may be NULL) gets done of total as it
 	 * goes, note (may be NULL) a line for the user; the summaries of
 	 * new messages of the selected folder go to cb, with done = total
 	 * = the folder's new message count. *newp counts the new mail.
 	 */
-	int		 (*check_mail)(struct backend *, const char *password,
+	int		 (*check_mail)(struct backend *,
+			    struct config_password_pending *password,
 			    check_progress_cb progress, check_note_cb note,
 			    summary_cb cb, void *arg, unsigned *newp,
 			    struct error *);

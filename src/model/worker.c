@@ -188,10 +188,11 @@ worker_disconnect(struct worker *w)
 static int
 worker_connect(struct worker *w, uint64_t serial, struct error *err)
 {
-	const struct account	*a = w->account;
-	const struct endpoint	*ep;
-	struct event		*ev;
-	char			*pass, *text;
+	const struct account		*a = w->account;
+	const struct endpoint		*ep;
+	struct event			*ev;
+	struct config_password_pending	*pass;
+	char				*text;
 
 	if (w->backend != NULL)
 		return 0;
@@ -200,10 +201,10 @@ worker_connect(struct worker *w, uint64_t serial, struct error *err)
 	    (unsigned)ep->port);
 	worker_status(w, serial, text);
 	free(text);
-	if (config_password(a, &pass, err) == -1)
-		return -1;
+	/* The password command runs while the connection is made. */
+	pass = config_password_start(a);
 	w->backend = w->ops->open(a, pass, w->watchdog, err);
-	config_password_free(pass);
+	config_password_pending_free(pass);
 	if (w->backend == NULL)
 		return -1;
 	w->online = 1;
@@ -1046,10 +1047,11 @@ static int
 worker_check_mail_do(struct worker *w, struct request *r,
     struct worker_check *cp, struct error *err)
 {
-	struct event		*ev;
-	char			*pass, *text;
-	unsigned		 nnew = 0;
-	int			 ret;
+	struct event			*ev;
+	struct config_password_pending	*pass;
+	char				*text;
+	unsigned			 nnew = 0;
+	int				 ret;
 
 	if (w->ops->check_mail == NULL) {
 		worker_status(w, r->serial, _("This account needs no check: "
@@ -1057,11 +1059,10 @@ worker_check_mail_do(struct worker *w, struct request *r,
 		return 0;
 	}
 	worker_status(w, r->serial, _("Checking for new mail..."));
-	if (config_password(w->account, &pass, err) == -1)
-		return -1;
+	pass = config_password_start(w->account);
 	ret = w->ops->check_mail(w->backend, pass, worker_check_progress,
 	    worker_check_note, worker_check_summaries, cp, &nnew, err);
-	config_password_free(pass);
+	config_password_pending_free(pass);
 	if (ret == -1)
 		return -1;
 	if (nnew > 0) {

@@ -86,8 +86,9 @@ pop3b_standard(struct store *st, struct error *err)
  * with progress.
  */
 static struct backend *
-pop3b_open(const struct account *acct, const char *password,
-    struct net_watchdog *wd, struct error *err)
+pop3b_open(const struct account *acct,
+    struct config_password_pending *password, struct net_watchdog *wd,
+    struct error *err)
 {
 	struct backend		*b;
 	char			*dir;
@@ -328,9 +329,10 @@ pop3b_search_body(struct backend *b, const char *wire_name,
  * so a lost connection is reported as a server error, not retried.
  */
 static int
-pop3b_check_mail(struct backend *b, const char *password,
-    check_progress_cb progress, check_note_cb note, summary_cb cb,
-    void *arg, unsigned *newp, struct error *err)
+pop3b_check_mail(struct backend *b,
+    struct config_password_pending *password, check_progress_cb progress,
+    check_note_cb note, summary_cb cb, void *arg, unsigned *newp,
+    struct error *err)
 {
 	struct pop3b_check	 c = { progress, note, arg };
 	struct pop3_result	 res;

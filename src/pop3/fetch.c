@@ -731,23 +731,25 @@ pop3_sync(struct pop3_session *s, struct pop3_entry *v, size_t n,
 }
 
 int
-pop3_fetch(const struct account *a, const char *password, struct store *st,
-    struct net_watchdog *wd, int64_t now, pop3_note_cb note, void *arg,
-    struct pop3_result *res, struct error *err)
+pop3_fetch(const struct account *a, struct config_password_pending *pending,
+    struct store *st, struct net_watchdog *wd, int64_t now,
+    pop3_note_cb note, void *arg, struct pop3_result *res,
+    struct error *err)
 {
-	return pop3_fetch_progress(a, password, st, wd, now, note, NULL, arg,
+	return pop3_fetch_progress(a, pending, st, wd, now, note, NULL, arg,
 	    res, err);
 }
 
 int
-pop3_fetch_progress(const struct account *a, const char *password,
-    struct store *st, struct net_watchdog *wd, int64_t now,
-    pop3_note_cb note, pop3_progress_cb progress, void *arg,
-    struct pop3_result *res, struct error *err)
+pop3_fetch_progress(const struct account *a,
+    struct config_password_pending *pending, struct store *st,
+    struct net_watchdog *wd, int64_t now, pop3_note_cb note,
+    pop3_progress_cb progress, void *arg, struct pop3_result *res,
+    struct error *err)
 {
 	struct pop3_session	 s;
 	struct pop3_entry	*v = NULL;
-	const char		**del = NULL;
+	const char		**del = NULL, *password;
 	size_t			 n = 0, ndel = 0;
 	int			 ret = -1, quit_ok;
 
@@ -755,8 +757,7 @@ pop3_fetch_progress(const struct account *a, const char *password,
 	if (a->pop3.host == NULL)
 		return error_set(err, ERROR_INPUT,
 		    _("account '%s' names no POP3 server"), a->id);
-	if (net_check_wire_string(_("user name"), a->username, err) == -1 ||
-	    net_check_wire_string(_("password"), password, err) == -1)
+	if (net_check_wire_string(_("user name"), a->username, err) == -1)
 		return -1;
 	memset(&s, 0, sizeof s);
 	s.acct = a;
@@ -769,7 +770,11 @@ pop3_fetch_progress(const struct account *a, const char *password,
 	s.res = res;
 	if (pop3_open(&s, err) == -1)
 		return -1;
-	if (pop3_login(&s, password, err) == -1 ||
+	/* The password command ran while the connection was made. */
+	log_debug("%s: connected, waiting for the password", s.host);
+	if (config_password_wait(pending, &password, err) == -1 ||
+	    net_check_wire_string(_("password"), password, err) == -1 ||
+	    pop3_login(&s, password, err) == -1 ||
 	    pop3_listing(&s, &v, &n, err) == -1 ||
 	    pop3_run(&s, v, n, &del, &ndel, err) == -1)
 		goto out;

@@ -26,9 +26,10 @@ struct pop3_result {
 typedef void	(*pop3_note_cb)(const char *text, void *arg);
 
 /*
- * Runs one check of the account's POP3 maildrop into st: log in
- * (password borrowed), list UIDLs, download every message whose UIDL the
- * store has not recorded (durably, with its UIDL in the same
+ * Runs one check of the account's POP3 maildrop into st: connect, wait
+ * for the password (borrowed; config_password_start, so that its command
+ * runs while the connection is made) and log in, list UIDLs, download
+ * every message whose UIDL the store has not recorded (durably, with its UIDL in the same
  * transaction), then DELE what the account's policy says, and QUIT.
  * A DELE is only sent for a message whose local copy is committed. On
  * any failure the session is abandoned without QUIT, so that no DELE of
@@ -37,19 +38,20 @@ typedef void	(*pop3_note_cb)(const char *text, void *arg);
  * clock for first-seen times and pop3.delete-after-days. *res counts
  * what was done, also on failure.
  */
-int	 pop3_fetch(const struct account *, const char *password,
-	    struct store *st, struct net_watchdog *wd, int64_t now,
-	    pop3_note_cb note, void *arg, struct pop3_result *res,
-	    struct error *);
+int	 pop3_fetch(const struct account *,
+	    struct config_password_pending *password, struct store *st,
+	    struct net_watchdog *wd, int64_t now, pop3_note_cb note,
+	    void *arg, struct pop3_result *res, struct error *);
 
 /* Called before each download: the done-th new message of total. */
 typedef void	(*pop3_progress_cb)(uint32_t done, uint32_t total, void *arg);
 
 /* As pop3_fetch, with progress (may be NULL) called as it goes. */
-int	 pop3_fetch_progress(const struct account *, const char *password,
-	    struct store *st, struct net_watchdog *wd, int64_t now,
-	    pop3_note_cb note, pop3_progress_cb progress, void *arg,
-	    struct pop3_result *res, struct error *);
+int	 pop3_fetch_progress(const struct account *,
+	    struct config_password_pending *password, struct store *st,
+	    struct net_watchdog *wd, int64_t now, pop3_note_cb note,
+	    pop3_progress_cb progress, void *arg, struct pop3_result *res,
+	    struct error *);
 
 /*
  * Saves a copy of a message the account sent into its local folder Sent

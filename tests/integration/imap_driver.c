@@ -6,10 +6,10 @@
  *
  * Commands: login; folders; select FOLDER; summaries FOLDER; body FOLDER
  * UID FILE; cancel FOLDER. The account is the first one in config; -p
- * replaces its password command, -q prints no summaries, -c accepts
- * fewer summaries than messages (a server that breaks the rules). A
- * failure prints "error KIND: message" and exits 1; a broken contract
- * prints "violation: ..." and exits 2.
+ * replaces its password command (which runs while login connects), -q
+ * prints no summaries, -c accepts fewer summaries than messages (a
+ * server that breaks the rules). A failure prints "error KIND: message"
+ * and exits 1; a broken contract prints "violation: ..." and exits 2.
  */
 #include "config.h"
 
@@ -30,7 +30,8 @@
 
 struct driver {
 	const struct account	*acct;
-	const char		*password;
+	const char		*password;	/* -p */
+	struct config_password_pending *pending;
 	struct net_watchdog	*wd;
 	struct backend		*b;
 	int			 quiet;
@@ -78,7 +79,7 @@ static int
 driver_open(struct driver *d, struct error *err)
 {
 	d->wd = net_watchdog_new();
-	d->b = imap_backend_ops.open(d->acct, d->password, d->wd, err);
+	d->b = imap_backend_ops.open(d->acct, d->pending, d->wd, err);
 	return d->b == NULL ? -1 : 0;
 }
 
@@ -287,7 +288,6 @@ main(int argc, char **argv)
 	struct driver	 d;
 	struct config	*cfg;
 	struct error	 err = { 0 };
-	char		*pass = NULL;
 	int		 ch, ret;
 
 	memset(&d, 0, sizeof d);
@@ -321,20 +321,15 @@ main(int argc, char **argv)
 		config_free(cfg);
 		return 64;
 	}
-	if (d.password == NULL) {
-		if (config_password(d.acct, &pass, &err) == -1) {
-			config_free(cfg);
-			return driver_fail(&err);
-		}
-		d.password = pass;
-	}
+	/* The password command runs while open connects. */
+	d.pending = d.password != NULL ? config_password_known(d.password) :
+	    config_password_start(d.acct);
 	ret = driver_run(&d, argc - 1, argv + 1);
 	if (d.b != NULL)
 		imap_backend_ops.close(d.b);
 	if (d.wd != NULL)
 		net_watchdog_free(d.wd);
-	if (pass != NULL)
-		config_password_free(pass);
+	config_password_pending_free(d.pending);
 	config_free(cfg);
 	return ret;
 }

@@ -1,7 +1,8 @@
-"""gateproxy.py TARGET_PORT GATE_FILE LIFETIME: a TCP proxy on 127.0.0.1
-that forwards to 127.0.0.1:TARGET_PORT and holds back what the server
-sends while GATE_FILE exists. Prints its port, then serves until LIFETIME
-seconds have passed (it stops by itself)."""
+"""gateproxy.py TARGET_PORT GATE_FILE LIFETIME [MARK_FILE]: a TCP proxy on
+127.0.0.1 that forwards to 127.0.0.1:TARGET_PORT and holds back what the
+server sends while GATE_FILE exists. Makes MARK_FILE (if given) when a
+client connects. Prints its port, then serves until LIFETIME seconds have
+passed (it stops by itself)."""
 import asyncio
 import os
 import sys
@@ -25,8 +26,11 @@ async def pipe(reader, writer, gate):
 
 async def main():
     target, gate, lifetime = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    mark = sys.argv[4] if len(sys.argv) > 4 else None
 
     async def handle(creader, cwriter):
+        if mark:
+            open(mark, "a").close()
         try:
             sreader, swriter = await asyncio.open_connection("127.0.0.1", target)
         except OSError:

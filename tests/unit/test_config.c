@@ -4,12 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "unit.h"
 
 #include "config/config.h"
 #include "config/theme.h"
+#include "core/xmalloc.h"
 
 static const char good[] =
     "# a comment\n"
@@ -331,6 +334,68 @@ test_config_password_failures(void **state)
 	assert_int_equal(config_password(account_with(
 	    "head -c 10000 /dev/zero | tr '\\0' x"), &pass, &err), -1);
 	assert_non_null(strstr(err.msg, "too much"));
+}
+
+/* The password command runs on a thread while the caller goes on. */
+static void
+test_config_password_pending(void **state)
+{
+	struct config_password_pending	*p;
+	struct error			 err = { 0 };
+	struct timespec			 t0, t1;
+	const char			*pass;
+	char				 dir[] = "/tmp/pwpendXXXXXX", *cmd, *mark;
+	int				 i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	mark = xasprintf("%s/go", dir);
+	/* It waits for what the caller does next: only a thread gets on. */
+	cmd = xasprintf("i=0; while [ ! -e %s ] && [ $i -lt 100 ]; do "
+	    "sleep 0.05; i=$((i+1)); done; [ -e %s ] && printf 'se cret\\n'",
+	    mark, mark);
+	p = config_password_start(account_with(cmd));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fclose(fopen(mark, "w"));
+	assert_int_equal(config_password_wait(p, &pass, &err), 0);
+	assert_string_equal(pass, "se cret");
+	/* Again: the same answer, without running anything. */
+	assert_int_equal(config_password_wait(p, &pass, &err), 0);
+	assert_string_equal(pass, "se cret");
+	config_password_pending_free(p);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 4);
+	unlink(mark);
+	rmdir(dir);
+	free(cmd);
+	free(mark);
+
+	/* A failure is config_password's, at each wait. */
+	p = config_password_start(account_with("exit 3"));
+	for (i = 0; i < 2; i++) {
+		memset(&err, 0, sizeof err);
+		pass = "untouched";
+		assert_int_equal(config_password_wait(p, &pass, &err), -1);
+		assert_null(pass);
+		assert_int_equal(err.kind, ERROR_AUTH);
+		assert_non_null(strstr(err.msg, "status 3"));
+	}
+	config_password_pending_free(p);
+
+	/* Freed unwaited: joined, the command reaped (no child left). */
+	p = config_password_start(account_with("sleep 0.2; printf x"));
+	config_password_pending_free(p);
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	p = config_password_start(account_with(NULL));
+	assert_int_equal(config_password_wait(p, &pass, &err), -1);
+	assert_non_null(strstr(err.msg, "no password-command"));
+	config_password_pending_free(p);
+	config_password_pending_free(NULL);
+
+	p = config_password_known("known");
+	assert_int_equal(config_password_wait(p, &pass, &err), 0);
+	assert_string_equal(pass, "known");
+	config_password_pending_free(p);
 }
 
 static void
@@ -658,6 +723,7 @@ main(void)
 		cmocka_unit_test(test_config_parse_body_cache_size),
 		cmocka_unit_test(test_config_password_first_line),
 		cmocka_unit_test(test_config_password_failures),
+		cmocka_unit_test(test_config_password_pending),
 		cmocka_unit_test(test_config_parse_pins),
 		cmocka_unit_test(test_config_parse_password_sources),
 		cmocka_unit_test(test_config_identity_signature_lookup),
