@@ -195,22 +195,33 @@ t__running() {
 # $T_TMPDIR/check.out; kills it (and its children) after T_CHECK_TIMEOUT
 # seconds and returns 124 then.
 t__run() {
-	local pid sl done_pid rc
+	local pid tm rc late="$T_TMPDIR/check.late"
+	rm -f "$late"
 	( eval "$1" ) > "$T_TMPDIR/check.out" 2>&1 < /dev/null &
 	pid=$!
-	sleep "$T_CHECK_TIMEOUT" &
-	sl=$!
-	wait -n -p done_pid "$pid" "$sl"
+	# The timer stops the check when it takes too long. Not "wait -n"
+	# for whichever ends first: bash 5.2's can miss a check that ended
+	# before it was called and then waits for the timer (a stall of
+	# T_CHECK_TIMEOUT seconds); "wait PID" cannot.
+	(
+		trap 'kill "$s" 2> /dev/null; exit 0' TERM
+		sleep "$T_CHECK_TIMEOUT" &
+		s=$!
+		wait "$s" || exit 0
+		: > "$late"
+		t_kill_tree "$pid"
+	) > /dev/null 2>&1 &
+	tm=$!
+	wait "$pid"
 	rc=$?
-	if [ "$done_pid" = "$pid" ]; then
-		kill "$sl" 2>/dev/null
-		wait "$sl" 2>/dev/null
-		return "$rc"
+	kill "$tm" 2> /dev/null
+	wait "$tm" 2> /dev/null
+	if [ -e "$late" ]; then
+		rm -f "$late"
+		printf 'timed out after %s s\n' "$T_CHECK_TIMEOUT" >> "$T_TMPDIR/check.out"
+		return 124
 	fi
-	printf 'timed out after %s s\n' "$T_CHECK_TIMEOUT" >> "$T_TMPDIR/check.out"
-	t_kill_tree "$pid"
-	wait "$pid" 2>/dev/null
-	return 124
+	return "$rc"
 }
 
 t__show_output() {
