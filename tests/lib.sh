@@ -526,3 +526,57 @@ t_tmux_wait_exit() {
 		sleep 0.1
 	done
 }
+
+# ----------------------------------------------------------- gate proxy
+# The password command's overlap with the connection, shown without
+# timing anything. t_gate_proxy PORT starts tests/ui/gateproxy.py in front
+# of 127.0.0.1:PORT (its own port in T_GATE_PORT): it holds back what the
+# server says while $T_GATE exists and makes $T_GATE_MARK when a client
+# connects. "sh $T_GATE_PW" is a password command that waits (5 s at
+# most) for that connection, opens the gate and prints alice's password;
+# with no connection it exits 7. Run one after the other, the two would
+# wait for each other. t_gate_close shuts the gate and forgets the mark.
+T_GATE="$T_TMPDIR/gate"
+T_GATE_MARK="$T_TMPDIR/connected"
+T_GATE_PW="$T_TMPDIR/gate-pw.sh"
+t_gate_proxy() {
+	cat > "$T_GATE_PW" <<EOF
+i=0
+while [ ! -e '$T_GATE_MARK' ] && [ \$i -lt 100 ]; do
+	sleep 0.05
+	i=\$((i + 1))
+done
+[ -e '$T_GATE_MARK' ] || exit 7
+rm -f '$T_GATE'
+printf %s alice-pw-1
+EOF
+	rm -f "$T_TMPDIR/proxy.port"
+	/usr/bin/python3 "$TOP_SRCDIR/tests/ui/gateproxy.py" "$1" "$T_GATE" 120 \
+	    "$T_GATE_MARK" > "$T_TMPDIR/proxy.port" 2> "$T_TMPDIR/proxy.$1.err" &
+	t_at_exit "kill $! 2> /dev/null"
+	for _ in $(seq 50); do
+		[ -s "$T_TMPDIR/proxy.port" ] && break
+		sleep 0.1
+	done
+	T_GATE_PORT="$(cat "$T_TMPDIR/proxy.port")"
+	t_check '[ -n "$T_GATE_PORT" ]' "the gate proxy to port $1 is up"
+}
+t_gate_close() {
+	rm -f "$T_GATE_MARK"
+	: > "$T_GATE"
+}
+
+# ------------------------------------------------------ the IMAP driver
+# t_use_driver: DRIVER is tests/integration/imap_driver (the test is
+# skipped when it is not built, or without python3), messages in English
+# (LC_ALL=C, bytes compared as bytes), and memory errors and leaks exit 99
+# under the sanitizers, never 1 (the driver's "error" status).
+t_use_driver() {
+	DRIVER="$TOP_BUILDDIR/tests/integration/imap_driver"
+	[ -x "$DRIVER" ] || t_skip "no $DRIVER (make check builds it)"
+	command -v python3 > /dev/null 2>&1 || t_skip "python3 is not installed"
+	export LC_ALL=C
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=99"
+	export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=99"
+	export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}exitcode=99"
+}

@@ -3,16 +3,7 @@
 # POSTERN_VALGRIND=1 runs every driver call under valgrind.
 . "$TOP_SRCDIR/tests/lib.sh"
 
-DRIVER="$TOP_BUILDDIR/tests/integration/imap_driver"
-[ -x "$DRIVER" ] || t_skip "no $DRIVER (make check builds it)"
-command -v python3 > /dev/null 2>&1 || t_skip "python3 is not installed"
-
-# Messages in English, bytes compared as bytes.
-export LC_ALL=C
-# Memory errors exit 99, never 1 (the driver's "error" status).
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=99"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=99"
-export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}exitcode=99"
+t_use_driver
 drive() {
 	if [ "${POSTERN_VALGRIND:-0}" = 1 ]; then
 		valgrind -q --leak-check=full --errors-for-leak-kinds=definite \

@@ -11,15 +11,7 @@
 # POSTERN_VALGRIND=1 runs every driver call under valgrind.
 . "$TOP_SRCDIR/tests/lib.sh"
 
-DRIVER="$TOP_BUILDDIR/tests/integration/imap_driver"
-[ -x "$DRIVER" ] || t_skip "no $DRIVER (make check builds it)"
-command -v python3 > /dev/null 2>&1 || t_skip "python3 is not installed"
-
-export LC_ALL=C
-# Memory errors and leaks exit 99, never 1 (the driver's "error" status).
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=99"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=99"
-export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}exitcode=99"
+t_use_driver
 drive() {
 	if [ "${POSTERN_VALGRIND:-0}" = 1 ]; then
 		t_run 60 -- valgrind -q --leak-check=full \
@@ -32,53 +24,17 @@ drive() {
 
 t_start_servers
 
-GATE="$T_TMPDIR/gate"		# while it exists, the server is not heard
-MARK="$T_TMPDIR/connected"	# the proxy makes it at a connection
-PW="$T_TMPDIR/pw.sh"
-cat > "$PW" <<EOF
-# Waits (at most 5 s) for the connection, lets the server speak, then
-# prints the password.
-i=0
-while [ ! -e '$MARK' ] && [ \$i -lt 100 ]; do
-	sleep 0.05
-	i=\$((i + 1))
-done
-[ -e '$MARK' ] || exit 7
-rm -f '$GATE'
-printf %s alice-pw-1
-EOF
-
-# proxy TARGET_PORT: starts a gate proxy to it; its port in PORT.
-proxy() {
-	rm -f "$T_TMPDIR/proxy.port"
-	/usr/bin/python3 "$TOP_SRCDIR/tests/ui/gateproxy.py" "$1" "$GATE" 120 \
-	    "$MARK" > "$T_TMPDIR/proxy.port" 2> "$T_TMPDIR/proxy.$1.err" &
-	t_at_exit "kill $! 2> /dev/null"
-	for _ in $(seq 50); do
-		[ -s "$T_TMPDIR/proxy.port" ] && break
-		sleep 0.1
-	done
-	PORT="$(cat "$T_TMPDIR/proxy.port")"
-	t_check '[ -n "$PORT" ]' "the gate proxy to port $1 is up"
-}
-
-# closed: the gate shut, no connection seen.
-closed() {
-	rm -f "$MARK"
-	: > "$GATE"
-}
-
 # --- IMAP: the backend's open.
-proxy "$IMAPS_PORT"
-IMAP_PORT_GATED="$PORT"
+t_gate_proxy "$IMAPS_PORT"
+IMAP_PORT_GATED="$T_GATE_PORT"
 CONF="$T_TMPDIR/imap.conf"
 t_write_config "$CONF" test "imap.port = $IMAP_PORT_GATED"
-sed -i "s|^password-command = .*|password-command = sh $PW|" "$CONF"
-closed
+sed -i "s|^password-command = .*|password-command = sh $T_GATE_PW|" "$CONF"
+t_gate_close
 out="$(drive "$CONF" login)"
 t_is "$out" "logged in" \
     "IMAP: the password command ran while the TLS handshake waited for it"
-t_check '[ -e "$MARK" ] && [ ! -e "$GATE" ]' \
+t_check '[ -e "$T_GATE_MARK" ] && [ ! -e "$T_GATE" ]' \
     "IMAP: the connection was made before the password command ended"
 
 # A failing password command with the server reachable: the error of
@@ -107,11 +63,11 @@ t_match "^error net: cannot connect to localhost:$CLOSED_PORT: Connection refuse
 t_is "$((end - start < 20))" 1 "IMAP: no hang ($((end - start)) s)"
 
 # --- POP3: postern --fetch.
-proxy "$POP3S_PORT"
+t_gate_proxy "$POP3S_PORT"
 CONF="$T_TMPDIR/pop.conf"
-t_write_config "$CONF" pop "backend = pop3" "pop3.port = $PORT"
-sed -i "s|^password-command = .*|password-command = sh $PW|" "$CONF"
-closed
+t_write_config "$CONF" pop "backend = pop3" "pop3.port = $T_GATE_PORT"
+sed -i "s|^password-command = .*|password-command = sh $T_GATE_PW|" "$CONF"
+t_gate_close
 t_run 60 -- "$POSTERN" -d debug -F "$CONF" --fetch pop > "$T_TMPDIR/out" \
     2> "$T_TMPDIR/err"
 rc=$?
@@ -129,7 +85,7 @@ in_order() {
 	    k <= n && $0 ~ re[k] { k++ } END { exit k <= n }' "$@"
 }
 t_check "in_order '$LOG' \"password of 'pop': started\" \
-    'connecting to localhost:$PORT' \"password command of 'pop': ok\" \
+    'connecting to localhost:$T_GATE_PORT' \"password command of 'pop': ok\" \
     'connected, waiting for the password' 'APOP|USER|AUTH'" \
     "POP3: the log: password started, connecting, password ok, log in"
 t_is "$(grep -c alice-pw-1 "$LOG")" 0 "the password is not in the log"

@@ -10,29 +10,9 @@ t_fill alice INBOX 3 || t_fail "fill INBOX"
 cfg="$T_CONFIG_HOME/postern/config"
 log="$T_STATE_HOME/postern/log"
 
-GATE="$T_TMPDIR/gate"
-MARK="$T_TMPDIR/connected"
-PW="$T_TMPDIR/pw.sh"
-cat > "$PW" <<EOF
-i=0
-while [ ! -e '$MARK' ] && [ \$i -lt 100 ]; do
-	sleep 0.05
-	i=\$((i + 1))
-done
-[ -e '$MARK' ] || exit 7
-rm -f '$GATE'
-printf %s alice-pw-1
-EOF
-: > "$GATE"
-/usr/bin/python3 "$TOP_SRCDIR/tests/ui/gateproxy.py" "$IMAPS_PORT" "$GATE" \
-    120 "$MARK" > "$T_TMPDIR/proxy.port" &
-t_at_exit "kill $! 2> /dev/null"
-for _ in $(seq 50); do
-	[ -s "$T_TMPDIR/proxy.port" ] && break
-	sleep 0.1
-done
-port="$(cat "$T_TMPDIR/proxy.port")"
-t_check '[ -n "$port" ]' "the gate proxy is up"
+t_gate_close
+t_gate_proxy "$IMAPS_PORT"
+port="$T_GATE_PORT"
 
 # wait_joined REGEX: waits until the screen, its lines joined, matches.
 wait_joined() {
@@ -46,11 +26,11 @@ wait_joined() {
 }
 
 t_write_config "$cfg" test "imap.port = $port" "imap.idle = false"
-sed -i "s|^password-command = .*|password-command = sh $PW|" "$cfg"
+sed -i "s|^password-command = .*|password-command = sh $T_GATE_PW|" "$cfg"
 t_tmux_start 120 24 "$POSTERN" -d debug
 t_check 't_tmux_wait_for "3 of 3" 30' \
     "the password command ran while the TLS handshake waited for it"
-t_check '[ -e "$MARK" ] && [ ! -e "$GATE" ]' \
+t_check '[ -e "$T_GATE_MARK" ] && [ ! -e "$T_GATE" ]' \
     "the connection was made before the password command ended"
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits"
