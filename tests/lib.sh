@@ -483,6 +483,30 @@ t_tmux_screen() {
 	t__tmux capture-pane -p -t t
 }
 
+# t_tmux_still_screen [TIMEOUT_S]: prints the screen once it has stayed the
+# same for 0.3 s (at most TIMEOUT_S, default 5, then as it is). A screen
+# read right after t_tmux_wait_for matched can be half-drawn: the terminal
+# gets a redraw in pieces, and the line matched may come before the rest.
+t_tmux_still_screen() {
+	local secs="${1:-5}" now deadline last cur same=0
+	now="${EPOCHREALTIME/./}"
+	deadline=$((now + secs * 1000000))
+	last="$(t_tmux_screen 2> /dev/null)"
+	while [ "$same" -lt 3 ]; do
+		now="${EPOCHREALTIME/./}"
+		[ "$now" -lt "$deadline" ] || break
+		sleep 0.1
+		cur="$(t_tmux_screen 2> /dev/null)"
+		if [ "$cur" = "$last" ]; then
+			same=$((same + 1))
+		else
+			same=0
+			last="$cur"
+		fi
+	done
+	printf '%s\n' "$last"
+}
+
 # t_tmux_wait_for REGEX [TIMEOUT_S]: waits (default 10 s) until the screen
 # matches the extended regular expression; on time out prints the screen
 # to stderr and returns 1.

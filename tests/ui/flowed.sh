@@ -39,7 +39,7 @@ t_tmux_start 60 40 "$POSTERN"
 t_check 't_tmux_wait_for "1 of 1" 20' "INBOX opens at 60 columns"
 t_tmux_keys Enter
 t_check 't_tmux_wait_for "w01 w02" 10' "the message opens"
-screen="$(t_tmux_screen)"
+screen="$(t_tmux_still_screen)"
 # 60 columns: 15 words of 4 columns a line; quoted: "> " and 14.
 t_check 'printf "%s\n" "$screen" | grep -q "^w01 .* w15 *$"' \
     "at 60 columns the first line holds w01 to w15"
@@ -59,7 +59,7 @@ t_tmux_resize 120 40
 # The folder pane takes 30 columns: 90 are left, 22 words a line.
 t_check 't_tmux_wait_for "│w01 .* w22 *$" 5' \
     "at 120 columns the first line holds w01 to w22"
-screen="$(t_tmux_screen)"
+screen="$(t_tmux_still_screen)"
 t_check 'printf "%s\n" "$screen" | grep -q "│w23 w24 .* w44 *$"' \
     "and the next w23 to w44"
 t_check 'printf "%s\n" "$screen" | grep -q "│> q23 q24 .* q39$"' \

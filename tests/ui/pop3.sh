@@ -14,9 +14,9 @@ t_write_config "$T_CONFIG_HOME/postern/config" test "backend = pop3"
 
 t_tmux_start 140 30 "$POSTERN"
 t_check 't_tmux_wait_for "13 of 13" 30' "INBOX opens with the 13 downloaded messages"
-screen="$(t_tmux_screen)"
+screen="$(t_tmux_still_screen)"
 t_check 'printf "%s\n" "$screen" | grep -q "INBOX"' "the folder pane lists the local INBOX"
-t_check 'printf "%s\n" "$screen" | grep -q "Grüße aus Köln — 日本語"' \
+t_check 't_tmux_wait_for "Grüße aus Köln — 日本語" 5' \
     "the newest message's subject is decoded in the index"
 t_tmux_keys Enter
 t_check 't_tmux_wait_for "die Straße ist gesperrt" 10' \

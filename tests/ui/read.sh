@@ -19,7 +19,7 @@ t_write_config "$T_CONFIG_HOME/postern/config"
 
 t_tmux_start 140 30 "$POSTERN"
 t_check 't_tmux_wait_for "27 of 27" 20' "INBOX opens with 27 messages"
-screen="$(t_tmux_screen)"
+screen="$(t_tmux_still_screen)"
 t_check 'printf "%s\n" "$screen" | grep -q "INBOX"' "the folder pane lists INBOX"
 t_check 'printf "%s\n" "$screen" | grep -q "Sent"' "the folder pane lists Sent"
 t_check 'printf "%s\n" "$screen" | grep -q "Hostile ^\[\[2J subject ^\[\]52;c;SGVsbG8=^G end"' \
@@ -40,7 +40,7 @@ t_tmux_keys j
 t_tmux_keys Enter
 t_check 't_tmux_wait_for "die Straße ist gesperrt" 10' \
     "the quoted-printable UTF-8 body is decoded in the pager"
-screen="$(t_tmux_screen)"
+screen="$(t_tmux_still_screen)"
 t_check 'printf "%s\n" "$screen" | grep -q "Subject: Grüße aus Köln — 日本語"' \
     "the pager shows the decoded subject"
 t_check 'printf "%s\n" "$screen" | grep -q "日本語のテキスト and $(printf "e\314\201") combining"' \
@@ -59,7 +59,7 @@ t_tmux_keys q
 
 t_tmux_resize 60 15
 t_check 't_tmux_wait_for "^-- Postern" 5' "after a resize the status line is redrawn"
-screen="$(t_tmux_screen)"
+screen="$(t_tmux_still_screen)"
 t_is "$(printf '%s\n' "$screen" | sed -n 14p | cut -c1-10)" "-- Postern" \
     "the status line moved to the new second-to-last row"
 t_check 'printf "%s\n" "$screen" | head -n 1 | grep -q "q:Quit"' \

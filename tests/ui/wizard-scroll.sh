@@ -79,7 +79,7 @@ t_check 'printf "%s\n" "$screen" | grep -q "try 14 servers from DNS (SRV), then 
 t_tmux_keys Enter
 t_check 't_tmux_wait_for "Picked imap localhost:$IMAPS_PORT \\(tls\\)" 90' \
     "the autoconfig server is picked after the SRV ones failed"
-screen="$(t_tmux_screen)"
+screen="$(t_tmux_still_screen)"
 t_check 'printf "%s\n" "$screen" | grep -Eq "^ *-- lines 1-[0-9]+ of [0-9]+, more below; Up/Down/PgUp/PgDn scroll --"' \
     "the report is longer than the screen: an indicator says so"
 t_check 'printf "%s\n" "$screen" | grep -q "imap localhost:$FIRST (tls): failed"' \
@@ -100,7 +100,7 @@ for i in 1 2 3 4; do
 done
 t_check 't_tmux_wait_for "imap localhost:$LAST \\(tls\\): failed" 5' \
     "PgDn reaches the last failure"
-screen="$(t_tmux_screen)"
+screen="$(t_tmux_still_screen)"
 t_check 'printf "%s\n" "$screen" | grep -Eq -- "-- lines [0-9]+-([0-9]+) of \\1, more above;"' \
     "the indicator says the end is reached"
 t_check '! printf "%s\n" "$screen" | grep -q "localhost:$FIRST (tls)"' \

@@ -86,7 +86,7 @@ t_check 't_tmux_wait_for "Password: \\(hidden" 5' "and the password screen"
 t_tmux_keys Enter
 t_check 't_tmux_wait_for "Provider: Test Mail \\(recognised from example.test\\)" 5' \
     "the provider is recognised from the domain"
-screen="$(t_tmux_screen)"
+screen="$(t_tmux_still_screen)"
 t_check 'printf "%s\n" "$screen" | grep -q "IMAP (recommended): your mail stays on the server"' \
     "IMAP is offered as recommended, with its sentence"
 t_check 'printf "%s\n" "$screen" | grep -q "POP3: downloads your mail to this machine; a copy"' \
@@ -114,7 +114,7 @@ t_is "$(cat "$TESTENV_DIR"/log/fake-*.log 2> /dev/null | grep -c CREDENTIALS-SEE
 t_tmux_keys t
 t_check 't_tmux_wait_for "SHA-256: +[0-9A-F]{2}:" 5' \
     "t shows the untrusted certificate's fingerprint"
-screen="$(t_tmux_screen)"
+screen="$(t_tmux_still_screen)"
 t_check 'printf "%s\n" "$screen" | grep -q "Host: localhost (port $FAKE_IMAPS_BADHOST_PORT)"' \
     "with its host"
 t_check 'printf "%s\n" "$screen" | grep -q "Issuer: .*"' "its issuer"
