@@ -509,13 +509,22 @@ t_tmux_still_screen() {
 
 # t_tmux_wait_for REGEX [TIMEOUT_S]: waits (default 10 s) until the screen
 # matches the extended regular expression; on time out prints the screen
-# to stderr and returns 1.
+# to stderr and returns 1. After a match it gives the redraw under way a
+# moment to end (the same screen twice 30 ms apart, at most 150 ms), so
+# that what the caller reads next is not half of it.
 t_tmux_wait_for() {
-	local re="$1" secs="${2:-10}" now deadline
+	local re="$1" secs="${2:-10}" now deadline cur next i
 	now="${EPOCHREALTIME/./}"
 	deadline=$((now + secs * 1000000))
 	while :; do
-		if t_tmux_screen 2> /dev/null | grep -Eq -- "$re"; then
+		cur="$(t_tmux_screen 2> /dev/null)"
+		if printf '%s\n' "$cur" | grep -Eq -- "$re"; then
+			for i in 1 2 3 4 5; do
+				sleep 0.03
+				next="$(t_tmux_screen 2> /dev/null)"
+				[ "$next" != "$cur" ] || break
+				cur="$next"
+			done
 			return 0
 		fi
 		now="${EPOCHREALTIME/./}"
