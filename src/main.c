@@ -543,7 +543,8 @@ main_confirm(void *arg)
 	fflush(stdout);
 	if (fgets(line, sizeof line, stdin) == NULL)
 		return 0;
-	return line[0] == 'y' || line[0] == 'Y';
+	line[strcspn(line, "\r\n")] = '\0';
+	return i18n_yes_word(line);
 }
 
 /*
@@ -911,7 +912,9 @@ main(int argc, char **argv)
 	main_malloc_setup();
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	bindtextdomain(PACKAGE, getenv("POSTERN_LOCALEDIR") != NULL &&
+	    *getenv("POSTERN_LOCALEDIR") != '\0' ?
+	    getenv("POSTERN_LOCALEDIR") : LOCALEDIR);
 	textdomain(PACKAGE);
 #endif
 	/* libetpan writes to sockets without MSG_NOSIGNAL. */

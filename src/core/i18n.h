@@ -10,4 +10,14 @@
 #endif
 #define N_(s)	(s)
 
+/*
+ * Whether answer (a typed word, blanks around it ignored, any case) says
+ * yes: y or yes, or their translations (msgids "y" and "yes").
+ */
+int	i18n_yes_word(const char *answer);
+
+/* Whether the key pressed at a (y/n) prompt says yes: y, or the
+ * translation of "y" when it is one ASCII letter. */
+int	i18n_yes_key(int key);
+
 #endif

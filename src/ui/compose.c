@@ -933,7 +933,7 @@ ui_abandon_done(struct ui *ui, const char *text)
 {
 	if (ui->compose == NULL)
 		return;
-	if (strcasecmp(text, "y") == 0 || strcasecmp(text, "yes") == 0) {
+	if (i18n_yes_word(text)) {
 		ui_compose_close(ui, 1);
 		ui_set_message(ui, 0, "%s", _("Message abandoned."));
 	} else

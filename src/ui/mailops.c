@@ -141,8 +141,7 @@ ui_delete_done(struct ui *ui, const char *text)
 {
 	if (ui->folder_op == NULL)
 		return;
-	if (strcmp(text, "y") != 0 && strcmp(text, "yes") != 0 &&
-	    strcmp(text, _("y")) != 0 && strcmp(text, _("yes")) != 0) {
+	if (!i18n_yes_word(text)) {
 		ui_set_message(ui, 0, "%s", _("Not deleted."));
 		return;
 	}

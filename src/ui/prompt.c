@@ -213,8 +213,7 @@ ui_prompt_key(struct ui *ui, int key, int is_func)
 	ui->dirty = 1;
 	if (ui->prompt_yesno) {
 		ui_prompt_close(ui);
-		ui->prompt_done(ui, !is_func && (key == 'y' || key == 'Y') ?
-		    "y" : "n");
+		ui->prompt_done(ui, !is_func && i18n_yes_key(key) ? "y" : "n");
 		return;
 	}
 	if (!is_func && key == '\t' && ui->prompt_paths) {

@@ -447,7 +447,8 @@ wz_draw_cert(struct wz *wz)
 {
 	const struct wizard_attempt	*at = &wz->lines[wz->cert_line].at;
 	char				 buf[1024];
-	int				 y = 2;
+	size_t				 half, len;
+	int				 y = 2, indent;
 
 	snprintf(buf, sizeof buf, _("Host: %s (port %u)"), at->cand.host,
 	    at->cand.port);
@@ -463,7 +464,12 @@ wz_draw_cert(struct wz *wz)
 	/* 95 columns: two lines of 16 bytes. */
 	snprintf(buf, sizeof buf, _("SHA-256:  %.47s"), at->cert.sha256);
 	wz_text(y++, 2, wz_normal, buf);
-	snprintf(buf, sizeof buf, "          %s", at->cert.sha256 + 48);
+	/* The second half under the first, however wide the label's
+	 * translation is. */
+	half = strnlen(at->cert.sha256, 47);
+	len = strlen(buf);
+	indent = len >= half ? ui_text_width(buf, len - half) : 10;
+	snprintf(buf, sizeof buf, "%*s%s", indent, "", at->cert.sha256 + 48);
 	wz_text(y++, 2, wz_normal, buf);
 	y++;
 	snprintf(buf, sizeof buf, _("Compare the fingerprint with one your "

@@ -10,6 +10,7 @@
 
 #include "core/chan.h"
 #include "core/error.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/sanitize.h"
 #include "core/sbuf.h"
@@ -189,6 +190,32 @@ test_chan_push_pop_across_threads(void **state)
 	chan_free(c, free);			/* frees "left" */
 }
 
+/* Untranslated (the unit tests run without a catalogue): y and yes. */
+static void
+test_i18n_yes_answers(void **state)
+{
+	(void)state;
+	assert_int_equal(i18n_yes_word("y"), 1);
+	assert_int_equal(i18n_yes_word("Y"), 1);
+	assert_int_equal(i18n_yes_word("yes"), 1);
+	assert_int_equal(i18n_yes_word(" YES\t"), 1);
+	assert_int_equal(i18n_yes_word(""), 0);
+	assert_int_equal(i18n_yes_word("  "), 0);
+	assert_int_equal(i18n_yes_word(NULL), 0);
+	assert_int_equal(i18n_yes_word("n"), 0);
+	assert_int_equal(i18n_yes_word("no"), 0);
+	assert_int_equal(i18n_yes_word("ye"), 0);
+	assert_int_equal(i18n_yes_word("yess"), 0);
+	assert_int_equal(i18n_yes_word("yes please"), 0);
+	assert_int_equal(i18n_yes_word("j"), 0);
+	assert_int_equal(i18n_yes_key('y'), 1);
+	assert_int_equal(i18n_yes_key('Y'), 1);
+	assert_int_equal(i18n_yes_key('n'), 0);
+	assert_int_equal(i18n_yes_key('j'), 0);
+	assert_int_equal(i18n_yes_key(0x179), 0);	/* a curses key code */
+	assert_int_equal(i18n_yes_key(-1), 0);
+}
+
 int
 main(void)
 {
@@ -201,6 +228,7 @@ main(void)
 		cmocka_unit_test(test_error_set_sanitizes_and_bounds),
 		cmocka_unit_test(test_log_level_parse_names_and_digits),
 		cmocka_unit_test(test_chan_push_pop_across_threads),
+		cmocka_unit_test(test_i18n_yes_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
