@@ -2,11 +2,18 @@
 #ifndef POSTERN_CORE_I18N_H
 #define POSTERN_CORE_I18N_H
 
+/*
+ * _(s): the translation of s. P_(s, p, n): of the singular s or the plural
+ * p, as the language's plural rule picks for the count n. N_(s): marks s
+ * for translation where it cannot be translated yet (a table).
+ */
 #ifdef ENABLE_NLS
 #include <libintl.h>
-#define _(s)	gettext(s)
+#define _(s)		gettext(s)
+#define P_(s, p, n)	ngettext(s, p, (unsigned long)(n))
 #else
-#define _(s)	(s)
+#define _(s)		(s)
+#define P_(s, p, n)	((n) == 1 ? (s) : (p))
 #endif
 #define N_(s)	(s)
 

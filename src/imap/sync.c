@@ -1134,6 +1134,7 @@ imapc_sync_folder(struct backend *b, const struct folder_info *fi,
 	struct imapc_cache		*c;
 	char				*text;
 	struct timespec			 t0, t1;
+	unsigned			 count;
 	int				 r;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1143,8 +1144,9 @@ imapc_sync_folder(struct backend *b, const struct folder_info *fi,
 	if ((c = imapc_backend_cache(b, err)) == NULL ||
 	    (r = imapc_cache_folder_get(c, fi->wire_name, &f, err)) == -1)
 		return -1;
-	text = xasprintf(_("%s: %u messages cached (%.2f s)"), fi->name,
-	    r == 0 ? (unsigned)f.count : 0U,
+	count = r == 0 ? (unsigned)f.count : 0U;
+	text = xasprintf(P_("%s: %u message cached (%.2f s)",
+	    "%s: %u messages cached (%.2f s)", count), fi->name, count,
 	    (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	note(text, arg);

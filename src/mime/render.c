@@ -263,7 +263,7 @@ static void
 render_size(size_t n, char *buf, size_t size)
 {
 	if (n < 1024)
-		snprintf(buf, size, _("%zu bytes"), n);
+		snprintf(buf, size, P_("%zu byte", "%zu bytes", n), n);
 	else if (n < 1024 * 1024)
 		snprintf(buf, size, _("%.1f KB"), n / 1024.0);
 	else

@@ -1075,7 +1075,8 @@ worker_check_mail_do(struct worker *w, struct request *r,
 		chan_push(w->events, ev);
 	}
 	text = nnew == 0 ? xstrdup(_("No new mail.")) :
-	    xasprintf(_("%u new messages fetched."), nnew);
+	    xasprintf(P_("%u new message fetched.",
+	    "%u new messages fetched.", nnew), nnew);
 	worker_status(w, r->serial, text);
 	free(text);
 	return 0;

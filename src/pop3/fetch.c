@@ -477,8 +477,9 @@ pop3_listing(struct pop3_session *s, struct pop3_entry **vp, size_t *np,
 		    s->host);
 	}
 	if (nouidl > 0)
-		pop3_note(s, _("%u messages without a usable UIDL were left "
-		    "on the server"), nouidl);
+		pop3_note(s, P_("%u message without a usable UIDL was left "
+		    "on the server", "%u messages without a usable UIDL were "
+		    "left on the server", nouidl), nouidl);
 	pop3_mark_repeats(v, n);
 	s->res->listed = (unsigned)n;
 	*vp = v;

@@ -558,13 +558,17 @@ ui_attach_save_all_done(struct ui *ui, const char *text)
 		free(path);
 	}
 	if (failed > 0)
-		ui_set_message(ui, 1, _("Saved %zu files to %s; %zu failed: "
-		    "%s"), saved, dir, failed, err.msg);
+		ui_set_message(ui, 1, P_("Saved %zu file to %s; %zu failed: "
+		    "%s", "Saved %zu files to %s; %zu failed: %s", saved),
+		    saved, dir, failed, err.msg);
 	else if (skipped > 0)
-		ui_set_message(ui, 0, _("Saved %zu files to %s; %zu skipped "
-		    "(a file of that name exists)."), saved, dir, skipped);
+		ui_set_message(ui, 0, P_("Saved %zu file to %s; %zu skipped "
+		    "(a file of that name exists).", "Saved %zu files to %s; "
+		    "%zu skipped (a file of that name exists).", saved),
+		    saved, dir, skipped);
 	else
-		ui_set_message(ui, 0, _("Saved %zu files to %s."), saved, dir);
+		ui_set_message(ui, 0, P_("Saved %zu file to %s.",
+		    "Saved %zu files to %s.", saved), saved, dir);
 	free(dir);
 }
 

@@ -352,7 +352,7 @@ ui_query_show_list(struct ui *ui, const char *text)
 	    mime_address_parse(text, &l, NULL) == -1 || l.n == 0)
 		return -1;
 	sbuf_init(&b);
-	sbuf_addf(&b, _("%zu addresses:"), l.n);
+	sbuf_addf(&b, P_("%zu address:", "%zu addresses:", l.n), l.n);
 	for (i = 0; i < l.n; i++) {
 		if (l.v[i].addr == NULL)
 			continue;
@@ -390,7 +390,8 @@ ui_query_done(struct ui *ui, const char *text)
 		return;
 	}
 	sbuf_init(&b);
-	sbuf_addf(&b, _("%zu matches for '%s':"), c.n, text);
+	sbuf_addf(&b, P_("%zu match for '%s':", "%zu matches for '%s':",
+	    c.n), c.n, text);
 	for (i = 0; i < c.n; i++) {
 		s = addr_candidate_format(&c.v[i]);
 		sbuf_addf(&b, "%s %s", i > 0 ? "," : "", s);

@@ -159,8 +159,9 @@ ui_act_folder_delete(struct ui *ui)
 		return;
 	ui_folder_op_set(ui, f);
 	if (f->total != FOLDER_COUNT_UNKNOWN)
-		label = xasprintf(_("Delete folder '%s' and its %u messages? "
-		    "(yes/no): "), f->name, (unsigned)f->total);
+		label = xasprintf(P_("Delete folder '%s' and its %u message? "
+		    "(yes/no): ", "Delete folder '%s' and its %u messages? "
+		    "(yes/no): ", f->total), f->name, (unsigned)f->total);
 	else
 		label = xasprintf(_("Delete folder '%s' and all its messages? "
 		    "(yes/no): "), f->name);

@@ -218,7 +218,8 @@ ui_event_loaded(struct ui *ui)
 	char	 text[128];
 
 	ui->loading = 0;
-	snprintf(text, sizeof text, _("%zu messages"), ui->nmsgs);
+	snprintf(text, sizeof text, P_("%zu message", "%zu messages",
+	    ui->nmsgs), ui->nmsgs);
 	ui_set_status(ui, text);
 }
 

@@ -42,7 +42,8 @@ discover_autoconfig(struct wizard_provider *pr, const char *domain,
 	if (n == -1)
 		sbuf_addf(report, _("autoconfig: %s\n"), e.msg);
 	else
-		sbuf_addf(report, _("autoconfig %s: %d servers\n"), path, n);
+		sbuf_addf(report, P_("autoconfig %s: %d server\n",
+		    "autoconfig %s: %d servers\n", n), path, n);
 	if (n > 0 && pr->username != NULL) {
 		sbuf_addstr(report, _("autoconfig: user name "));
 		sanitize_append(report, pr->username, strlen(pr->username), 0);

@@ -41,6 +41,8 @@ t_tmux_start 120 40 env LOCPATH="$LOC" LANG=de_DE.UTF-8 \
     VISUAL= "$POSTERN"
 t_check 't_tmux_wait_for "1 von 1" 20' "the status line counts in German"
 t_check 't_tmux_wait_for "q:Ende  j/k:Bewegen" 5' "the key hints are German"
+t_check 't_tmux_wait_for "1 von 1  1 Nachricht  " 5' \
+    "one message is counted in the singular (ngettext)"
 
 # A yes/no key: saving over a file.
 t_tmux_keys Enter

@@ -53,7 +53,7 @@ t_tmux_keys G
 t_check 't_tmux_wait_for "arrived before the key" 30' \
     "G (fetch-mail) downloads it into the open INBOX"
 t_check 't_tmux_wait_for "41 of 41" 5' "the count follows"
-t_check 't_tmux_wait_for "1 new messages fetched" 5' "the status line says what the check did"
+t_check 't_tmux_wait_for "1 new message fetched" 5' "the status line says what the check did"
 t_tmux_keys G
 t_check 't_tmux_wait_for "No new mail" 30' "a second G finds nothing new"
 t_tmux_keys q

@@ -1035,7 +1035,7 @@ test_mime_render_too_many_parts(void **state)
 	sbuf_addstr(&msg, "--b--\n");
 	sbuf_init(&out);
 	assert_int_equal(mime_render(msg.buf, msg.len, 0, &out, &err), 0);
-	assert_contains(&out, "[-- Attachment #1000: image/png, 1 bytes --]");
+	assert_contains(&out, "[-- Attachment #1000: image/png, 1 byte --]");
 	assert_lacks(&out, "#1001");
 	assert_contains(&out, "too many parts");
 	sbuf_release(&out);
