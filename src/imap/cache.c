@@ -109,6 +109,21 @@ static const char cache_body_schema[] =
     "CREATE TRIGGER IF NOT EXISTS body_msg_ad AFTER DELETE ON msg BEGIN"
     " DELETE FROM body WHERE folder = old.folder AND uid = old.uid; END;";
 
+/*
+ * The server's folder list as last seen (LIST and STATUS), in its order:
+ * the folder pane at start before the server answers, and while it is
+ * unreachable.
+ */
+static const char cache_list_schema[] =
+    "CREATE TABLE IF NOT EXISTS folder_list ("
+    " pos INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " wire_name TEXT NOT NULL,"
+    " delimiter INTEGER NOT NULL,"
+    " selectable INTEGER NOT NULL,"
+    " total INTEGER NOT NULL,"
+    " unseen INTEGER NOT NULL);";
+
 enum cache_stmt {
 	STMT_FOLDER_GET,
 	STMT_FOLDER_ID,
@@ -314,6 +329,7 @@ cache_try_open(const char *path, int *codep, struct error *err)
 	    cache_exec(c, cache_schema, err) == -1 ||
 	    cache_check_version(c, err) == -1 ||
 	    cache_exec(c, cache_body_schema, err) == -1 ||
+	    cache_exec(c, cache_list_schema, err) == -1 ||
 	    cache_exec(c, "PRAGMA synchronous = NORMAL", err) == -1) {
 		*codep = sqlite3_errcode(c->db) & 0xff;
 		imapc_cache_close(c);
@@ -408,6 +424,92 @@ imapc_cache_folder_get(struct imapc_cache *c, const char *name,
 	f->count = (uint32_t)sqlite3_column_int64(st, 4);
 	f->maxuid = (uint32_t)sqlite3_column_int64(st, 5);
 	sqlite3_reset(st);
+	return 0;
+}
+
+int
+imapc_cache_list_put(struct imapc_cache *c, const struct folder_info *v,
+    size_t n, struct error *err)
+{
+	sqlite3_stmt	*st = NULL;
+	size_t		 i;
+	int		 own = !c->in_tx;
+
+	if (imapc_cache_begin(c, err) == -1)
+		return -1;
+	if (cache_exec(c, "DELETE FROM folder_list", err) == -1)
+		goto fail;
+	if (sqlite3_prepare_v2(c->db, "INSERT INTO folder_list (pos, name,"
+	    " wire_name, delimiter, selectable, total, unseen)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		cache_db_error(c, "write the folder list", err);
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
+		cache_bind_text(st, 2, v[i].name);
+		cache_bind_text(st, 3, v[i].wire_name);
+		sqlite3_bind_int(st, 4, (unsigned char)v[i].delimiter);
+		sqlite3_bind_int(st, 5, v[i].selectable);
+		sqlite3_bind_int64(st, 6, v[i].total);
+		sqlite3_bind_int64(st, 7, v[i].unseen);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			cache_db_error(c, "write the folder list", err);
+			goto fail;
+		}
+	}
+	sqlite3_finalize(st);
+	return own ? imapc_cache_commit(c, err) : 0;
+fail:
+	sqlite3_finalize(st);
+	if (own)
+		imapc_cache_rollback(c);
+	return -1;
+}
+
+int
+imapc_cache_list_get(struct imapc_cache *c, struct folder_info **vp,
+    size_t *np, struct error *err)
+{
+	struct folder_info	*v = NULL, *f;
+	sqlite3_stmt		*st;
+	size_t			 n = 0, alloc = 0;
+	int			 r;
+
+	*vp = NULL;
+	*np = 0;
+	if (sqlite3_prepare_v2(c->db, "SELECT name, wire_name, delimiter,"
+	    " selectable, total, unseen FROM folder_list ORDER BY pos", -1,
+	    &st, NULL) != SQLITE_OK)
+		return cache_db_error(c, "read the folder list", err);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_TEXT ||
+		    sqlite3_column_type(st, 1) != SQLITE_TEXT)
+			continue;
+		if (n == alloc) {
+			alloc = alloc > 0 ? alloc * 2 : 16;
+			v = xreallocarray(v, alloc, sizeof *v);
+		}
+		f = &v[n++];
+		f->name = xstrdup((const char *)sqlite3_column_text(st, 0));
+		f->wire_name = xstrdup((const char *)sqlite3_column_text(st,
+		    1));
+		f->delimiter = (char)(unsigned char)sqlite3_column_int(st, 2);
+		f->selectable = sqlite3_column_int(st, 3) != 0;
+		f->total = (uint32_t)sqlite3_column_int64(st, 4);
+		f->unseen = (uint32_t)sqlite3_column_int64(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		while (n > 0)
+			folder_info_clear(&v[--n]);
+		free(v);
+		return cache_db_error(c, "read the folder list", err);
+	}
+	*vp = v;
+	*np = n;
 	return 0;
 }
 

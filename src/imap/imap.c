@@ -518,6 +518,21 @@ imapc_folders_from_list(struct backend *b, clist *list, size_t *np)
 	return v;
 }
 
+/* The list into the cache, for the next start and for offline. */
+static void
+imapc_list_keep(struct backend *b, const struct folder_info *v, size_t n)
+{
+	struct imapc_cache	*c;
+	struct error		 err = { 0 };
+
+	if (n == 0)
+		return;		/* an empty answer is not worth keeping */
+	if ((c = imapc_backend_cache(b, &err)) == NULL ||
+	    imapc_cache_list_put(c, v, n, &err) == -1)
+		log_warn("%s: the folder list is not cached: %s", b->host,
+		    err.msg);
+}
+
 static int
 imapc_list_folders(struct backend *b, struct folder_info **foldersp,
     size_t *np, struct error *err)
@@ -545,6 +560,7 @@ imapc_list_folders(struct backend *b, struct folder_info **foldersp,
 		}
 	}
 	log_info("%s: %zu folders", b->host, n);
+	imapc_list_keep(b, v, n);
 	*foldersp = v;
 	*np = n;
 	return 0;
@@ -909,6 +925,7 @@ const struct backend_ops imap_backend_ops = {
 	.remove = imapc_op_remove,
 	.expunge = imapc_op_expunge,
 	.load_cached = imapc_load_cached,
+	.list_cached = imapc_list_cached,
 	.resync = imapc_folder_resync,
 	.search_body = imapc_search_body,
 	.load_body = imapc_load_body,

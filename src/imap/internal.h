@@ -161,6 +161,9 @@ void		 imapc_set_qresync(struct backend *, int);
 /* The cached summaries of a folder, without a connection (load_cached). */
 int		 imapc_load_cached(const struct account *, const char *wire_name,
 		    summary_cb, void *arg, struct error *);
+/* The folder list cached by the last LIST, without a connection. */
+int		 imapc_list_cached(const struct account *,
+		    struct folder_info **vp, size_t *np, struct error *);
 /* The session's summary cache, opened on first use; NULL and err. */
 struct imapc_cache *imapc_backend_cache(struct backend *, struct error *);
 /* libetpan calls the msg_att handler only with a progress callback. */
@@ -191,6 +194,15 @@ void		 imapc_cache_rollback(struct imapc_cache *);
 /* 0 and *f, 1 when the folder is not cached, -1 and err. */
 int		 imapc_cache_folder_get(struct imapc_cache *, const char *name,
 		    struct imapc_cache_folder *f, struct error *);
+/*
+ * The folder list as the server last gave it: list_put replaces it (in a
+ * transaction of its own unless one is open), list_get gives a new array
+ * (none: *np 0).
+ */
+int		 imapc_cache_list_put(struct imapc_cache *,
+		    const struct folder_info *, size_t n, struct error *);
+int		 imapc_cache_list_get(struct imapc_cache *,
+		    struct folder_info **vp, size_t *np, struct error *);
 /* Creates or updates the folder's row (count and maxuid are ignored). */
 int		 imapc_cache_folder_set(struct imapc_cache *, const char *name,
 		    const struct imapc_cache_folder *, struct error *);

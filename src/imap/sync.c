@@ -1126,6 +1126,32 @@ imapc_load_cached(const struct account *acct, const char *wire_name,
 	return r;
 }
 
+int
+imapc_list_cached(const struct account *acct, struct folder_info **vp,
+    size_t *np, struct error *err)
+{
+	struct imapc_cache	*c;
+	char			*path;
+	int			 r;
+
+	*vp = NULL;
+	*np = 0;
+	path = imapc_cache_path(acct->id);
+	if (access(path, F_OK) == -1) {
+		free(path);
+		return 0;
+	}
+	c = imapc_cache_open(path, err);
+	free(path);
+	if (c == NULL)
+		return -1;
+	r = imapc_cache_list_get(c, vp, np, err);
+	imapc_cache_close(c);
+	if (r == -1)
+		return -1;
+	return *np > 0;
+}
+
 static int
 imapc_sync_folder(struct backend *b, const struct folder_info *fi,
     imapc_sync_note_cb note, void *arg, struct error *err)

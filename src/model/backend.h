@@ -159,6 +159,14 @@ struct backend_ops {
 			    const char *wire_name, summary_cb, void *arg,
 			    struct error *);
 	/*
+	 * Optional (NULL for POP3): the folder list as list_folders last
+	 * gave it, without any connection: 1 and a new array, 0 if none is
+	 * cached, -1 and err.
+	 */
+	int		 (*list_cached)(const struct account *,
+			    struct folder_info **foldersp, size_t *np,
+			    struct error *);
+	/*
 	 * Selects wire_name and brings its cache and the caller's view up
 	 * to date (a cold fill when nothing is cached): see
 	 * imapc_folder_resync in imap/internal.h. Also the call to make

@@ -759,6 +759,35 @@ worker_resync_run(struct worker *w, struct request *r, struct error *err)
 	return 0;
 }
 
+/*
+ * Not connected (starting, or the server unreachable): the folder list
+ * the cache kept, so that the folder pane does not wait for the server
+ * and its folders open from the cache offline. The server's list
+ * replaces it once it comes.
+ */
+static void
+worker_list_cached(struct worker *w, struct request *r)
+{
+	struct event	*ev;
+	struct error	 err = { 0 };
+	int		 n;
+
+	if (w->ops->list_cached == NULL)
+		return;
+	ev = worker_event(w, EVENT_FOLDERS, r->serial);
+	n = w->ops->list_cached(w->account, &ev->folders, &ev->nfolders,
+	    &err);
+	if (n == -1)
+		log_warn("account %s: cache: %s", w->account->id, err.msg);
+	if (n != 1) {
+		event_free(ev);
+		return;
+	}
+	log_info("account %s: %zu folders from the cache", w->account->id,
+	    ev->nfolders);
+	chan_push(w->events, ev);
+}
+
 static int
 worker_list_folders_run(struct worker *w, struct request *r,
     struct error *err)
@@ -1489,6 +1518,7 @@ worker_reconnect(struct worker *w)
 	}
 	w->lost = 0;
 	w->backoff = 0;
+	w->next_status = 1;	/* the counts changed meanwhile: due now */
 	worker_resume(w);
 }
 
@@ -1664,6 +1694,8 @@ worker_run(struct worker *w, struct request *r)
 		worker_error(w, r->serial, &err);
 		return;
 	}
+	if (r->kind == REQUEST_LIST_FOLDERS && w->backend == NULL)
+		worker_list_cached(w, r);
 	if (r->kind == REQUEST_OPEN_FOLDER && !r->resumed &&
 	    !r->cache_tried) {
 		worker_open_cached(w, r);

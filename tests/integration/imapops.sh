@@ -223,6 +223,9 @@ t_tmux_start 140 30 "$POSTERN" -d debug
 t_check 't_tmux_wait_for "Foxtrot six" 20' "Postern starts again"
 sleep 2
 t_is "$(ctl count Drafts "Foxtrot six")" 1 "the copy was made exactly once"
+# Archive opened once, so that its index is in the cache.
+t_tmux_keys c j Enter
+t_check 't_tmux_wait_for "Delta four" 10' "Archive opens"
 t_tmux_keys q
 t_tmux_wait_exit 10 > /dev/null
 # Starting while the server is unreachable: the cached index, offline.
@@ -231,6 +234,16 @@ touch "$DOWN"
 t_tmux_start 140 30 "$POSTERN" -d debug
 t_check 't_tmux_wait_for "Foxtrot six" 20' "unreachable at start: the index from the cache"
 t_check 't_tmux_wait_for "OFFLINE" 10' "unreachable at start: the offline banner"
+t_check 't_tmux_screen | grep -q "^ *Archive.*│" &&
+    t_tmux_screen | grep -q "^ *Drafts.*│"' \
+    "unreachable at start: the folder pane lists the cached folders"
+t_check 'grep -q "folders from the cache" "$LOG"' \
+    "the log says where the folder list came from"
+t_tmux_keys c j Enter
+t_check 't_tmux_wait_for "Delta four" 10' \
+    "unreachable at start: another folder opens from the cache"
+t_tmux_keys c k Enter
+t_check 't_tmux_wait_for "Foxtrot six" 10' "and INBOX again"
 goto "Foxtrot six"
 t_tmux_keys N
 t_check 'wait_server "[ \"\$(grep -c \"^op \" \"$PENDING\")\" = 1 ]"' \

@@ -367,6 +367,50 @@ test_imapc_cache_search_fts(void **state)
 	assert_int_equal(err.kind, ERROR_INPUT);
 }
 
+/* The folder list: kept in order with its counts, replaced whole. */
+static void
+test_imapc_cache_list_roundtrip(void **state)
+{
+	struct fixture		*f = *state;
+	struct folder_info	 v[3] = {
+		{ "INBOX", "INBOX", '/', 1, 12, 3 },
+		{ "Archiv/2026", "Archiv/2026", '/', 1, FOLDER_COUNT_UNKNOWN, 0 },
+		{ "Gr\xc3\xbc\xc3\x9f" "e", "Gr&APwA3w-e", 0, 0, 0, 0 },
+	}, *got;
+	struct error		 err = { 0 };
+	size_t			 n;
+
+	assert_int_equal(imapc_cache_list_get(f->c, &got, &n, &err), 0);
+	assert_int_equal(n, 0);			/* none kept yet */
+	assert_int_equal(imapc_cache_list_put(f->c, v, 3, &err), 0);
+	imapc_cache_close(f->c);		/* on disk, not in memory */
+	f->c = imapc_cache_open(f->path, &err);
+	assert_non_null(f->c);
+	assert_int_equal(imapc_cache_list_get(f->c, &got, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(got[0].name, "INBOX");
+	assert_int_equal(got[0].delimiter, '/');
+	assert_int_equal(got[0].selectable, 1);
+	assert_int_equal(got[0].total, 12);
+	assert_int_equal(got[0].unseen, 3);
+	assert_string_equal(got[1].name, "Archiv/2026");
+	assert_int_equal(got[1].total, FOLDER_COUNT_UNKNOWN);
+	assert_string_equal(got[2].name, "Gr\xc3\xbc\xc3\x9f" "e");
+	assert_string_equal(got[2].wire_name, "Gr&APwA3w-e");
+	assert_int_equal(got[2].delimiter, 0);
+	assert_int_equal(got[2].selectable, 0);
+	while (n > 0)
+		folder_info_clear(&got[--n]);
+	free(got);
+	/* A new list replaces the old one whole. */
+	assert_int_equal(imapc_cache_list_put(f->c, &v[2], 1, &err), 0);
+	assert_int_equal(imapc_cache_list_get(f->c, &got, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0].wire_name, "Gr&APwA3w-e");
+	folder_info_clear(&got[0]);
+	free(got);
+}
+
 static void
 test_imapc_cache_open_reopen_keeps(void **state)
 {
@@ -784,6 +828,8 @@ main(void)
 		    test_imapc_cache_folder_drop_forgets, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_imapc_cache_search_fts, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_imapc_cache_list_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_imapc_cache_open_reopen_keeps, setup, teardown),
 		cmocka_unit_test_setup_teardown(
