@@ -104,6 +104,9 @@ struct ui_account {
 	struct folder_info	*folders;
 	size_t			 nfolders;
 	int			 collapsed;	/* folders hidden in the pane */
+	/* POP3: the last check asked for, and when the next one is due */
+	uint64_t		 check_serial;
+	time_t			 next_check;	/* 0: no periodic check */
 };
 
 /* One row of the folder pane: an account's name, or one of its folders. */
@@ -300,9 +303,7 @@ struct ui {
 	/* help */
 	size_t			 help_top;
 
-	/* checks for mail and folder operations (mailops.c) */
-	uint64_t		 check_serial;
-	time_t			 next_check;	/* 0: no periodic check */
+	/* folder operations (mailops.c) */
 	char			*folder_op;	/* wire name a prompt is about */
 	char			*folder_op_name;
 	/* compose (compose.c) */
@@ -522,8 +523,9 @@ int	 ui_outbox_event(struct ui *, struct event *);
 void	 ui_outbox_stop(struct ui *);
 
 /* mailops.c: the check on a key, at start and periodically; folders. */
-void	 ui_check_mail(struct ui *);
+void	 ui_check_mail(struct ui *, size_t acct);
 void	 ui_check_tick(struct ui *);
+int	 ui_check_serial(const struct ui *, uint64_t serial);
 void	 ui_act_check_mail(struct ui *);
 void	 ui_act_folder_create(struct ui *);
 void	 ui_act_folder_rename(struct ui *);

@@ -11,31 +11,58 @@
 #include "core/xmalloc.h"
 #include "ui/internal.h"
 
-/* Asks the worker for a check; the status line shows its progress. */
+/*
+ * Asks the account's worker for a check; the status line shows the
+ * progress of the open account's, the folder pane the new counts of any.
+ */
 void
-ui_check_mail(struct ui *ui)
+ui_check_mail(struct ui *ui, size_t acct)
 {
-	ui->check_serial = ++ui->serial;
-	worker_check_mail(ui->worker, ui->check_serial);
-	if (ui->account->pop3_check_interval > 0)
-		ui->next_check = time(NULL) + ui->account->pop3_check_interval;
+	struct ui_account	*a = &ui->accts[acct];
+
+	a->check_serial = ++ui->serial;
+	worker_check_mail(a->worker, a->check_serial);
+	if (a->account->pop3_check_interval > 0)
+		a->next_check = time(NULL) + a->account->pop3_check_interval;
 }
 
-/* Called every turn of the main loop: the periodic check. */
+/*
+ * Called every turn of the main loop: the periodic checks of every POP3
+ * account (each downloads into its own local store, open or not).
+ */
 void
 ui_check_tick(struct ui *ui)
 {
-	if (ui->account->backend != BACKEND_POP3 ||
-	    ui->account->pop3_check_interval <= 0 || ui->next_check == 0)
-		return;
-	if (time(NULL) >= ui->next_check)
-		ui_check_mail(ui);
+	struct ui_account	*a;
+	time_t			 now = time(NULL);
+	size_t			 i;
+
+	for (i = 0; i < ui->naccts; i++) {
+		a = &ui->accts[i];
+		if (a->account->backend == BACKEND_POP3 &&
+		    a->account->pop3_check_interval > 0 &&
+		    a->next_check != 0 && now >= a->next_check)
+			ui_check_mail(ui, i);
+	}
+}
+
+/* Whether serial is that of an account's last check. */
+int
+ui_check_serial(const struct ui *ui, uint64_t serial)
+{
+	size_t	 i;
+
+	for (i = 0; i < ui->naccts; i++) {
+		if (ui->accts[i].check_serial == serial)
+			return 1;
+	}
+	return 0;
 }
 
 void
 ui_act_check_mail(struct ui *ui)
 {
-	ui_check_mail(ui);
+	ui_check_mail(ui, ui->acct_open);
 	ui_set_message(ui, 0, "%s", _("Checking for new mail..."));
 }
 

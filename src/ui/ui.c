@@ -248,7 +248,7 @@ ui_handle_event(struct ui *ui, struct event *ev)
 			ui->folder_failed = ui->nmsgs == 0;
 		}
 		if (current || ev->serial == ui->pager_serial ||
-		    ev->serial == ui->check_serial)
+		    ui_check_serial(ui, ev->serial))
 			ui_set_status(ui, NULL);
 		break;
 	case EVENT_CONNECTED:
@@ -682,8 +682,11 @@ ui_run_full(const struct config *config, const char *account_id,
 	if (a != NULL)		/* the account asked for opens first */
 		ui_set_account(&ui, (size_t)(a - config->accounts));
 	ui_open_inbox(&ui);
-	if (ui.account->backend == BACKEND_POP3)
-		ui_check_mail(&ui);	/* at start, then every interval */
+	/* Every POP3 account checks at start, then every interval. */
+	for (i = 0; i < ui.naccts; i++) {
+		if (ui.accts[i].account->backend == BACKEND_POP3)
+			ui_check_mail(&ui, i);
+	}
 	sbuf_init(&ui.pager_text);
 	sbuf_init(&ui.prompt_text);
 	ui_keymap_init(&ui);

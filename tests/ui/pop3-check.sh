@@ -1,7 +1,8 @@
 # tests/ui/pop3-check.sh: a POP3 account checks for mail at start, on a
 # key (G, fetch-mail) and every pop3.check-interval while running, on the
 # worker: the status line shows "Fetching N of M...", and new messages
-# appear in the open INBOX without a reload or a key press.
+# appear in the open INBOX without a reload or a key press. A second POP3
+# account, not open, checks at start and every interval as well.
 . "$TOP_SRCDIR/tests/lib.sh"
 
 MD=""
@@ -72,4 +73,41 @@ t_check 't_tmux_wait_for "INBOX +42" 5' "and the folder pane's count"
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0"
 t_is "$(ls "$T_DATA_HOME/postern/test/new" | wc -l)" 42 "42 messages in the local Maildir, each once"
+
+# --- two accounts: a POP3 account that is not the one open checks as
+# well, at start and every interval, into its own local store.
+t_fill bob INBOX 3
+BMD="$TESTENV_DIR/home/bob/Maildir"
+BSTORE="$T_DATA_HOME/postern/bob"
+t_write_config "$CONF" test
+cat >> "$CONF" <<EOF
+[account "bob"]
+name = Bob Example
+email = bob@example.test
+backend = pop3
+username = bob
+password-command = printf %s 'b0b secret'
+pop3.host = localhost
+pop3.port = $POP3S_PORT
+pop3.security = tls
+pop3.check-interval = 3s
+smtp.host = localhost
+smtp.port = $SMTPS_PORT
+smtp.security = tls
+tls.ca-file = $CA_FILE
+EOF
+# bcount: the messages in bob's local store.
+bcount() { find "$BSTORE/new" "$BSTORE/cur" -type f 2> /dev/null | wc -l; }
+t_tmux_start 140 30 "$POSTERN"
+t_check 't_tmux_wait_for "alice@example.test" 30' "the first account (IMAP) opens"
+t_check 'for i in $(seq 150); do [ "$(bcount)" = 3 ] && exit 0; sleep 0.2; done; exit 1' \
+    "the other account's POP3 mail is downloaded at start, that account not open"
+t_check 't_tmux_wait_for "INBOX +3/3│" 10' "the folder pane shows its count"
+printf 'From: Check Test <check@example.test>\nSubject: for bob\nDate: Mon, 1 Jan 2035 10:00:00 +0000\n\nnew\n' \
+    > "$BMD/new/9003.bob.test" && chown --reference="$BMD" "$BMD/new/9003.bob.test"
+t_check 'for i in $(seq 150); do [ "$(bcount)" = 4 ] && exit 0; sleep 0.2; done; exit 1' \
+    "its periodic check downloads a new message while another account is open"
+t_check 't_tmux_wait_for "INBOX +4/4│" 10' "and the folder pane's count follows"
+t_tmux_keys q
+t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0"
 t_done
