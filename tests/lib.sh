@@ -179,6 +179,20 @@ t_kill_tree() {
 	return 0
 }
 
+# t_reap PID [TIMEOUT_S]: waits (default 10 s) until PID has ended; 1 if
+# it still runs then. Not "wait", which can stay blocked (see t__run).
+t_reap() {
+	local now limit
+	now="${EPOCHREALTIME/./}"
+	limit=$((now + ${2:-10} * 1000000))
+	while t__running "$1"; do
+		now="${EPOCHREALTIME/./}"
+		[ "$now" -lt "$limit" ] || return 1
+		sleep 0.05
+	done
+	return 0
+}
+
 # t__running PID...: one of them runs (zombies count as gone).
 t__running() {
 	local p stat rest
@@ -194,33 +208,42 @@ t__running() {
 # t__run CMD: eval CMD in a background subshell with output in
 # $T_TMPDIR/check.out; kills it (and its children) after T_CHECK_TIMEOUT
 # seconds and returns 124 then.
+#
+# No "wait" at all: bash 5.2 was seen to stay in "wait -n" and, rarely, in
+# "wait PID" for a check that had long ended (a stall of T_CHECK_TIMEOUT
+# seconds, after which the test's proxies and servers had gone). The
+# subshell writes its status to a file when it exits; this shell looks
+# every few milliseconds (read -t on a FIFO of its own: a pause with no
+# process started) until it is there or the process is gone, and kills
+# the check itself when its time is up.
 t__run() {
-	local pid tm rc late="$T_TMPDIR/check.late"
-	rm -f "$late"
-	( eval "$1" ) > "$T_TMPDIR/check.out" 2>&1 < /dev/null &
-	pid=$!
-	# The timer stops the check when it takes too long. Not "wait -n"
-	# for whichever ends first: bash 5.2's can miss a check that ended
-	# before it was called and then waits for the timer (a stall of
-	# T_CHECK_TIMEOUT seconds); "wait PID" cannot.
+	local pid rc="" now limit rcf="$T_TMPDIR/check.rc" pause=0.001
+	rm -f "$rcf"
 	(
-		trap 'kill "$s" 2> /dev/null; exit 0' TERM
-		sleep "$T_CHECK_TIMEOUT" &
-		s=$!
-		wait "$s" || exit 0
-		: > "$late"
-		t_kill_tree "$pid"
-	) > /dev/null 2>&1 &
-	tm=$!
-	wait "$pid"
-	rc=$?
-	kill "$tm" 2> /dev/null
-	wait "$tm" 2> /dev/null
-	if [ -e "$late" ]; then
-		rm -f "$late"
-		printf 'timed out after %s s\n' "$T_CHECK_TIMEOUT" >> "$T_TMPDIR/check.out"
-		return 124
-	fi
+		trap 'printf "%s\n" "$?" > "$rcf"' EXIT
+		eval "$1"
+	) > "$T_TMPDIR/check.out" 2>&1 < /dev/null &
+	pid=$!
+	now="${EPOCHREALTIME/./}"
+	limit=$((now + T_CHECK_TIMEOUT * 1000000))
+	while [ ! -s "$rcf" ] && t__running "$pid"; do
+		now="${EPOCHREALTIME/./}"
+		if [ "$now" -ge "$limit" ]; then
+			t_kill_tree "$pid"
+			printf 'timed out after %s s\n' "$T_CHECK_TIMEOUT" \
+			    >> "$T_TMPDIR/check.out"
+			return 124
+		fi
+		if [ -n "$T__TICK" ]; then
+			read -r -t "$pause" -u "$T__TICK" _
+		else
+			sleep "$pause"
+		fi
+		pause=0.01
+	done
+	[ -s "$rcf" ] && read -r rc < "$rcf"
+	# Gone without a status: killed by a signal.
+	case "$rc" in ''|*[!0-9]*) rc=1 ;; esac
 	return "$rc"
 }
 
@@ -238,6 +261,9 @@ T__CLEANUPS=()
 t_at_exit() {
 	T__CLEANUPS+=("$1")
 }
+
+# The sanitizer build's leak report leaves out glibc's own (tests/lsan.supp).
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$TOP_SRCDIR/tests/lsan.supp"
 
 T__MAIN_PID=$BASHPID
 t__on_exit() {
@@ -281,6 +307,10 @@ T_TMPDIR="$(mktemp -d "/tmp/postern-$T_NAME.XXXXXX")" || {
 	exit 1
 }
 [ "$(id -u)" = 0 ] && chmod 0711 "$T_TMPDIR"
+# t__run's pause: read -t on a FIFO that this shell holds open both ways
+# waits the full time (no data ever comes) without starting a process.
+T__TICK=""
+mkfifo "$T_TMPDIR/tick" 2> /dev/null && exec {T__TICK}<> "$T_TMPDIR/tick"
 t__rm_tmpdir() {
 	if [ "${POSTERN_KEEP_TEST_DIRS:-0}" = 1 ]; then
 		echo "# kept $T_TMPDIR" >&2
@@ -318,7 +348,7 @@ mkdir -p "$T_CONFIG_HOME/postern" "$T_STATE_HOME" "$T_CACHE_HOME" "$T_DATA_HOME"
 	kill -TERM $$ 2>/dev/null
 ) &
 T__WATCHDOG=$!
-t_at_exit 't_kill_tree "$T__WATCHDOG"; wait "$T__WATCHDOG"'
+t_at_exit 't_kill_tree "$T__WATCHDOG"'
 
 # --------------------------------------------------------- test servers
 # t_start_servers: starts tests/servers/start-servers in a new dir under

@@ -165,7 +165,7 @@ t_check 'bound_ok' "the sum of the sizes is at most 600K"
 # ------------------------------------------------ offline
 t_tmux_keys =
 kill "$ppid" 2> /dev/null
-wait "$ppid" 2> /dev/null
+t_reap "$ppid"
 t_check 't_tmux_wait_for "OFFLINE" 30' "the proxy killed, the server is unreachable"
 t_tmux_keys '*' k Enter
 t_check 't_tmux_wait_for "fat 4 line of text" 15' "a cached message still opens offline"

@@ -84,7 +84,7 @@ fetch_cut() {
 	    "pop3.leave-on-server = no"
 	t_run -- "$POSTERN" --fetch test > "$T_TMPDIR/fetch.out" 2>&1
 	local rc=$?
-	wait "$ppid"
+	t_reap "$ppid" 30
 	cat "$T_TMPDIR/fetch.out" "$T_TMPDIR/proxy.out"
 	return $rc
 }
