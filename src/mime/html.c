@@ -10,6 +10,7 @@
 #include "core/sanitize.h"
 #include "core/sbuf.h"
 #include "mime/internal.h"
+#include "mime/mime.h"
 
 #define HTML_MAX_TAG_NAME	16	/* longer names are no tag we know */
 #define HTML_MAX_ENTITY		32

@@ -32,13 +32,6 @@ int	 mime_b64_decode(const char *s, size_t len, struct sbuf *out);
 void	 mime_qp_decode(const char *s, size_t len, struct sbuf *out);
 
 /*
- * Appends the HTML text s (UTF-8) reduced to plain text: tags removed,
- * script and style dropped, common entities decoded, block elements
- * turned into line breaks.
- */
-void	 mime_html_to_text(const char *s, size_t len, struct sbuf *out);
-
-/*
  * Appends the text/plain; format=flowed body s (UTF-8, any line ends) to
  * out as paragraphs (RFC 3676): one line each ending in '\n', with '\r'
  * where the sender broke it (a soft line break, the space before it

@@ -234,6 +234,13 @@ void	 mime_part_decode(const char *msg, size_t len,
 char	*mime_safe_filename(const char *name);
 
 /*
+ * Appends the HTML text s (UTF-8) reduced to plain text: tags removed,
+ * script and style dropped, common entities decoded, block elements
+ * turned into line breaks.
+ */
+void	 mime_html_to_text(const char *s, size_t len, struct sbuf *out);
+
+/*
  * Calls html (when not NULL) to turn a text/html body into text instead
  * of the built-in converter; html gets UTF-8 and appends UTF-8 to out,
  * returning -1 to fall back to the built-in one.

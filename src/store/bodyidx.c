@@ -16,13 +16,15 @@
 #include "store/internal.h"
 
 /*
- * body_text holds the decoded text of each message (rowid: the message
+ * body_words holds the decoded text of each message (rowid: the message
  * id, which is never reused), trigram-tokenized so that a query is a
  * case-insensitive substring match. A message deleted since leaves a
  * row that no search can reach (it is purged at the next indexing).
  */
 static const char bodyidx_schema[] =
-    "CREATE VIRTUAL TABLE IF NOT EXISTS body_text USING "
+    /* body_text, of before: HTML indexed with its entities; reindexed. */
+    "DROP TABLE IF EXISTS body_text;"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS body_words USING "
     "fts5(body, tokenize = 'trigram')";
 
 static int
@@ -39,24 +41,6 @@ bodyidx_exec(sqlite3 *db, const char *sql, struct error *err)
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return bodyidx_db_error(db, sql, err);
 	return 0;
-}
-
-/* Strips the tags of an HTML part (entities stay as they are). */
-static void
-bodyidx_strip_html(const char *s, size_t len, struct sbuf *out)
-{
-	size_t	 i;
-	int	 tag = 0;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '<')
-			tag = 1;
-		else if (s[i] == '>' && tag) {
-			tag = 0;
-			sbuf_addch(out, ' ');
-		} else if (!tag)
-			sbuf_addch(out, s[i]);
-	}
 }
 
 void
@@ -86,8 +70,9 @@ store_body_text(const char *msg, size_t len, struct sbuf *out)
 		    "", raw.len, &utf8);
 		if (out->len > 0)
 			sbuf_addch(out, '\n');
+		/* As the pager shows it: entities decoded, no script. */
 		if (strcmp(p->type, "text/html") == 0)
-			bodyidx_strip_html(utf8.buf != NULL ? utf8.buf : "",
+			mime_html_to_text(utf8.buf != NULL ? utf8.buf : "",
 			    utf8.len, out);
 		else if (utf8.len > 0)
 			sbuf_add(out, utf8.buf, utf8.len);
@@ -109,7 +94,7 @@ bodyidx_missing(sqlite3 *db, const char *folder, int64_t **idsp,
 
 	if (sqlite3_prepare_v2(db, "SELECT id FROM messages WHERE folder = "
 	    "(SELECT id FROM folders WHERE name = ?1) AND id NOT IN "
-	    "(SELECT rowid FROM body_text)", -1, &stmt, NULL) != SQLITE_OK)
+	    "(SELECT rowid FROM body_words)", -1, &stmt, NULL) != SQLITE_OK)
 		return bodyidx_db_error(db, "prepare", err);
 	sqlite3_bind_text(stmt, 1, folder, -1, SQLITE_TRANSIENT);
 	while ((r = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -149,7 +134,7 @@ store_body_index(struct store *st, const char *folder, struct error *err)
 		free(ids);
 		return -1;
 	}
-	if (sqlite3_prepare_v2(db, "INSERT INTO body_text (rowid, body) "
+	if (sqlite3_prepare_v2(db, "INSERT INTO body_words (rowid, body) "
 	    "VALUES (?1, ?2)", -1, &ins, NULL) != SQLITE_OK) {
 		bodyidx_db_error(db, "prepare", err);
 		goto out;
@@ -180,7 +165,7 @@ store_body_index(struct store *st, const char *folder, struct error *err)
 	}
 	sbuf_release(&msg);
 	sbuf_release(&text);
-	if (bodyidx_exec(db, "DELETE FROM body_text WHERE rowid NOT IN "
+	if (bodyidx_exec(db, "DELETE FROM body_words WHERE rowid NOT IN "
 	    "(SELECT id FROM messages)", err) == -1)
 		goto out;
 	ret = bodyidx_exec(db, "COMMIT", err);
@@ -238,10 +223,10 @@ bodyidx_query(sqlite3 *db, const char *folder, const char *text,
 		sbuf_addch(&pat, '"');
 	}
 	r = sqlite3_prepare_v2(db, like ?
-	    "SELECT rowid FROM body_text WHERE body LIKE ?2 ESCAPE '\\' AND "
+	    "SELECT rowid FROM body_words WHERE body LIKE ?2 ESCAPE '\\' AND "
 	    "rowid IN (SELECT id FROM messages WHERE folder = "
 	    "(SELECT id FROM folders WHERE name = ?1))" :
-	    "SELECT rowid FROM body_text WHERE body_text MATCH ?2 AND "
+	    "SELECT rowid FROM body_words WHERE body_words MATCH ?2 AND "
 	    "rowid IN (SELECT id FROM messages WHERE folder = "
 	    "(SELECT id FROM folders WHERE name = ?1))", -1, &stmt, NULL);
 	if (r != SQLITE_OK) {

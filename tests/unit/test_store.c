@@ -513,7 +513,9 @@ static const char body_html[] =
     "Subject: three\n"
     "Content-Type: text/html\n"
     "\n"
-    "<p class=budget>A <b>zebra</b> at noon</p>\n";
+    "<p class=budget>A <b>zebra</b> at noon</p>\n"
+    "<p>Caf&eacute; &amp; cr&#232;me, 5&nbsp;&euro;</p>\n"
+    "<script>var hidden = 1;</script><style>p { color: red }</style>\n";
 
 /* The ids found for text in folder, as a bit mask of want[]. */
 static int
@@ -559,6 +561,11 @@ test_store_body_search_decodes(void **state)
 	/* Text only: no tags, no binary parts. */
 	assert_int_equal(body_found(st, "INBOX", "zebra", id, 4), 0x4);
 	assert_int_equal(body_found(st, "INBOX", "class", id, 4), 0x0);
+	/* HTML as the pager shows it: entities decoded, no script, no style. */
+	assert_int_equal(body_found(st, "INBOX", "café & crème", id, 4), 0x4);
+	assert_int_equal(body_found(st, "INBOX", "eacute", id, 4), 0x0);
+	assert_int_equal(body_found(st, "INBOX", "hidden", id, 4), 0x0);
+	assert_int_equal(body_found(st, "INBOX", "color", id, 4), 0x0);
 	/* Short texts scan (LIKE), with its wildcards taken literally. */
 	assert_int_equal(body_found(st, "INBOX", "NO", id, 4), 0x4);
 	assert_int_equal(body_found(st, "INBOX", "%", id, 4), 0x0);
