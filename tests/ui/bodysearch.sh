@@ -180,6 +180,6 @@ t_check 't_tmux_wait_for "5 of 5" 60' "POP3: the check downloads the 5 messages"
 both POP3
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "POP3: q quits"
-t_check 'sqlite3 "$T_DATA_HOME/postern/test/store.db" "SELECT count(*) FROM body_text" | grep -qx 5' \
+t_check 'sqlite3 "$T_DATA_HOME/postern/test/store.db" "SELECT count(*) FROM body_words" | grep -qx 5' \
     "POP3: the 5 messages are in the body index (FTS5)"
 t_done
