@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <libetpan/libetpan.h>
 #include <openssl/evp.h>
@@ -24,6 +25,14 @@
 #define POP3_SERVER_TEXT	200	/* bytes of server text we quote */
 #define POP3_DAY		86400
 #define POP3_MAX_HEADER		(256 * 1024)	/* bytes of a header we parse */
+/*
+ * Downloads are made durable in batches (one file system sync and one
+ * commit each, not two fsyncs and a commit a message): at most this many
+ * messages, bytes or milliseconds of downloading in one.
+ */
+#define POP3_BATCH_MESSAGES	200
+#define POP3_BATCH_BYTES	(16 * 1024 * 1024)
+#define POP3_BATCH_MS		2000
 
 struct pop3_session {
 	const struct account	*acct;
@@ -587,10 +596,14 @@ pop3_skip(struct pop3_session *s, const struct pop3_entry *e,
 	return 0;
 }
 
-/* Downloads one message not recorded yet, and DELEs it if the policy says. */
+/*
+ * Downloads one message not recorded yet into the open batch; *delp is
+ * set when the policy deletes it from the server, which waits until the
+ * batch is durable.
+ */
 static int
 pop3_fetch_one(struct pop3_session *s, const struct pop3_entry *e,
-    struct sbuf *buf, const char ***delp, size_t *ndelp, struct error *err)
+    struct sbuf *buf, int *delp, struct error *err)
 {
 	const struct account	*a = s->acct;
 	struct store_uidl	 u;
@@ -619,9 +632,39 @@ pop3_fetch_one(struct pop3_session *s, const struct pop3_entry *e,
 		return 0;	/* never deleted: the index may mean either */
 	u.first_seen = s->now;
 	u.message = 1;
-	if (pop3_policy_deletes(a, &u, s->now))
-		return pop3_dele(s, e, delp, ndelp, err);
+	*delp = pop3_policy_deletes(a, &u, s->now);
 	return 0;
+}
+
+/* The milliseconds of CLOCK_MONOTONIC. */
+static int64_t
+pop3_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Makes the open batch durable, then sends the DELEs that waited for it
+ * (v[later[0..*nlaterp]]); with again, opens the next batch.
+ */
+static int
+pop3_batch_flush(struct pop3_session *s, const struct pop3_entry *v,
+    size_t *later, size_t *nlaterp, int again, const char ***delp,
+    size_t *ndelp, struct error *err)
+{
+	size_t	 i, n = *nlaterp;
+
+	*nlaterp = 0;
+	if (store_pop3_batch_end(s->st, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (pop3_dele(s, &v[later[i]], delp, ndelp, err) == -1)
+			return -1;
+	}
+	return again ? store_pop3_batch_begin(s->st, err) : 0;
 }
 
 /* The main loop over the listing. */
@@ -631,10 +674,12 @@ pop3_run(struct pop3_session *s, struct pop3_entry *v, size_t n,
 {
 	struct store_uidl	 u;
 	struct sbuf		 buf;
+	struct error		 e2 = { 0 };
 	unsigned char		*fresh;
-	size_t			 i;
+	size_t			*later, nlater = 0, i, nbatch = 0, bytes = 0;
 	uint32_t		 total = 0, done = 0;
-	int			 r, ret = -1;
+	int64_t			 started = 0;
+	int			 r, ret = -1, del;
 
 	/* First which are new, so that the progress knows the total. */
 	fresh = xcalloc(n > 0 ? n : 1, 1);
@@ -648,14 +693,31 @@ pop3_run(struct pop3_session *s, struct pop3_entry *v, size_t n,
 		fresh[i] = r == 1;
 		total += r == 1;
 	}
+	later = xreallocarray(NULL, n > 0 ? n : 1, sizeof *later);
 	sbuf_init(&buf);
+	if (store_pop3_batch_begin(s->st, err) == -1)
+		goto out;
 	for (i = 0; i < n; i++) {
 		if (fresh[i]) {
 			if (s->progress != NULL)
 				s->progress(++done, total, s->arg);
-			if (pop3_fetch_one(s, &v[i], &buf, delp, ndelp,
-			    err) == -1)
+			if (nbatch == 0)
+				started = pop3_ms();
+			del = 0;
+			if (pop3_fetch_one(s, &v[i], &buf, &del, err) == -1)
 				goto out;
+			if (del)
+				later[nlater++] = i;
+			nbatch++;
+			bytes += buf.len;
+			if ((nbatch >= POP3_BATCH_MESSAGES ||
+			    bytes >= POP3_BATCH_BYTES ||
+			    pop3_ms() - started >= POP3_BATCH_MS)) {
+				if (pop3_batch_flush(s, v, later, &nlater, 1,
+				    delp, ndelp, err) == -1)
+					goto out;
+				nbatch = bytes = 0;
+			}
 			continue;
 		}
 		if ((r = store_pop3_get(s->st, v[i].uidl, &u, err)) == -1)
@@ -664,9 +726,16 @@ pop3_run(struct pop3_session *s, struct pop3_entry *v, size_t n,
 		    pop3_dele(s, &v[i], delp, ndelp, err) == -1)
 			goto out;
 	}
-	ret = 0;
+	ret = pop3_batch_flush(s, v, later, &nlater, 0, delp, ndelp, err);
 out:
+	/*
+	 * Cut short: what came whole is kept (its DELEs wait for the next
+	 * check, which finds the messages recorded).
+	 */
+	if (ret == -1 && store_pop3_batch_end(s->st, &e2) == -1)
+		log_warn("%s: %s", s->host, e2.msg);
 	sbuf_release(&buf);
+	free(later);
 	free(fresh);
 	return ret;
 }

@@ -17,10 +17,13 @@ int	 store_maildir_sync_dir(const char *dir, struct error *);
 /*
  * Writes len bytes to dir/tmp/base, fsyncs it, renames it to
  * dir/new/base (or dir/cur/base:2,INFO when flags are set) and fsyncs
- * that directory. A failure leaves nothing behind in tmp/.
+ * that directory; with sync 0 neither is fsynced (the caller syncs the
+ * file system before anything counts on the file). A failure leaves
+ * nothing behind in tmp/.
  */
 int	 store_maildir_write(const char *dir, const char *base,
-	    uint32_t flags, const char *msg, size_t len, struct error *);
+	    uint32_t flags, const char *msg, size_t len, int sync,
+	    struct error *);
 /* The path of a message file; the caller frees it. */
 char	*store_maildir_path(const char *dir, const char *base, int cur,
 	    uint32_t flags);

@@ -114,10 +114,10 @@ store_maildir_path(const char *dir, const char *base, int cur,
 	return xasprintf("%s/cur/%s:2,%s", dir, base, info);
 }
 
-/* Writes all of msg to fd, then fsyncs it. */
+/* Writes all of msg to fd, then fsyncs it if sync. */
 static int
 store_maildir_write_fd(int fd, const char *path, const char *msg,
-    size_t len, struct error *err)
+    size_t len, int sync, struct error *err)
 {
 	ssize_t	 n;
 
@@ -131,7 +131,7 @@ store_maildir_write_fd(int fd, const char *path, const char *msg,
 		msg += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) == -1)
+	if (sync && fsync(fd) == -1)
 		return error_set_errno(err, ERROR_SYS, _("cannot sync '%s'"),
 		    path);
 	return 0;
@@ -139,7 +139,7 @@ store_maildir_write_fd(int fd, const char *path, const char *msg,
 
 int
 store_maildir_write(const char *dir, const char *base, uint32_t flags,
-    const char *msg, size_t len, struct error *err)
+    const char *msg, size_t len, int sync, struct error *err)
 {
 	char	*tmp, *dest, *destdir;
 	int	 fd, ret = -1;
@@ -152,7 +152,7 @@ store_maildir_write(const char *dir, const char *base, uint32_t flags,
 		error_set_errno(err, ERROR_SYS, _("cannot create '%s'"), tmp);
 		goto out;
 	}
-	if (store_maildir_write_fd(fd, tmp, msg, len, err) == -1) {
+	if (store_maildir_write_fd(fd, tmp, msg, len, sync, err) == -1) {
 		close(fd);
 		unlink(tmp);
 		goto out;
@@ -168,7 +168,7 @@ store_maildir_write(const char *dir, const char *base, uint32_t flags,
 		unlink(tmp);
 		goto out;
 	}
-	ret = store_maildir_sync_dir(destdir, err);
+	ret = sync ? store_maildir_sync_dir(destdir, err) : 0;
 out:
 	free(tmp);
 	free(dest);

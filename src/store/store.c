@@ -30,6 +30,7 @@ struct store {
 	sqlite3		*db;
 	char		*dir;
 	int		 lockfd;
+	int		 batch;		/* POP3 deliveries in one transaction */
 };
 
 /*
@@ -332,19 +333,40 @@ store_index_orphan(struct store *st, int64_t folder, const char *path,
 {
 	struct sbuf	 msg;
 	char		 sha[STORE_SHA256_HEX], uidl[STORE_MAX_UIDL + 1];
+	char		*want;
 	int64_t		 id;
-	int		 ret = -1;
+	int		 ret = -1, pop3;
 
 	sbuf_init(&msg);
 	if (fs_read_file(path, STORE_MAX_MESSAGE, &msg, err) == -1)
 		goto out;
 	store_sha256_hex(msg.buf, msg.len, sha);
+	/*
+	 * A POP3 download names its file after its content's SHA-256: a
+	 * file whose content no longer matches was cut by a system crash
+	 * before its batch was synced. It goes, and its UIDL stays
+	 * unrecorded: the next check downloads the message again.
+	 */
+	pop3 = store_maildir_pop3_uidl(base, uidl, sizeof uidl) == 0;
+	if (pop3) {
+		want = store_maildir_pop3_name(uidl, sha);
+		if (strcmp(want, base) != 0) {
+			log_warn("%s: %s is not the message it was named "
+			    "after (cut by a crash); it will be downloaded "
+			    "again", st->dir, path);
+			if (unlink(path) == -1)
+				log_warn("%s: %s", path, strerror(errno));
+			free(want);
+			ret = 0;
+			goto out;
+		}
+		free(want);
+	}
 	if (store_insert_msg(st, folder, base, cur, flags, msg.buf, msg.len,
 	    sha, &id, err) == -1)
 		goto out;
 	/* A POP3 delivery: its UIDL record was in the lost transaction. */
-	if (store_maildir_pop3_uidl(base, uidl, sizeof uidl) == 0 &&
-	    store_insert_uidl(st, uidl, sha, id, (int64_t)time(NULL),
+	if (pop3 && store_insert_uidl(st, uidl, sha, id, (int64_t)time(NULL),
 	    err) == -1)
 		goto out;
 	log_info("%s: indexed %s, found without a row", st->dir, path);
@@ -850,7 +872,7 @@ store_deliver_file(const char *dir, const char *folder, const char *msg,
 		free(marker);
 	}
 	ret = store_maildir_write(fdir, base, flags & STORE_FLAGS_MASK, msg,
-	    len, err);
+	    len, 1, err);
 out:
 	free(base);
 	free(fdir);
@@ -875,7 +897,7 @@ store_deliver(struct store *st, const char *folder, const char *msg,
 	dir = store_folder_dir(st, folder);
 	base = store_maildir_unique();
 	store_sha256_hex(msg, len, sha);
-	if (store_maildir_write(dir, base, flags, msg, len, err) == -1)
+	if (store_maildir_write(dir, base, flags, msg, len, 1, err) == -1)
 		goto out;
 	if (store_insert_msg(st, fid, base, flags != 0, flags, msg, len, sha,
 	    idp, err) == -1) {
@@ -931,7 +953,9 @@ store_pop3_deliver(struct store *st, const char *uidl, const char *msg,
 	if (store_folder_id(st, STORE_INBOX, &inbox, err) == -1)
 		return -1;
 	store_sha256_hex(msg, len, sha);
-	if (store_exec(st, "BEGIN IMMEDIATE", err) == -1)
+	/* In a batch: a savepoint, so that a failure undoes this one only. */
+	if (store_exec(st, st->batch ? "SAVEPOINT deliver" :
+	    "BEGIN IMMEDIATE", err) == -1)
 		return -1;
 	if ((known = store_pop3_find_sha(st, sha, &id, err)) == -1)
 		goto out;
@@ -940,16 +964,23 @@ store_pop3_deliver(struct store *st, const char *uidl, const char *msg,
 		log_info("%s: UIDL %s holds a message we have", st->dir, uidl);
 		if (store_insert_uidl(st, uidl, sha, id, now, err) == -1)
 			goto out;
-		ret = store_exec(st, "COMMIT", err);
+		ret = store_exec(st, st->batch ? "RELEASE deliver" : "COMMIT",
+		    err);
 		goto out;
 	}
-	/* The file first: a crash before COMMIT leaves a file recovery finds. */
+	/*
+	 * The file first: a crash before COMMIT leaves a file that the
+	 * next download of the message replaces (the same name). A batch
+	 * syncs its files all at once before its COMMIT.
+	 */
 	base = store_maildir_pop3_name(uidl, sha);
-	if (store_maildir_write(st->dir, base, 0, msg, len, err) == -1)
+	if (store_maildir_write(st->dir, base, 0, msg, len, !st->batch,
+	    err) == -1)
 		goto out;
 	if (store_insert_msg(st, inbox, base, 0, 0, msg, len, sha, &id,
 	    err) == -1 || store_insert_uidl(st, uidl, sha, id, now, err) == -1 ||
-	    store_exec(st, "COMMIT", err) == -1) {
+	    store_exec(st, st->batch ? "RELEASE deliver" : "COMMIT",
+	    err) == -1) {
 		path = store_maildir_path(st->dir, base, 0, 0);
 		unlink(path);
 		free(path);
@@ -958,10 +989,57 @@ store_pop3_deliver(struct store *st, const char *uidl, const char *msg,
 	*storedp = 1;
 	ret = 0;
 out:
-	if (ret == -1)
+	if (ret == -1 && st->batch) {
+		sqlite3_exec(st->db, "ROLLBACK TO deliver", NULL, NULL, NULL);
+		sqlite3_exec(st->db, "RELEASE deliver", NULL, NULL, NULL);
+	} else if (ret == -1)
 		store_rollback(st);
 	free(base);
 	return ret;
+}
+
+int
+store_pop3_batch_begin(struct store *st, struct error *err)
+{
+	if (st->batch)
+		return 0;
+	if (store_exec(st, "BEGIN IMMEDIATE", err) == -1)
+		return -1;
+	st->batch = 1;
+	return 0;
+}
+
+int
+store_pop3_batch_end(struct store *st, struct error *err)
+{
+	int	 fd, r;
+
+	if (!st->batch)
+		return 0;
+	st->batch = 0;
+	/*
+	 * The batch's files and their renames reach the disk first (one
+	 * syncfs instead of two fsyncs a message), then the rows that
+	 * record them: a UIDL is never recorded for a file a crash could
+	 * still take away.
+	 */
+	if ((fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		error_set_errno(err, ERROR_SYS, _("cannot open '%s'"), st->dir);
+		store_rollback(st);
+		return -1;
+	}
+	r = syncfs(fd);
+	close(fd);
+	if (r == -1) {
+		error_set_errno(err, ERROR_SYS, _("cannot sync '%s'"), st->dir);
+		store_rollback(st);
+		return -1;
+	}
+	if (store_exec(st, "COMMIT", err) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -126,6 +126,15 @@ int		 store_deliver_file(const char *dir, const char *folder,
 int		 store_pop3_deliver(struct store *, const char *uidl,
 		    const char *msg, size_t len, int64_t now, int *storedp,
 		    struct error *);
+/*
+ * A batch of POP3 deliveries: between begin and end, store_pop3_deliver
+ * neither fsyncs nor commits; end syncs the file system once and commits
+ * them all (on failure none is recorded, and their files are replaced
+ * when they are downloaded again). Nothing may count on a delivery of
+ * the batch (a DELE) before end returns 0.
+ */
+int		 store_pop3_batch_begin(struct store *, struct error *);
+int		 store_pop3_batch_end(struct store *, struct error *);
 /* 1 if some message with this UIDL was recorded, 0 if not, -1 on error. */
 int		 store_pop3_known(struct store *, const char *uidl,
 		    struct error *);
