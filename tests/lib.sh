@@ -34,6 +34,11 @@ T_NAME="$(basename "$0" .sh)"
 export POSTERN TOP_SRCDIR TOP_BUILDDIR
 : "${T_TEST_TIMEOUT:=600}"
 : "${T_CHECK_TIMEOUT:=120}"
+case "$T_CHECK_TIMEOUT" in
+''|*[!0-9]*)
+	echo "not ok - T_CHECK_TIMEOUT must be whole seconds, not '$T_CHECK_TIMEOUT'"
+	exit 1 ;;
+esac
 
 T_PASS=0
 T_FAIL=0
@@ -219,10 +224,16 @@ t__running() {
 t__run() {
 	local pid rc="" now limit rcf="$T_TMPDIR/check.rc" pause=0.001
 	rm -f "$rcf"
+	# The check in a subshell of its own, so that an exec or an EXIT
+	# trap of its own cannot skip the status, and a TERM or HUP that
+	# kills it is a failure, not the status of its last command.
 	(
 		trap 'printf "%s\n" "$?" > "$rcf"' EXIT
-		eval "$1"
-	) > "$T_TMPDIR/check.out" 2>&1 < /dev/null &
+		trap 'exit 143' TERM
+		trap 'exit 129' HUP
+		trap 'exit 130' INT
+		( eval "$1" )
+	) > "$T_TMPDIR/check.out" 2>&1 < /dev/null 9>&- &
 	pid=$!
 	now="${EPOCHREALTIME/./}"
 	limit=$((now + T_CHECK_TIMEOUT * 1000000))
@@ -235,11 +246,16 @@ t__run() {
 			return 124
 		fi
 		if [ -n "$T__TICK" ]; then
-			read -r -t "$pause" -u "$T__TICK" _
+			read -r -t "$pause" -u 9 _
 		else
 			sleep "$pause"
 		fi
-		pause=0.01
+		# Most checks take milliseconds: look again soon at first.
+		case "$pause" in
+		0.001) pause=0.002 ;;
+		0.002) pause=0.005 ;;
+		*) pause=0.01 ;;
+		esac
 	done
 	[ -s "$rcf" ] && read -r rc < "$rcf"
 	# Gone without a status: killed by a signal.
@@ -308,9 +324,12 @@ T_TMPDIR="$(mktemp -d "/tmp/postern-$T_NAME.XXXXXX")" || {
 }
 [ "$(id -u)" = 0 ] && chmod 0711 "$T_TMPDIR"
 # t__run's pause: read -t on a FIFO that this shell holds open both ways
-# waits the full time (no data ever comes) without starting a process.
+# (fd 9) waits the full time (no data ever comes) without starting a
+# process. Long-lived children (the servers, tmux) are started with 9>&-.
 T__TICK=""
-mkfifo "$T_TMPDIR/tick" 2> /dev/null && exec {T__TICK}<> "$T_TMPDIR/tick"
+if mkfifo "$T_TMPDIR/tick" 2> /dev/null && exec 9<> "$T_TMPDIR/tick"; then
+	T__TICK=9
+fi
 t__rm_tmpdir() {
 	if [ "${POSTERN_KEEP_TEST_DIRS:-0}" = 1 ]; then
 		echo "# kept $T_TMPDIR" >&2
@@ -369,7 +388,7 @@ t_start_servers() {
 		t_done
 	}
 	t_at_exit "timeout -k 5 30 '$T_SERVERS/stop-servers' '$dir'"
-	if ! out="$(timeout -k 5 120 "$T_SERVERS/start-servers" "$dir" 2> "$dir.err")"; then
+	if ! out="$(timeout -k 5 120 "$T_SERVERS/start-servers" "$dir" 2> "$dir.err" 9>&-)"; then
 		t_fail "start the test servers"
 		sed 's/^/#   | /' "$dir.err"
 		tail -n 20 "$dir"/log/*.log 2> /dev/null | sed 's/^/#   | /'
@@ -450,7 +469,7 @@ T__TMUX_STARTED=0
 T__TMUX_N=0
 
 t__tmux() {
-	timeout -k 2 10 tmux -S "$T_TMUX_SOCK" -f "$T_TMPDIR/tmux.conf" "$@"
+	timeout -k 2 10 tmux -S "$T_TMUX_SOCK" -f "$T_TMPDIR/tmux.conf" "$@" 9>&-
 }
 
 # t_tmux_prepare CMD...: the tmux server's config (first call) and a

@@ -286,6 +286,7 @@ cache_check_version(struct imapc_cache *c, struct error *err)
 		if (cache_exec(c, "DROP TABLE IF EXISTS msg_fts;"
 		    "DROP TABLE IF EXISTS msg; DROP TABLE IF EXISTS folder;"
 		    "DROP TABLE IF EXISTS fts_off;"
+		    "DROP TABLE IF EXISTS folder_list;"
 		    "DELETE FROM schema_version;", err) == -1 ||
 		    cache_exec(c, cache_schema, err) == -1)
 			return -1;

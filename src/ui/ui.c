@@ -248,7 +248,7 @@ ui_handle_event(struct ui *ui, struct event *ev)
 			ui->folder_failed = ui->nmsgs == 0;
 		}
 		if (current || ev->serial == ui->pager_serial ||
-		    ui_check_serial(ui, ev->serial))
+		    (mine && ui_check_serial(ui, ev->serial)))
 			ui_set_status(ui, NULL);
 		break;
 	case EVENT_CONNECTED:
@@ -307,8 +307,12 @@ ui_handle_event(struct ui *ui, struct event *ev)
 		if (current)
 			ui_index_remove(ui, ev);
 		break;
-	case EVENT_NOTICE:
-		ui_set_message(ui, 0, "%s", ev->text);
+	case EVENT_NOTICE:	/* another account's says whose it is */
+		if (!mine && ev->account < ui->naccts)
+			ui_set_message(ui, 0, "%s: %s",
+			    ui->accts[ev->account].account->id, ev->text);
+		else
+			ui_set_message(ui, 0, "%s", ev->text);
 		break;
 	case EVENT_BODY_MATCHES:	/* ui_body_event took it */
 	case EVENT_PART:	/* one no longer waited for */

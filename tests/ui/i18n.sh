@@ -7,8 +7,11 @@
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 DATA="$TOP_SRCDIR/tests/ui/data"
-command -v localedef > /dev/null 2>&1 || t_fail "localedef is not installed"
-command -v msgfmt > /dev/null 2>&1 || t_fail "msgfmt is not installed"
+grep -q '^#define ENABLE_NLS 1' "$TOP_BUILDDIR/config.h" 2> /dev/null ||
+    t_skip "built without NLS (--disable-nls)"
+command -v localedef > /dev/null 2>&1 ||
+    t_skip "localedef is not installed (tools/install-deps: locales)"
+command -v msgfmt > /dev/null 2>&1 || t_skip "msgfmt is not installed (gettext)"
 
 LOC="$T_TMPDIR/locale"
 MO="$T_TMPDIR/mo"
@@ -79,4 +82,23 @@ t_tmux_keys q j a Enter
 t_check 't_tmux_wait_for "Nachricht verworfen" 5' "ja abandons it"
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits with status 0"
+
+# The terminal set-up's question: [j/N] takes j.
+cat > "$T_TMPDIR/providers" <<EOF
+provider plain
+domain plain.example.test
+imap localhost $IMAPS_PORT tls
+smtp localhost $SMTPS_PORT tls
+EOF
+NEWCONF="$T_TMPDIR/new.conf"
+t_tmux_start 120 40 env LOCPATH="$LOC" LANG=de_DE.UTF-8 \
+    POSTERN_LOCALEDIR="$MO" POSTERN_PROVIDERS="$T_TMPDIR/providers" \
+    "$POSTERN" -F "$NEWCONF" --setup --email alice@plain.example.test \
+    --username alice --password-command "printf %s alice-pw-1" \
+    --ca-file "$CA_FILE" --account de
+t_check 't_tmux_wait_for "Dieses Konto speichern\? \[j/N\]" 60' \
+    "postern --setup asks in German"
+t_tmux_keys j Enter
+t_is "$(t_tmux_wait_exit 20)" 0 "j saves: exit status 0"
+t_check 'grep -q "^\[account \"de\"\]" "$NEWCONF"' "the account is in the new config"
 t_done
