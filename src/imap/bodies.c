@@ -642,22 +642,14 @@ imapc_load_body(const struct account *acct, const char *wire_name,
     struct error *err)
 {
 	struct imapc_cache	*c;
-	char			*path;
 	size_t			 start = out->len;
 	int			 r, partial = 0;
 
 	*partialp = 0;
 	if (acct->imap_body_cache_size == 0 || wire_name == NULL)
 		return 0;
-	path = imapc_cache_path(acct->id);
-	if (access(path, F_OK) == -1) {
-		free(path);
-		return 0;
-	}
-	c = imapc_cache_open(path, err);
-	free(path);
-	if (c == NULL)
-		return -1;
+	if ((r = imapc_cache_open_account(acct->id, &c, err)) != 1)
+		return r;
 	r = imapc_cache_body_get(c, wire_name, uid, out, &partial, err);
 	imapc_cache_close(c);
 	if (r == -1)

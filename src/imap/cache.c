@@ -367,6 +367,23 @@ imapc_cache_open(const char *path, struct error *err)
 }
 
 int
+imapc_cache_open_account(const char *account_id, struct imapc_cache **cp,
+    struct error *err)
+{
+	char	*path;
+
+	*cp = NULL;
+	path = imapc_cache_path(account_id);
+	if (access(path, F_OK) == -1) {
+		free(path);
+		return 0;
+	}
+	*cp = imapc_cache_open(path, err);
+	free(path);
+	return *cp != NULL ? 1 : -1;
+}
+
+int
 imapc_cache_begin(struct imapc_cache *c, struct error *err)
 {
 	if (c->in_tx)

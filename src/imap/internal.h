@@ -187,6 +187,12 @@ struct imapc_cache_folder {
 /* $XDG_CACHE_HOME/postern/ACCOUNT.db; the caller frees it. */
 char		*imapc_cache_path(const char *account_id);
 struct imapc_cache *imapc_cache_open(const char *path, struct error *);
+/*
+ * The account's cache if it exists, without making one (no connection
+ * needed): 1 and *cp, 0 when there is none, -1 and err.
+ */
+int		 imapc_cache_open_account(const char *account_id,
+		    struct imapc_cache **cp, struct error *);
 void		 imapc_cache_close(struct imapc_cache *);
 int		 imapc_cache_begin(struct imapc_cache *, struct error *);
 int		 imapc_cache_commit(struct imapc_cache *, struct error *);

@@ -1103,18 +1103,10 @@ imapc_load_cached(const struct account *acct, const char *wire_name,
 {
 	struct imapc_cache		*c;
 	struct sync_load		 lc;
-	char				*path;
 	int				 r;
 
-	path = imapc_cache_path(acct->id);
-	if (access(path, F_OK) == -1) {
-		free(path);
-		return 0;
-	}
-	c = imapc_cache_open(path, err);
-	free(path);
-	if (c == NULL)
-		return -1;
+	if ((r = imapc_cache_open_account(acct->id, &c, err)) != 1)
+		return r;
 	lc.cb = cb;
 	lc.arg = arg;
 	lc.n = 0;
@@ -1131,20 +1123,12 @@ imapc_list_cached(const struct account *acct, struct folder_info **vp,
     size_t *np, struct error *err)
 {
 	struct imapc_cache	*c;
-	char			*path;
 	int			 r;
 
 	*vp = NULL;
 	*np = 0;
-	path = imapc_cache_path(acct->id);
-	if (access(path, F_OK) == -1) {
-		free(path);
-		return 0;
-	}
-	c = imapc_cache_open(path, err);
-	free(path);
-	if (c == NULL)
-		return -1;
+	if ((r = imapc_cache_open_account(acct->id, &c, err)) != 1)
+		return r;
 	r = imapc_cache_list_get(c, vp, np, err);
 	imapc_cache_close(c);
 	if (r == -1)
