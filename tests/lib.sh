@@ -445,6 +445,37 @@ EOF
 	return 0
 }
 
+# t_add_bob FILE ACCOUNT_ID [LINE...]: appends an account for bob on the
+# started servers (IMAP, POP3 and SMTP over implicit TLS, as
+# t_write_config's for alice); LINEs go inside its section.
+t_add_bob() {
+	local file="$1" id="$2" line
+	shift 2
+	cat >> "$file" <<EOF || return 1
+[account "$id"]
+name = Bob Example
+email = bob@example.test
+backend = imap
+username = bob
+password-command = printf %s 'b0b secret'
+imap.host = localhost
+imap.port = $IMAPS_PORT
+imap.security = tls
+pop3.host = localhost
+pop3.port = $POP3S_PORT
+pop3.security = tls
+smtp.host = localhost
+smtp.port = $SMTPS_PORT
+smtp.security = tls
+tls.ca-file = $CA_FILE
+timeout = 10
+EOF
+	for line in "$@"; do
+		printf '%s\n' "$line" >> "$file"
+	done
+	return 0
+}
+
 # t_run [TIMEOUT_S] -- CMD...: runs CMD with the test's XDG dirs, bounded
 # in time (default T_CHECK_TIMEOUT); its status is returned (124 on time
 # out).

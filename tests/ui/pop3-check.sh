@@ -80,22 +80,7 @@ t_fill bob INBOX 3
 BMD="$TESTENV_DIR/home/bob/Maildir"
 BSTORE="$T_DATA_HOME/postern/bob"
 t_write_config "$CONF" test
-cat >> "$CONF" <<EOF
-[account "bob"]
-name = Bob Example
-email = bob@example.test
-backend = pop3
-username = bob
-password-command = printf %s 'b0b secret'
-pop3.host = localhost
-pop3.port = $POP3S_PORT
-pop3.security = tls
-pop3.check-interval = 3s
-smtp.host = localhost
-smtp.port = $SMTPS_PORT
-smtp.security = tls
-tls.ca-file = $CA_FILE
-EOF
+t_add_bob "$CONF" bob "backend = pop3" "pop3.check-interval = 3s"
 # bcount: the messages in bob's local store.
 bcount() { find "$BSTORE/new" "$BSTORE/cur" -type f 2> /dev/null | wc -l; }
 t_tmux_start 140 30 "$POSTERN"

@@ -12,17 +12,8 @@ t_fill bob INBOX 4
 t_fill bob Projects 2
 conf="$T_CONFIG_HOME/postern/config"
 t_write_config "$conf" test
+t_add_bob "$conf" second
 cat >> "$conf" <<EOC
-[account "second"]
-name = Bob Example
-email = bob@example.test
-username = bob
-password-command = printf %s 'b0b secret'
-imap.host = localhost
-imap.port = $IMAPS_PORT
-imap.security = tls
-tls.ca-file = $CA_FILE
-timeout = 10
 [ui]
 sidebar-width = 30
 mouse = yes
