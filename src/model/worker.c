@@ -1478,11 +1478,18 @@ worker_resume(struct worker *w)
 		return;
 	}
 	w->selected = 0;
-	if (w->folder == NULL || !w->base_valid)
+	/*
+	 * A folder shown but never synced in this session (started
+	 * offline: from the cache only; or a fill the link cut) gets the
+	 * resync its open could not make, then the watch like any other.
+	 */
+	if (w->folder == NULL || (!w->base_valid &&
+	    (!w->base_record || w->ops->resync == NULL)))
 		return;
 	if (w->ops->resync != NULL) {
 		/* The cache knows where it was: only the changes. */
-		if (worker_resync_do(w, w->folder_serial, 1, 0, &err) == 0)
+		if (worker_resync_do(w, w->folder_serial, 1, !w->base_valid,
+		    &err) == 0)
 			return;
 	} else if (w->ops->select(w->backend, w->folder, &exists, &err) ==
 	    0) {

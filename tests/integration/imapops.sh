@@ -248,8 +248,15 @@ goto "Foxtrot six"
 t_tmux_keys N
 t_check 'wait_server "[ \"\$(grep -c \"^op \" \"$PENDING\")\" = 1 ]"' \
     "unreachable at start: a flag change is kept in the offline queue"
+# Meanwhile another client files a message in Archive (2 so far).
+ctl append Archive "Hotel eight" > /dev/null
 rm -f "$DOWN"
 t_check 't_tmux_wait_for "q:Quit" 20' "unreachable at start: the banner goes once it is back"
+t_check 't_tmux_wait_for "Archive +[0-9]+/3│" 10' \
+    "the folder counts are asked again at once after the reconnect"
+ctl append INBOX "India nine" > /dev/null
+t_check 't_tmux_wait_for "India nine" 10' \
+    "started offline, once back the open folder is watched: new mail shows"
 t_check 'wait_server "flags_of INBOX \"Foxtrot six\" | grep -vq Seen"' \
     "and reaches the server once it is back"
 t_tmux_keys q
