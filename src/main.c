@@ -859,17 +859,15 @@ main_sync_note(const char *text, void *arg)
 static int
 main_sync_account(const struct account *a, const char *prefix)
 {
-	struct error	 err = { 0 };
-	char		*pass;
-	int		 ret;
+	struct config_password_pending	*pass;
+	struct error			 err = { 0 };
+	int				 ret;
 
-	if (config_password(a, &pass, &err) == -1) {
-		fprintf(main_err, "postern: %s%s\n", prefix, err.msg);
-		return -1;
-	}
+	/* The password command runs while the connection is made. */
+	pass = config_password_start(a);
 	ret = imapc_sync_account(a, pass, main_sync_note, (void *)prefix,
 	    &err);
-	config_password_free(pass);
+	config_password_pending_free(pass);
 	if (ret == -1)
 		fprintf(main_err, "postern: %s%s\n", prefix, err.msg);
 	return ret;

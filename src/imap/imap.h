@@ -62,13 +62,16 @@ int	 imapc_draft_delete(const struct account *, const char *password,
 typedef void	(*imapc_sync_note_cb)(const char *text, void *arg);
 
 /*
- * postern --sync: logs in to the account (password borrowed) and fills or
- * refreshes the local summary cache of every selectable folder, one note
- * per folder. A folder the server refuses is noted and skipped, and makes
- * the result -1 (err: the first such failure); a lost connection ends the
+ * postern --sync: logs in to the account (the password, borrowed, is
+ * waited for only once the connection is made) and fills or refreshes
+ * the local summary cache of every selectable folder, one note per
+ * folder. A folder the server refuses is noted and skipped, and makes the
+ * result -1 (err: the first such failure); a lost connection ends the
  * run at once. 0, or -1 and err.
  */
-int	 imapc_sync_account(const struct account *, const char *password,
-	    imapc_sync_note_cb, void *arg, struct error *);
+struct config_password_pending;
+int	 imapc_sync_account(const struct account *,
+	    struct config_password_pending *password, imapc_sync_note_cb,
+	    void *arg, struct error *);
 
 #endif

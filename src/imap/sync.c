@@ -1165,8 +1165,9 @@ imapc_sync_folder(struct backend *b, const struct folder_info *fi,
 }
 
 int
-imapc_sync_account(const struct account *acct, const char *password,
-    imapc_sync_note_cb note, void *arg, struct error *err)
+imapc_sync_account(const struct account *acct,
+    struct config_password_pending *password, imapc_sync_note_cb note,
+    void *arg, struct error *err)
 {
 	struct net_watchdog	*wd;
 	struct backend		*b;
@@ -1176,7 +1177,7 @@ imapc_sync_account(const struct account *acct, const char *password,
 	int			 ret = 0;
 
 	wd = net_watchdog_new();
-	if ((b = imapc_open(acct, password, wd, err)) == NULL) {
+	if ((b = imap_backend_ops.open(acct, password, wd, err)) == NULL) {
 		net_watchdog_free(wd);
 		return -1;
 	}

@@ -1,7 +1,7 @@
 # tests/integration/password.sh: the password command runs while the
 # connection and the TLS handshake are made, not before them (the IMAP
-# backend's open through the driver, postern --fetch for POP3), and its
-# failures still read as before.
+# backend's open through the driver, postern --sync, postern --fetch for
+# POP3), and its failures still read as before.
 #
 # The proof does not time anything: the server sits behind a proxy that
 # holds back what the server says until the password command lets it
@@ -36,6 +36,15 @@ t_is "$out" "logged in" \
     "IMAP: the password command ran while the TLS handshake waited for it"
 t_check '[ -e "$T_GATE_MARK" ] && [ ! -e "$T_GATE" ]' \
     "IMAP: the connection was made before the password command ended"
+
+# postern --sync the same way (its connection, then the password).
+t_gate_close
+t_run 60 -- "$POSTERN" -F "$CONF" --sync test > "$T_TMPDIR/sync.out" \
+    2> "$T_TMPDIR/sync.err"
+t_is "$?" 0 "IMAP --sync: the password command ran while the handshake waited"
+t_check 'grep -q "^INBOX: " "$T_TMPDIR/sync.out"' "IMAP --sync: INBOX was synced"
+t_check '[ -e "$T_GATE_MARK" ] && [ ! -e "$T_GATE" ]' \
+    "IMAP --sync: the connection was made before the password command ended"
 
 # A failing password command with the server reachable: the error of
 # before, and nothing logged in.
