@@ -408,22 +408,18 @@ t_fill() {
 	timeout -k 5 600 "$T_SERVERS/fill-mailbox" "$TESTENV_DIR" "$1" "$2" "$3" 2> /dev/null
 }
 
-# t_write_config FILE [ACCOUNT_ID [LINE...]]: writes a Postern config for
-# alice on the started servers (IMAP, SMTP and POP3 all over implicit TLS,
-# trusting the servers' CA). Extra LINEs are appended inside the account
-# section; callers may also append to FILE themselves.
-t_write_config() {
-	local file="$1" id="${2:-test}" line
-	mkdir -p "$(dirname "$file")" || return 1
-	(
-		umask 077
-		cat > "$file" <<EOF
-[account "$id"]
-name = Alice Example
-email = alice@example.test
+# t__account ID NAME EMAIL USER PASSWORD [LINE...]: prints an account
+# section on the started servers (IMAP, SMTP and POP3 all over implicit
+# TLS, trusting the servers' CA), the LINEs at its end.
+t__account() {
+	local line
+	cat <<EOF
+[account "$1"]
+name = $2
+email = $3
 backend = imap
-username = alice
-password-command = printf %s alice-pw-1
+username = $4
+password-command = printf %s '$5'
 imap.host = localhost
 imap.port = $IMAPS_PORT
 imap.security = tls
@@ -436,44 +432,34 @@ pop3.security = tls
 tls.ca-file = $CA_FILE
 timeout = 10
 EOF
-	) || return 1
-	shift
-	[ $# -gt 0 ] && shift
+	shift 5
 	for line in "$@"; do
-		printf '%s\n' "$line" >> "$file"
+		printf '%s\n' "$line"
 	done
-	return 0
 }
 
-# t_add_bob FILE ACCOUNT_ID [LINE...]: appends an account for bob on the
-# started servers (IMAP, POP3 and SMTP over implicit TLS, as
-# t_write_config's for alice); LINEs go inside its section.
+# t_write_config FILE [ACCOUNT_ID [LINE...]]: writes a Postern config for
+# alice (t__account). Extra LINEs are appended inside the account section;
+# callers may also append to FILE themselves.
+t_write_config() {
+	local file="$1" id="${2:-test}"
+	mkdir -p "$(dirname "$file")" || return 1
+	shift
+	[ $# -gt 0 ] && shift
+	(
+		umask 077
+		t__account "$id" "Alice Example" alice@example.test alice \
+		    alice-pw-1 "$@" > "$file"
+	)
+}
+
+# t_add_bob FILE ACCOUNT_ID [LINE...]: appends an account for bob
+# (t__account); LINEs go inside its section.
 t_add_bob() {
-	local file="$1" id="$2" line
+	local file="$1" id="$2"
 	shift 2
-	cat >> "$file" <<EOF || return 1
-[account "$id"]
-name = Bob Example
-email = bob@example.test
-backend = imap
-username = bob
-password-command = printf %s 'b0b secret'
-imap.host = localhost
-imap.port = $IMAPS_PORT
-imap.security = tls
-pop3.host = localhost
-pop3.port = $POP3S_PORT
-pop3.security = tls
-smtp.host = localhost
-smtp.port = $SMTPS_PORT
-smtp.security = tls
-tls.ca-file = $CA_FILE
-timeout = 10
-EOF
-	for line in "$@"; do
-		printf '%s\n' "$line" >> "$file"
-	done
-	return 0
+	t__account "$id" "Bob Example" bob@example.test bob "b0b secret" \
+	    "$@" >> "$file"
 }
 
 # t_run [TIMEOUT_S] -- CMD...: runs CMD with the test's XDG dirs, bounded
