@@ -910,10 +910,13 @@ main(int argc, char **argv)
 	main_malloc_setup();
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, getenv("POSTERN_LOCALEDIR") != NULL &&
-	    *getenv("POSTERN_LOCALEDIR") != '\0' ?
-	    getenv("POSTERN_LOCALEDIR") : LOCALEDIR);
-	textdomain(PACKAGE);
+	{
+		const char	*dir = getenv("POSTERN_LOCALEDIR");
+
+		bindtextdomain(PACKAGE, dir != NULL && *dir != '\0' ? dir :
+		    LOCALEDIR);
+		textdomain(PACKAGE);
+	}
 #endif
 	/* libetpan writes to sockets without MSG_NOSIGNAL. */
 	signal(SIGPIPE, SIG_IGN);

@@ -525,7 +525,6 @@ void	 ui_outbox_stop(struct ui *);
 /* mailops.c: the check on a key, at start and periodically; folders. */
 void	 ui_check_mail(struct ui *, size_t acct);
 void	 ui_check_tick(struct ui *);
-int	 ui_check_serial(const struct ui *, uint64_t serial);
 void	 ui_act_check_mail(struct ui *);
 void	 ui_act_folder_create(struct ui *);
 void	 ui_act_folder_rename(struct ui *);

@@ -46,19 +46,6 @@ ui_check_tick(struct ui *ui)
 	}
 }
 
-/* Whether serial is that of an account's last check. */
-int
-ui_check_serial(const struct ui *ui, uint64_t serial)
-{
-	size_t	 i;
-
-	for (i = 0; i < ui->naccts; i++) {
-		if (ui->accts[i].check_serial == serial)
-			return 1;
-	}
-	return 0;
-}
-
 void
 ui_act_check_mail(struct ui *ui)
 {

@@ -248,7 +248,7 @@ ui_handle_event(struct ui *ui, struct event *ev)
 			ui->folder_failed = ui->nmsgs == 0;
 		}
 		if (current || ev->serial == ui->pager_serial ||
-		    (mine && ui_check_serial(ui, ev->serial)))
+		    ev->serial == ui->accts[ui->acct_open].check_serial)
 			ui_set_status(ui, NULL);
 		break;
 	case EVENT_CONNECTED:
