@@ -341,6 +341,7 @@ struct ui {
 
 	/* bottom lines */
 	char			*status;	/* progress, from the worker */
+	uint64_t		 status_serial;	/* the request it is about */
 	char			*message;	/* last error or notice */
 	int			 message_is_error;
 

@@ -234,8 +234,10 @@ ui_handle_event(struct ui *ui, struct event *ev)
 		return;
 	switch (ev->kind) {
 	case EVENT_STATUS:
-		if (mine)	/* another account's progress would flicker */
+		if (mine) {	/* another account's progress would flicker */
 			ui_set_status(ui, ev->text);
+			ui->status_serial = ev->serial;
+		}
 		break;
 	case EVENT_ERROR:
 		if (!mine && ev->account < ui->naccts)
@@ -247,8 +249,10 @@ ui_handle_event(struct ui *ui, struct event *ev)
 			ui->loading = 0;
 			ui->folder_failed = ui->nmsgs == 0;
 		}
+		/* The progress of what failed ("Connecting...") goes too. */
 		if (current || ev->serial == ui->pager_serial ||
-		    ev->serial == ui->accts[ui->acct_open].check_serial)
+		    ev->serial == ui->accts[ui->acct_open].check_serial ||
+		    (mine && ev->serial == ui->status_serial))
 			ui_set_status(ui, NULL);
 		break;
 	case EVENT_CONNECTED:

@@ -57,6 +57,9 @@ sed -i 's/^password-command = .*/password-command = printf %s wrong-password/' "
 t_tmux_start 120 24 "$POSTERN"
 t_check 't_tmux_wait_for "login failed|[Aa]uthentication failed" 20' \
     "a wrong password is reported as such"
+sleep 1
+t_check '! t_tmux_screen | grep -q "Connecting to"' \
+    "the status line no longer says it is connecting"
 t_tmux_keys q
 t_is "$(t_tmux_wait_exit 10)" 0 "q quits after a login failure"
 t_done
